@@ -1,0 +1,1 @@
+"""CX Lens domain package: storage, ingestion, text analytics, metrics and reporting (no Streamlit)."""

@@ -1,0 +1,111 @@
+"""DuckDB store: where the file lives, schema migrations, and the one place SQL text is loaded from.
+
+All SQL lives in ``cx/sql/*.sql`` and is executed with bound parameters only. DuckDB connections are not
+thread-safe: callers that share one across threads take a ``cursor()`` per unit of work.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+
+
+def default_path() -> Path:
+    """The store file: ``$CX_DB`` if set, else ``data/cx.duckdb`` in the project."""
+    return Path(os.environ.get("CX_DB") or ROOT / "data" / "cx.duckdb")
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store and bring its schema up to date (writers only; readers see what is there)."""
+    p = Path(path) if path is not None else default_path()
+    if str(p) != ":memory:":
+        p.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(p), read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every file ``NNN_name.sql`` in order."""
+    out = []
+    for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        version = int(f.name.split("_", 1)[0])
+        out.append((version, f.stem, f.read_text(encoding="utf-8")))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations, each in its own transaction; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP DEFAULT now())"
+    )
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, script in migrations():
+        if version in done:
+            continue
+        with transaction(con):
+            con.execute(script)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+        applied.append(version)
+    return applied
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing block: commit on success, roll back on any exception (then re-raise)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+
+
+@functools.cache
+def sql(name: str) -> str:
+    """The text of ``cx/sql/<name>.sql``."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def df(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run a named SQL file with bound parameters and return a DataFrame (on its own cursor)."""
+    with con.cursor() as cur:
+        return cur.execute(sql(name), params or {}).df()
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark the data as changed so caches keyed on ``data_version`` refresh."""
+    con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    with con.cursor() as cur:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the core tables (for status displays and tests)."""
+    out = {}
+    with con.cursor() as cur:
+        for t in ("stores", "feedback", "kano_answers", "external_ratings", "imports", "rejects"):
+            out[t] = cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+    return out

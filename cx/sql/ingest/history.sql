@@ -1,0 +1,3 @@
+SELECT import_id, file_name, source, started_at, finished_at, rows_in, rows_ok, rows_rejected, rows_duplicate,
+       status, imported_by
+FROM imports ORDER BY started_at DESC LIMIT $limit

@@ -1,0 +1,8 @@
+-- Insert staged feedback rows that the store does not hold yet (idempotent re-import).
+INSERT INTO feedback (feedback_id, source, channel, store_id, created_at, customer_key, segment,
+                      nps, csat, ces, rating, text, import_id)
+SELECT feedback_id, source, channel, store_id, CAST(created_at AS TIMESTAMP), customer_key, segment,
+       CAST(nps AS TINYINT), CAST(csat AS TINYINT), CAST(ces AS TINYINT), CAST(rating AS DOUBLE), text,
+       $import_id
+FROM staged
+WHERE feedback_id NOT IN (SELECT feedback_id FROM feedback)
