@@ -1,0 +1,97 @@
+"""Command line: ``python -m cx demo|ingest …``. Failures print one Chinese line and exit non-zero."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from cx import db, demo
+from cx.ingest import ImportFailed, import_file
+from cx.ingest.mapping import SOURCES
+
+
+class Bar:
+    """A one-line progress bar on stderr (silent when stderr is not a terminal, except the final line)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream, self.t0, self.last = stream, time.monotonic(), -1.0
+        self.tty = stream.isatty()
+
+    def __call__(self, frac: float, msg: str) -> None:
+        if not self.tty or (frac - self.last < 0.01 and frac < 1.0):
+            return
+        self.last = frac
+        filled = int(frac * 30)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {frac:6.1%} {msg[:50]:<50}")
+        if frac >= 1.0:
+            self.stream.write(f"  {time.monotonic() - self.t0:.1f}s\n")
+        self.stream.flush()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m cx", description="CX Lens 客户体验透镜 命令行")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("demo", help="生成演示连锁门店数据库")
+    d.add_argument("--rows", type=int, default=demo.DemoConfig.rows)
+    d.add_argument("--stores", type=int, default=demo.DemoConfig.stores)
+    d.add_argument("--seed", type=int, default=demo.DemoConfig.seed)
+    d.add_argument("--db", type=Path, default=None, help="数据库文件（默认 $CX_DB 或 data/cx.duckdb）")
+    d.add_argument("--force", action="store_true", help="覆盖已存在的数据库文件")
+    i = sub.add_parser("ingest", help="导入 CSV/XLSX 文件")
+    i.add_argument("file", type=Path)
+    i.add_argument("--source", required=True, choices=SOURCES)
+    i.add_argument("--db", type=Path, default=None)
+    i.add_argument("--create-stores", action="store_true", help="遇到未知门店编号时自动创建（否则拒绝该行）")
+    return p
+
+
+def cmd_demo(a: argparse.Namespace) -> int:
+    path = a.db or db.default_path()
+    if path.exists() and not a.force:
+        raise SystemExit(f"错误：数据库文件已存在：{path}（如需覆盖请加 --force）")
+    if a.rows < 1 or a.stores < 8:
+        raise SystemExit("错误：--rows 至少为 1，--stores 至少为 8")
+    t0 = time.monotonic()
+    s = demo.build(path, demo.DemoConfig(rows=a.rows, stores=a.stores, seed=a.seed), progress=Bar())
+    print(f"已生成演示数据：{s['stores']} 家门店，{s['rows']:,} 条反馈，用时 {time.monotonic() - t0:.1f} 秒 → {path}")
+    return 0
+
+
+def cmd_ingest(a: argparse.Namespace) -> int:
+    con = db.connect(a.db)
+    try:
+        r = import_file(con, a.file, a.source, unknown_store="create" if a.create_stores else "reject",
+                        progress=Bar(), imported_by="cli")
+    finally:
+        con.close()
+    print(r.summary())
+    if r.rows_rejected:
+        print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r.import_id}）")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = _parser().parse_args(argv)
+    try:
+        return {"demo": cmd_demo, "ingest": cmd_ingest}[a.cmd](a)
+    except ImportFailed as e:
+        print(f"导入失败：{e}", file=sys.stderr)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            print("错误：数据库文件正被其他进程（例如正在运行的应用）占用，请关闭后重试", file=sys.stderr)
+        else:
+            print(f"错误：无法打开数据库：{str(e).splitlines()[0][:200]}", file=sys.stderr)
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            print(e.code, file=sys.stderr)
+            return 2
+        raise
+    except KeyboardInterrupt:
+        print("已中断，数据未改变", file=sys.stderr)
+        return 130
+    except Exception as e:  # never a traceback for users
+        print(f"错误：{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}", file=sys.stderr)
+    return 1

@@ -1,0 +1,31 @@
+"""KANO model: the standard 5×5 evaluation table and Better/Worse coefficients.
+
+Answers are coded 1 喜欢, 2 理所当然, 3 无所谓, 4 能忍受, 5 不喜欢 for both the functional ("if the
+restaurant offers X") and dysfunctional ("if it does not") question.
+"""
+from __future__ import annotations
+
+ANSWERS = {1: "喜欢", 2: "理所当然", 3: "无所谓", 4: "能忍受", 5: "不喜欢"}
+CATEGORIES = {"A": "魅力属性", "O": "期望属性", "M": "必备属性", "I": "无差异属性", "R": "反向属性", "Q": "可疑结果"}
+
+# Rows: functional answer 1..5; columns: dysfunctional answer 1..5.
+TABLE = (
+    ("Q", "A", "A", "A", "O"),
+    ("R", "I", "I", "I", "M"),
+    ("R", "I", "I", "I", "M"),
+    ("R", "I", "I", "I", "M"),
+    ("R", "R", "R", "R", "Q"),
+)
+
+
+def classify(functional: int, dysfunctional: int) -> str:
+    """Category letter (A/O/M/I/R/Q) of one functional/dysfunctional answer pair."""
+    f, d = int(functional), int(dysfunctional)
+    if not (1 <= f <= 5 and 1 <= d <= 5):
+        raise ValueError(f"KANO 答案必须为 1–5，收到 ({functional}, {dysfunctional})")
+    return TABLE[f - 1][d - 1]
+
+
+def cells(category: str) -> list[tuple[int, int]]:
+    """All (functional, dysfunctional) pairs that the table maps to ``category``."""
+    return [(f + 1, d + 1) for f in range(5) for d in range(5) if TABLE[f][d] == category]
