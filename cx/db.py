@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 import duckdb
 import pandas as pd
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -109,3 +110,17 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for t in ("stores", "feedback", "kano_answers", "external_ratings", "imports", "rejects"):
             out[t] = cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
     return out
+
+
+def filtered_df(con: duckdb.DuckDBPyConnection, name: str, filters, extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run ``cx/sql/<name>.sql`` over the CTE ``f`` = feedback restricted by the filter bar and user scope."""
+    params = {**filters.params(), **(extra or {})}
+    with con.cursor() as cur:
+        return cur.execute(sql("filtered") + sql(name), params).df()
+
+
+def demo_stories(con: duckdb.DuckDBPyConnection) -> dict:
+    """The stories planted by the demo generator ({} for a real store)."""
+    with con.cursor() as cur:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'demo_stories'").fetchone()
+    return yaml.safe_load(row[0]) if row else {}

@@ -1,0 +1,51 @@
+"""The shared filter bar's state, and the single place where it (and the user's scope) becomes SQL parameters.
+
+Every query over feedback starts from ``cx/sql/filtered.sql``, whose WHERE clause reads exactly these
+parameters; a role's store scope is applied there too, so no page can forget it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date                                  # inclusive
+    regions: tuple[str, ...] = ()
+    stores: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    scope_stores: tuple[str, ...] | None = None  # None = unrestricted (HQ); set by the login role
+
+    def params(self) -> dict:
+        """Bound parameters for filtered.sql; an empty selection means "all"."""
+        return {
+            "start": datetime.combine(self.start, time.min),
+            "end": datetime.combine(self.end + timedelta(days=1), time.min),
+            "regions": list(self.regions) or None,
+            "stores": list(self.stores) or None,
+            "sources": list(self.sources) or None,
+            "channels": list(self.channels) or None,
+            "scope_stores": None if self.scope_stores is None else list(self.scope_stores),
+        }
+
+    def with_(self, **kw) -> "Filters":
+        return replace(self, **kw)
+
+    def describe(self) -> str:
+        """One line for chart subtitles and exports."""
+        parts = [f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"]
+        if self.regions:
+            parts.append("区域：" + "、".join(self.regions))
+        if self.stores:
+            parts.append(f"门店：{len(self.stores)} 家" if len(self.stores) > 3 else "门店：" + "、".join(self.stores))
+        if self.sources:
+            parts.append("来源：" + "、".join(SOURCE_LABELS.get(s, s) for s in self.sources))
+        if self.channels:
+            parts.append("渠道：" + "、".join(self.channels))
+        return "；".join(parts)
+
+
+SOURCE_LABELS = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情"}

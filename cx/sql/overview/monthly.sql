@@ -1,0 +1,16 @@
+SELECT
+    date_trunc('month', created_at)                            AS month,
+    count(*)                                                   AS n,
+    count(nps)                                                 AS nps_n,
+    count(*) FILTER (WHERE nps >= 9)                           AS promoters,
+    count(*) FILTER (WHERE nps BETWEEN 7 AND 8)                AS passives,
+    count(*) FILTER (WHERE nps <= 6)                           AS detractors,
+    count(csat)                                                AS csat_n,
+    count(*) FILTER (WHERE csat >= 4)                          AS csat_top,
+    count(ces)                                                 AS ces_n,
+    count(*) FILTER (WHERE ces >= 5)                           AS ces_top,
+    count(rating) FILTER (WHERE source = 'review')             AS reviews_rated,
+    count(*) FILTER (WHERE source = 'review' AND rating <= 2)  AS reviews_negative
+FROM f
+GROUP BY 1
+ORDER BY 1

@@ -1,0 +1,61 @@
+"""数据导入: upload CSV/XLSX per source, see progress and the summary, browse history and download rejects."""
+import streamlit as st
+
+from cx.ingest import ImportFailed, history, import_bytes, rejects_of
+from cx.ingest.mapping import SOURCE_LABELS, SOURCES
+from cx.ingest.templates import template_csv
+from ui import shell
+
+ctx = shell.page("数据导入", filters=False)
+MAX_MB = 200
+
+st.title("数据导入")
+st.caption("支持 CSV（UTF-8 / GBK / GB18030）与 Excel .xlsx。整批导入在一个事务中完成：失败时数据库保持不变；重复导入同一数据不会产生重复记录。")
+
+c1, c2 = st.columns([1, 2])
+with c1:
+    source = st.selectbox("数据来源", SOURCES, format_func=SOURCE_LABELS.get, key="imp_source")
+    create = st.checkbox("遇到未知门店编号时自动创建门店", value=False,
+                         help="不勾选时，这些行会被拒绝并记录原因，可下载后修正再导入。")
+    st.download_button("下载导入模板", template_csv(source), file_name=f"模板_{SOURCE_LABELS[source]}.csv",
+                       mime="text/csv", icon=":material/download:")
+with c2:
+    upload = st.file_uploader("选择文件", type=["csv", "xlsx"], key="imp_file")
+
+if upload is not None and st.button("开始导入", type="primary", icon=":material/play_arrow:"):
+    data = upload.getvalue()
+    if len(data) > MAX_MB * 1024 * 1024:
+        st.error(f"文件过大（{len(data) / 1024 / 1024:.0f} MB），上限 {MAX_MB} MB，请拆分后导入。")
+    else:
+        bar = st.progress(0.0, text="开始…")
+        try:
+            result = import_bytes(ctx.con, data, upload.name, source,
+                                  unknown_store="create" if create else "reject",
+                                  progress=lambda f, m: bar.progress(min(1.0, f), text=m), imported_by="web")
+        except ImportFailed as e:
+            bar.empty()
+            st.error(f"导入失败，数据库未做任何更改：{e}", icon=":material/error:")
+        else:
+            bar.empty()
+            (st.warning if result.rows_rejected else st.success)(result.summary())
+            st.cache_data.clear()
+
+st.subheader("导入记录")
+hist = history(ctx.con)
+if hist.empty:
+    shell.empty_state("还没有导入记录。上传一个文件试试，或先下载上方的模板。")
+else:
+    view = hist.assign(source=hist["source"].map(SOURCE_LABELS).fillna(hist["source"]))
+    st.dataframe(
+        view.rename(columns={"import_id": "导入编号", "file_name": "文件", "source": "来源", "started_at": "开始时间",
+                             "finished_at": "完成时间", "rows_in": "读取行数", "rows_ok": "成功", "rows_rejected": "拒绝",
+                             "rows_duplicate": "重复", "status": "状态", "imported_by": "导入方式"}),
+        hide_index=True, width="stretch")
+    with_rejects = hist[hist["rows_rejected"] > 0]
+    if not with_rejects.empty:
+        pick = st.selectbox("查看被拒绝的行", with_rejects["import_id"],
+                            format_func=lambda i: f"{i} · {hist.set_index('import_id').loc[i, 'file_name']}")
+        rej = rejects_of(ctx.con, pick).rename(columns={"row_number": "行号", "reason": "原因", "raw": "原始内容"})
+        st.dataframe(rej, hide_index=True, width="stretch")
+        st.download_button("下载被拒绝的行（CSV）", rej.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"rejects_{pick}.csv", mime="text/csv", icon=":material/download:")

@@ -1,0 +1,141 @@
+"""Shared page shell: store connection, first-start demo build, navigation and the filter bar.
+
+Every page (and app.py) starts with ``ctx = shell.page("标题")``. Streamlit caching lives here, at the
+page edge; ``cx`` stays free of Streamlit. Cached reads are keyed on the store's data_version so an
+import refreshes exactly what it changed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from cx import db, demo, overview
+from cx.filters import SOURCE_LABELS, Filters
+
+NAV = [
+    ("app.py", "首页", ":material/home:"),
+    ("pages/overview.py", "总览", ":material/dashboard:"),
+    ("pages/import_data.py", "数据导入", ":material/upload_file:"),
+]
+FAVICON = db.ROOT / "assets" / "favicon.png"
+_FILTER_KEYS = ("f_dates", "f_regions", "f_stores", "f_sources", "f_channels")
+
+
+@dataclass
+class Context:
+    con: duckdb.DuckDBPyConnection
+    filters: Filters
+    version: int
+    options: dict
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return db.connect(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    path = db.default_path()
+    if not path.exists():
+        _build_demo(path)
+    return _connection(str(path))
+
+
+def _build_demo(path) -> None:
+    """First start: no store yet, so build the embedded demo chain, showing progress."""
+    st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需半分钟…")
+    bar = st.progress(0.0, text="准备中…")
+    demo.build(path, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
+    bar.empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _options(_con, version: int, scope: tuple[str, ...] | None) -> dict:
+    return overview.filter_options(_con, scope)
+
+
+def default_start(first: date, last: date, months: int = 6) -> date:
+    """First day of the month ``months - 1`` before ``last``'s month: whole months make honest trends."""
+    idx = last.year * 12 + last.month - 1 - (months - 1)
+    return max(first, date(idx // 12, idx % 12 + 1, 1))
+
+
+def _persist(key: str) -> None:
+    st.session_state["_" + key] = st.session_state[key]
+
+
+def _restore(key: str, default) -> None:
+    """Widgets of the classic multipage model lose state between pages; keep a shadow copy."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get("_" + key, default)
+
+
+def _nav() -> None:
+    with st.sidebar:
+        st.markdown("### 客户体验透镜")
+        for path, label, icon in NAV:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
+
+
+def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple[Filters, dict]:
+    opts = _options(con, version, scope)
+    last = opts["last_day"].date() if opts["last_day"] is not None else date.today()
+    first = opts["first_day"].date() if opts["first_day"] is not None else last - timedelta(days=365)
+    stores: pd.DataFrame = opts["stores"]
+    with st.sidebar:
+        st.markdown("**筛选**")
+        _restore("f_dates", (default_start(first, last), last))
+        dates = st.date_input("日期范围", key="f_dates", min_value=first, max_value=last,
+                              on_change=_persist, args=("f_dates",), format="YYYY-MM-DD")
+        _restore("f_regions", [])
+        regions = st.multiselect("区域", opts["regions"], key="f_regions", placeholder="全部区域",
+                                 on_change=_persist, args=("f_regions",))
+        pick = stores[stores["region"].isin(regions)] if regions else stores
+        labels = dict(zip(pick["store_id"], pick["store_id"] + " " + pick["name"].str.replace("禾田小馆", "", regex=False)))
+        _restore("f_stores", [])
+        st.session_state["f_stores"] = [s for s in st.session_state["f_stores"] if s in labels]
+        chosen = st.multiselect("门店", list(labels), key="f_stores", format_func=labels.get,
+                                placeholder="全部门店", on_change=_persist, args=("f_stores",))
+        _restore("f_sources", [])
+        sources = st.multiselect("来源", list(SOURCE_LABELS), key="f_sources", format_func=SOURCE_LABELS.get,
+                                 placeholder="全部来源", on_change=_persist, args=("f_sources",))
+        ch = opts["channels"]
+        ch = ch[ch["source"].isin(sources)] if sources else ch
+        _restore("f_channels", [])
+        st.session_state["f_channels"] = [c for c in st.session_state["f_channels"] if c in set(ch["channel"])]
+        channels = st.multiselect("渠道", sorted(ch["channel"].unique()), key="f_channels", placeholder="全部渠道",
+                                  on_change=_persist, args=("f_channels",))
+        if st.button("重置筛选", icon=":material/restart_alt:", width="stretch"):
+            for k in _FILTER_KEYS:
+                st.session_state.pop(k, None)
+                st.session_state.pop("_" + k, None)
+            st.rerun()
+    if isinstance(dates, (tuple, list)) and len(dates) == 2:
+        start, end = dates
+    else:  # the user has clicked only the first day of a range so far
+        start = end = dates[0] if isinstance(dates, (tuple, list)) and dates else last
+    return Filters(start, end, tuple(regions), tuple(chosen), tuple(sources), tuple(channels), scope), opts
+
+
+def page(title: str, filters: bool = True) -> Context:
+    """Set up a page: config, connection (building the demo on first start), navigation, filter bar."""
+    # A local favicon: a material icon here would be fetched from a font CDN, which a closed network lacks.
+    st.set_page_config(page_title=f"{title} · 客户体验透镜", page_icon=str(FAVICON), layout="wide")
+    con = connection()
+    version = db.data_version(con)
+    _nav()
+    if filters:
+        flt, opts = filter_bar(con, version)
+    else:
+        opts = _options(con, version, None)
+        flt = Filters(date.today() - timedelta(days=90), date.today())
+    return Context(con, flt, version, opts)
+
+
+def empty_state(message: str = "当前筛选条件下没有数据，请放宽日期范围或减少筛选条件。") -> None:
+    st.info(message, icon=":material/filter_alt_off:")
