@@ -36,7 +36,8 @@ def rate(successes: int, n: int, z: float = Z95) -> Estimate:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), n)
+    # Exact at the edges (k = 0 → low 0, k = n → high 1); rounding would otherwise leave ±1e-18.
+    return Estimate(p, min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)), n)
 
 
 def nps(promoters: int, passives: int, detractors: int, z: float = Z95) -> Estimate:

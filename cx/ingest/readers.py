@@ -6,6 +6,8 @@ means; nothing is silently coerced (e.g. store code "0012" keeps its zeros).
 from __future__ import annotations
 
 import io
+import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -38,11 +40,19 @@ def read_csv_bytes(data: bytes) -> tuple[pd.DataFrame, str]:
     if not text.strip():
         raise ReadError("文件为空")
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, sep=sniff_delimiter(text),
-            skipinitialspace=True, on_bad_lines="error",
-        )
+        with warnings.catch_warnings():
+            # pandas would otherwise drop or shift cells of rows longer than the header: make it an error.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, sep=sniff_delimiter(text),
+                skipinitialspace=True, on_bad_lines="error", index_col=False,
+            )
+    except pd.errors.ParserWarning:
+        raise ReadError("CSV 格式错误：有数据行的列数多于表头，请检查分隔符或引号") from None
     except pd.errors.ParserError as e:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
+        if m:
+            raise ReadError(f"CSV 格式错误：第 {m.group(2)} 行有 {m.group(3)} 列，表头只有 {m.group(1)} 列（请检查逗号或引号）") from None
         raise ReadError(f"CSV 格式错误：{_first_line(e)}") from e
     except Exception as e:  # csv.Error from the sniffer etc.
         raise ReadError(f"CSV 无法解析：{_first_line(e)}") from e

@@ -1,0 +1,79 @@
+"""AppTest: every page runs without exceptions on a small demo store, and filters act."""
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cx.db import ROOT
+
+
+@pytest.fixture
+def app_db(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("CX_DB", str(path))
+    return path
+
+
+def start():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_home_shows_store_counts_and_stories(app_db):
+    at = start()
+    assert [m.label for m in at.metric][:2] == ["门店", "反馈总量"]
+    assert at.metric[1].value == "6,000"
+    assert any("埋设的故事" in e.label for e in at.expander)
+
+
+def test_overview_cards_charts_and_filters(app_db):
+    at = start()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    cards = {m.label: m.value for m in at.metric}
+    assert set(cards) == {"反馈量", "NPS 净推荐值", "CSAT 满意度", "CES 低费力占比", "差评率"}
+    charts = at.get("plotly_chart")
+    assert len(charts) == 4
+    assert "NPS 月度趋势" in json.loads(charts[0].proto.spec)["layout"]["title"]["text"]
+    total = int(cards["反馈量"].replace(",", ""))
+    at.multiselect(key="f_regions").select("华东").run()
+    assert not at.exception
+    narrowed = int(at.metric[0].value.replace(",", ""))
+    assert 0 < narrowed < total
+
+
+def test_filter_survives_page_switch(app_db):
+    at = start()
+    at.switch_page("pages/overview.py").run()
+    at.multiselect(key="f_regions").select("华南").run()
+    at.switch_page("pages/import_data.py").run()
+    at.switch_page("pages/overview.py").run()
+    assert at.multiselect(key="f_regions").value == ["华南"]
+
+
+def test_overview_empty_state(app_db):
+    from datetime import date
+
+    from cx import db
+
+    con = db.connect(app_db, read_only=True)
+    new_store = db.demo_stories(con)["new_stores"]["store_ids"][0]
+    con.close()
+    at = start()
+    at.switch_page("pages/overview.py").run()
+    at.date_input(key="f_dates").set_value((date(2025, 11, 1), date(2025, 11, 30))).run()
+    at.multiselect(key="f_stores").select(new_store).run()
+    assert not at.exception, at.exception
+    assert any("没有数据" in i.value for i in at.info)
+    assert len(at.metric) == 0
+
+
+def test_import_page_history_and_template(app_db):
+    at = start()
+    at.switch_page("pages/import_data.py").run()
+    assert not at.exception, at.exception
+    assert any("还没有导入记录" in i.value for i in at.info)
+    assert at.selectbox(key="imp_source").value == "survey"

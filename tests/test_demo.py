@@ -1,0 +1,140 @@
+import hashlib
+
+import pytest
+
+from cx import db, demo, kano
+from tests.conftest import SMALL_DEMO
+
+
+def fingerprint(con) -> str:
+    h = hashlib.sha256()
+    for t, order in (("stores", "store_id"), ("feedback", "feedback_id"), ("kano_answers", "answer_id"),
+                     ("external_ratings", "store_id, platform, period")):
+        for row in con.execute(f"SELECT * FROM {t} ORDER BY {order}").fetchall():
+            h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def test_same_seed_same_store_and_other_seed_differs():
+    cfg = demo.DemoConfig(rows=1500, stores=20, seed=3, chunk=600)
+    a, b, c = (db.connect(":memory:") for _ in range(3))
+    demo.generate(a, cfg)
+    demo.generate(b, cfg)
+    demo.generate(c, demo.DemoConfig(rows=1500, stores=20, seed=4, chunk=600))
+    assert fingerprint(a) == fingerprint(b)
+    assert fingerprint(a) != fingerprint(c)
+
+
+def test_demo_has_requested_shape(demo_con):
+    n = db.table_counts(demo_con)
+    assert n["feedback"] == SMALL_DEMO.rows and n["stores"] == SMALL_DEMO.stores
+    assert n["kano_answers"] > 0 and n["external_ratings"] > 0
+    sources = dict(demo_con.execute("SELECT source, count(*) FROM feedback GROUP BY 1").fetchall())
+    assert set(sources) == {"survey", "service", "review", "opinion"}
+    assert demo_con.execute("SELECT count(DISTINCT region) FROM stores").fetchone()[0] == 7
+    # every row is valid by the schema's own rules and text is cleaned (no traditional characters left)
+    assert demo_con.execute("SELECT count(*) FROM feedback WHERE source='survey' AND nps IS NULL").fetchone()[0] == 0
+    assert demo_con.execute("SELECT count(*) FROM feedback WHERE text LIKE '%服務%' OR text LIKE '%這%'").fetchone()[0] == 0
+
+
+def test_table_is_time_ordered(demo_con):
+    rows = [r[0] for r in demo_con.execute("SELECT created_at FROM feedback").fetchall()]
+    assert rows == sorted(rows)
+
+
+def test_text_is_varied(demo_con):
+    total, distinct = demo_con.execute(
+        "SELECT count(text), count(DISTINCT text) FROM feedback WHERE source = 'review'").fetchone()
+    assert distinct / total > 0.9
+
+
+def test_kano_answers_follow_the_planted_categories(demo_con):
+    rows = demo_con.execute("SELECT feature, functional, dysfunctional FROM kano_answers").fetchall()
+    truth = demo.chain()["kano_features"]
+    by_feature = {}
+    for f, fu, dy in rows:
+        by_feature.setdefault(f, []).append(kano.classify(fu, dy))
+    for feature, cats in by_feature.items():
+        assert max(set(cats), key=cats.count) == truth[feature], feature
+
+
+def test_stories_are_recorded(demo_con):
+    stories = db.demo_stories(demo_con)
+    assert set(stories) >= {"slow_region", "incident", "improved", "star", "new_stores", "tiny_stores"}
+    ids = {r[0] for r in demo_con.execute("SELECT store_id FROM stores").fetchall()}
+    assert stories["incident"]["store_id"] in ids and stories["improved"]["store_id"] in ids
+
+
+@pytest.fixture(scope="module")
+def year():
+    """A full-size year (stories need volume to show); 60 k rows take a few seconds."""
+    con = db.connect(":memory:")
+    demo.generate(con, demo.DemoConfig(rows=60_000, stores=120, seed=11))
+    yield con, db.demo_stories(con)
+    con.close()
+
+
+NEG_SHARE = """
+    SELECT avg(CASE WHEN text SIMILAR TO $neg THEN 1.0 ELSE 0 END)
+    FROM feedback f JOIN stores s USING (store_id)
+    WHERE text SIMILAR TO $any AND {where}
+"""
+
+
+def share(con, where, params, neg, any_):
+    return con.execute(NEG_SHARE.format(where=where), {**params, "neg": neg, "any": any_}).fetchone()[0]
+
+
+def test_story_slow_region_serving_speed_worsens(year):
+    con, st = year
+    neg, any_ = ".*(上菜.{0,3}慢|菜还没上齐|催了好几次|半天不上|才上).*", ".*(上菜|出餐|才上|不上|上齐).*"
+    region = st["slow_region"]["region"]
+    before = share(con, "s.region = $r AND created_at < $d", {"r": region, "d": st["slow_region"]["from"]}, neg, any_)
+    after = share(con, "s.region = $r AND created_at >= $d", {"r": region, "d": st["slow_region"]["from"]}, neg, any_)
+    others = share(con, "s.region <> $r AND created_at >= $d", {"r": region, "d": st["slow_region"]["from"]}, neg, any_)
+    assert after > before + 0.15 and after > others + 0.15
+
+
+def test_story_incident_store_has_food_safety_spike(year):
+    con, st = year
+    inc = st["incident"]
+    q = """SELECT count(*) FILTER (WHERE text SIMILAR TO '.*(头发|虫子|拉肚子|异物|肚子疼|异味|钢丝球).*'), count(*)
+           FROM feedback WHERE store_id = $s AND created_at BETWEEN $a AND $b"""
+    hits, n = con.execute(q, {"s": inc["store_id"], "a": inc["from"], "b": inc["to"] + " 23:59"}).fetchone()
+    assert hits / n > 0.2
+    threats = con.execute("""SELECT count(*) FROM feedback WHERE store_id = $s AND source = 'opinion'
+                             AND created_at BETWEEN $a AND $b AND text SIMILAR TO '.*(曝光|12315|媒体|避雷).*'""",
+                          {"s": inc["store_id"], "a": inc["from"], "b": inc["to"] + " 23:59"}).fetchone()[0]
+    assert threats >= 1
+
+
+def test_story_improved_store_queue_gets_better(year):
+    con, st = year
+    im = st["improved"]
+    neg, any_ = ".*(排队排了|等位等了|还没轮到|插队|排长队|才吃上).*", ".*(排队|等位|轮到|插队|等了).*"
+    before = share(con, "store_id = $s AND created_at < $d", {"s": im["store_id"], "d": im["date"]}, neg, any_)
+    after = share(con, "store_id = $s AND created_at >= $d", {"s": im["store_id"], "d": im["date"]}, neg, any_)
+    assert before > after + 0.3
+
+
+def test_story_small_stores_have_few_responses(year):
+    con, st = year
+    small = st["new_stores"]["store_ids"] + st["tiny_stores"]["store_ids"]
+    counts = dict(con.execute("SELECT store_id, count(*) FROM feedback GROUP BY 1").fetchall())
+    median = sorted(counts.values())[len(counts) // 2]
+    assert all(counts.get(s, 0) < median / 4 for s in small)
+
+
+def test_weekends_are_busier(year):
+    con, _ = year
+    wk, we = con.execute("""SELECT avg(n) FILTER (WHERE dow NOT IN (0, 6)), avg(n) FILTER (WHERE dow IN (0, 6))
+                            FROM (SELECT created_at::DATE d, dayofweek(created_at::DATE) dow, count(*) n FROM feedback GROUP BY 1, 2)""").fetchone()
+    assert we > 1.3 * wk
+
+
+def test_build_swaps_in_a_complete_file(tmp_path):
+    path = tmp_path / "d.duckdb"
+    demo.build(path, demo.DemoConfig(rows=500, stores=10, seed=1))
+    assert not (tmp_path / "d.duckdb.building").exists()
+    con = db.connect(path, read_only=True)
+    assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == 500
