@@ -45,7 +45,9 @@ hist = history(ctx.con)
 if hist.empty:
     shell.empty_state("还没有导入记录。上传一个文件试试，或先下载上方的模板。")
 else:
-    view = hist.assign(source=hist["source"].map(SOURCE_LABELS).fillna(hist["source"]))
+    view = hist.assign(source=hist["source"].map(SOURCE_LABELS).fillna(hist["source"]),
+                       status=hist["status"].map({"ok": "成功", "running": "进行中"}).fillna(hist["status"]),
+                       imported_by=hist["imported_by"].map({"web": "网页", "cli": "命令行"}).fillna(hist["imported_by"]))
     st.dataframe(
         view.rename(columns={"import_id": "导入编号", "file_name": "文件", "source": "来源", "started_at": "开始时间",
                              "finished_at": "完成时间", "rows_in": "读取行数", "rows_ok": "成功", "rows_rejected": "拒绝",
