@@ -23,6 +23,8 @@ from cx import db, kano
 from cx.demo_text import Composer
 from cx.ingest.clean import clean_text
 from cx.ingest.validate import stable_id
+from cx.text import Analyzer
+from cx.text import store as text_store
 
 DEMO_DIR = db.ROOT / "data" / "demo"
 SOURCES = ("survey", "review", "service", "opinion")
@@ -55,7 +57,8 @@ def chain() -> dict:
     return _yaml("chain.yaml")
 
 
-def build(path: str | os.PathLike, cfg: DemoConfig = DemoConfig(), progress: Progress | None = None) -> dict:
+def build(path: str | os.PathLike, cfg: DemoConfig = DemoConfig(), progress: Progress | None = None,
+          workers: int | None = None) -> dict:
     """Build a demo store at ``path`` via a temporary file swapped in at the end (readers never see half)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".building")
@@ -63,7 +66,7 @@ def build(path: str | os.PathLike, cfg: DemoConfig = DemoConfig(), progress: Pro
         p.unlink(missing_ok=True)
     con = db.connect(tmp)
     try:
-        summary = generate(con, cfg, progress)
+        summary = generate(con, cfg, progress, workers)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -72,7 +75,8 @@ def build(path: str | os.PathLike, cfg: DemoConfig = DemoConfig(), progress: Pro
     return summary
 
 
-def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), progress: Progress | None = None) -> dict:
+def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), progress: Progress | None = None,
+             workers: int | None = None) -> dict:
     """Fill an empty, migrated store with the demo chain. Returns counts and the planted stories."""
     step = progress or (lambda f, m: None)
     g = _Generator(cfg)
@@ -81,12 +85,18 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
     con.execute("INSERT INTO stores SELECT store_id, name, region, city, district, format, opened_on, status FROM demo_stores")
     con.unregister("demo_stores")
     done = 0
-    for frame in g.feedback_chunks():
-        con.register("demo_chunk", frame)
-        con.execute("INSERT INTO feedback SELECT * FROM demo_chunk")
-        con.unregister("demo_chunk")
-        done += len(frame)
-        step(0.02 + 0.9 * done / cfg.rows, f"生成反馈 {done:,}/{cfg.rows:,} 条…")
+    with Analyzer(workers) as az:
+        for frame in g.feedback_chunks():
+            has = frame["text"].notna().to_numpy()
+            ids = frame.loc[has, "feedback_id"].tolist()
+            per_text, mentions, hits = text_store.frames(ids, az.analyze(frame.loc[has, "text"].tolist()))
+            frame = frame.merge(per_text, on="feedback_id", how="left")
+            con.register("demo_chunk", frame)
+            con.execute(db.sql("demo/insert_feedback"))
+            con.unregister("demo_chunk")
+            text_store.write_children(con, mentions, hits)
+            done += len(frame)
+            step(0.02 + 0.9 * done / cfg.rows, f"生成并分析反馈 {done:,}/{cfg.rows:,} 条…")
     step(0.93, "生成 KANO 问卷与平台评分…")
     for table, frame in (("kano_answers", g.kano()), ("external_ratings", g.ratings())):
         con.register("demo_extra", frame)

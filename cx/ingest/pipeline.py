@@ -17,6 +17,8 @@ import pandas as pd
 
 from cx import db
 from cx.ingest import mapping, readers, validate
+from cx.text import Analyzer
+from cx.text import store as text_store
 
 Progress = Callable[[float, str], None]
 
@@ -63,7 +65,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, source: str, *
 
 def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, source: str, *,
                  unknown_store: str = "reject", progress: Progress | None = None, now: datetime | None = None,
-                 imported_by: str | None = None) -> ImportResult:
+                 imported_by: str | None = None, analyzer: Analyzer | None = None) -> ImportResult:
     """Import one uploaded file. Raises ImportFailed (nothing written) when the file as a whole is unusable."""
     step = progress or (lambda f, m: None)
     if source not in mapping.SOURCES:
@@ -87,24 +89,47 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
 
     checked = validate.validate(
         frame, cols, source, known, unknown_store, now,
-        progress=lambda i, n: step(0.05 + 0.75 * i / n, f"校验第 {i}/{n} 行…"),
+        progress=lambda i, n: step(0.05 + 0.45 * i / n, f"校验第 {i}/{n} 行…"),
     )
-    step(0.82, "写入数据库…")
+    text = None
+    if source != "kano" and checked.rows:
+        text = _analyze_new(con, checked.rows, analyzer,
+                            lambda i, n: step(0.5 + 0.35 * i / max(n, 1), f"文本分析 {i}/{n} 条…"))
+    step(0.86, "写入数据库…")
     import_id = uuid.uuid4().hex[:12]
     result = ImportResult(import_id, file_name, source, "ok", fmt, rows_in=len(frame),
                           rows_rejected=len(checked.rejects), new_stores=sorted(checked.new_stores))
     with con.cursor() as cur:
         try:
             with db.transaction(cur):
-                _write(cur, import_id, file_name, sha, source, imported_by, checked, result, now)
+                _write(cur, import_id, file_name, sha, source, imported_by, checked, result, now, text)
         except duckdb.Error as e:
             raise ImportFailed(f"写入数据库失败，已回滚，数据未改变：{str(e).splitlines()[0][:200]}") from None
     step(1.0, "完成")
     return result
 
 
+def _analyze_new(con, rows: list[dict], analyzer: Analyzer | None, progress) -> tuple:
+    """Text analysis for the rows the store does not hold yet (a re-import analyses nothing)."""
+    ids = pd.DataFrame({"feedback_id": [r["feedback_id"] for r in rows]})
+    with con.cursor() as cur:
+        cur.register("staged_ids", ids)
+        existing = {r[0] for r in cur.execute(db.sql("ingest/existing_ids")).fetchall()}
+        cur.unregister("staged_ids")
+    todo = [r for r in rows if r["feedback_id"] not in existing and r["text"]]
+    own = analyzer is None
+    az = analyzer or Analyzer()
+    try:
+        results = az.analyze([r["text"] for r in todo], progress=progress)
+    finally:
+        if own:
+            az.close()
+    return text_store.frames([r["feedback_id"] for r in todo], results)
+
+
 def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: str, source: str,
-           imported_by: str | None, checked: validate.Validated, result: ImportResult, now: datetime | None) -> None:
+           imported_by: str | None, checked: validate.Validated, result: ImportResult, now: datetime | None,
+           text: tuple | None) -> None:
     started = now or datetime.now()
     cur.execute(db.sql("ingest/start_import"), {
         "import_id": import_id, "file_name": file_name, "sha256": sha, "source": source,
@@ -122,9 +147,17 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
         key = "answer_id" if kano else "feedback_id"
         staged = pd.DataFrame(checked.rows, columns=KANO_COLUMNS if kano else FEEDBACK_COLUMNS)
         staged = staged.drop_duplicates(key, keep="first")
-        cur.register("staged", staged)
-        inserted = cur.execute(db.sql("ingest/insert_kano" if kano else "ingest/insert_feedback"),
-                               {"import_id": import_id}).fetchone()[0]
+        if kano:
+            cur.register("staged", staged)
+            inserted = cur.execute(db.sql("ingest/insert_kano"), {"import_id": import_id}).fetchone()[0]
+        else:
+            per_text, mentions, hits = text if text is not None else text_store.frames([], [])
+            staged = staged.merge(per_text, on="feedback_id", how="left")
+            cur.register("staged", staged)
+            new_ids = {r[0] for r in cur.execute(db.sql("ingest/insert_feedback"), {"import_id": import_id}).fetchall()}
+            inserted = len(new_ids)
+            text_store.write_children(cur, mentions[mentions["feedback_id"].isin(new_ids)],
+                                      hits[hits["feedback_id"].isin(new_ids)])
         cur.unregister("staged")
     result.rows_ok = int(inserted)
     result.rows_duplicate = result.rows_in - result.rows_ok - result.rows_rejected

@@ -1,0 +1,1 @@
+SELECT count(*) FROM feedback WHERE text IS NOT NULL

@@ -1,0 +1,115 @@
+"""Chinese text pipeline: clauses, touchpoint mentions, sentiment, keywords and sensitive words.
+
+``analyze(texts)`` is the batch entry point used by ingestion, the demo build and ``rebuild-text``;
+large batches are spread over worker processes (each pays jieba's start-up once).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from cx.text import clauses, polarity, segment, sensitive, sentiment, tagger
+
+PARALLEL_MIN = 4000      # below this, a worker pool costs more than it saves
+CHUNK = 2000
+
+
+@dataclass
+class Analysis:
+    sentiment: float
+    label: int                                   # −1 / 0 / +1
+    mentions: list[tagger.Mention] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    neg_keywords: list[str] = field(default_factory=list)   # words from negative clauses (pain-point clouds)
+    sensitive: list[sensitive.Hit] = field(default_factory=list)
+
+
+def analyze_batch(texts: list[str]) -> list[Analysis]:
+    """Analyse texts in this process (the model runs once over all texts and all undecided clauses)."""
+    texts = ["" if t is None else str(t) for t in texts]
+    probs = sentiment.score(texts)
+    cands = [tagger.candidates(t) for t in texts]
+    lex = [tagger.lexicon_scores(t, c) for t, c in zip(texts, cands)]
+    pending = sorted({(i, (a, b)) for i, c in enumerate(cands) for (a, b, _, _), s in zip(c, lex[i]) if s == 0})
+    clause_p = sentiment.score([texts[i][a:b].strip() for i, (a, b) in pending])
+    by_text: dict[int, dict] = {}
+    for (i, span), p in zip(pending, clause_p):
+        by_text.setdefault(i, {})[span] = p
+    out = []
+    for i, t in enumerate(texts):
+        mentions = tagger.resolve(t, cands[i], lex[i], by_text.get(i, {}))
+        kws, neg = _keywords(t, mentions)
+        out.append(Analysis(probs[i], sentiment.label(probs[i]), mentions, kws, neg, sensitive.find(t)))
+    return out
+
+
+def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], list[str]]:
+    """All content words, and those from negative clauses (a clause with a negative mention, or with no
+    mention but a negative lexicon score)."""
+    spans = clauses.split(text)
+    tagged = {(m.start, m.end) for m in mentions}
+    negative = {(m.start, m.end) for m in mentions if m.polarity < 0}
+    negative |= {s for s in spans if s not in tagged and polarity.score(text[s[0]:s[1]]) < 0}
+    kws, neg, pos, ci = [], [], 0, 0
+    for tok in segment.cut(text):
+        start, pos = pos, pos + len(tok)
+        while ci < len(spans) and spans[ci][1] <= start:
+            ci += 1
+        if not segment.keywords([tok]):
+            continue
+        kws.append(tok)
+        if ci < len(spans) and spans[ci][0] <= start and spans[ci] in negative:
+            neg.append(tok)
+    return kws, neg
+
+
+def _warm() -> None:
+    segment.tokenizer()
+    sentiment.score(["预热"])
+
+
+class Analyzer:
+    """Reusable batch analyser; ``with Analyzer() as az: az.analyze(texts)`` keeps one worker pool."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self._pool = None
+
+    def __enter__(self) -> "Analyzer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def analyze(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> list[Analysis]:
+        n = len(texts)
+        if self.workers <= 1 or n < PARALLEL_MIN:
+            out = analyze_batch(texts)
+            if progress:
+                progress(n, n)
+            return out
+        if self._pool is None:
+            # fork: no re-import of the caller's main script (spawn would re-run unguarded scripts);
+            # workers warm jieba and the model once.
+            self._pool = mp.get_context("fork").Pool(self.workers, initializer=_warm)
+        chunks = [texts[i:i + CHUNK] for i in range(0, n, CHUNK)]
+        out: list[Analysis] = []
+        for part in self._pool.imap(analyze_batch, chunks):
+            out.extend(part)
+            if progress:
+                progress(len(out), n)
+        return out
+
+
+def analyze(texts: Iterable[str], workers: int | None = None) -> list[Analysis]:
+    """Batch analysis of many texts (see Analysis)."""
+    with Analyzer(workers) as az:
+        return az.analyze(list(texts))

@@ -1,0 +1,113 @@
+"""Touchpoint tagging: which touchpoints a text talks about, clause by clause, and with what polarity.
+
+Keywords of all touchpoints are matched in one pass (longest first); a touchpoint's polarity is its
+clause's lexicon score (with touchpoint cues, negation and degree words), falling back to the sentiment
+model for clauses the lexicon cannot read.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from cx.text import clauses, polarity, sentiment
+from cx.text.taxonomy import Taxonomy, default
+
+
+# The model decides a clause only when the lexicon is silent and the model is confident.
+MODEL_LOW, MODEL_HIGH = 0.15, 0.85
+
+
+@dataclass(frozen=True)
+class Mention:
+    stage: str
+    touchpoint: str
+    polarity: int          # −1, 0, +1
+    clause: str
+    start: int             # clause span in the text
+    end: int
+    keyword: str
+
+
+@functools.cache
+def _matcher(tax: Taxonomy) -> tuple[re.Pattern, dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, str], ...],
+                                     re.Pattern | None]:
+    owners: dict[str, list[str]] = {}
+    for tp in tax.touchpoints:
+        for k in tp.keywords:
+            owners.setdefault(k, []).append(tp.id)
+    words = sorted(owners, key=len, reverse=True)
+    regexes = tuple((re.compile(rx), tp.id) for tp in tax.touchpoints for rx in tp.regex)
+    ignore = re.compile("|".join(f"(?:{rx})" for rx in tax.ignore), re.MULTILINE) if tax.ignore else None
+    return re.compile("|".join(map(re.escape, words))), {k: tuple(v) for k, v in owners.items()}, regexes, ignore
+
+
+def candidates(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int, str, str]]:
+    """(clause start, clause end, touchpoint, keyword) for every touchpoint found, once per clause."""
+    tax = tax or default()
+    pattern, owners, regexes, ignore = _matcher(tax)
+    spans = clauses.split(text)
+    found: dict[tuple[int, str], str] = {}
+    hits = [(m.start(), m.group(0), owners[m.group(0)]) for m in pattern.finditer(text)]
+    hits += [(m.start(), m.group(0), (tp,)) for rx, tp in regexes for m in rx.finditer(text)]
+    if ignore is not None:
+        skip = [(m.start(), m.end()) for m in ignore.finditer(text)]
+        hits = [h for h in hits if not any(a <= h[0] < b for a, b in skip)]
+    for pos, word, tps in hits:
+        ci = next((i for i, (a, b) in enumerate(spans) if a <= pos < b), None)
+        if ci is None:
+            continue
+        a, b = spans[ci]
+        for tp in tps:
+            if any(x in text[a:b] for x in tax.by_id[tp].exclude):
+                continue
+            found.setdefault((ci, tp), word)
+    order = {t.id: i for i, t in enumerate(tax.touchpoints)}
+    out = [(spans[ci][0], spans[ci][1], tp, w) for (ci, tp), w in found.items()]
+    return sorted(out, key=lambda r: (r[0], order[r[2]]))
+
+
+def lexicon_scores(text: str, cands, tax: Taxonomy | None = None) -> list[float]:
+    """Lexicon polarity of each candidate's clause for its touchpoint (0 = undecided)."""
+    tax = tax or default()
+    return [polarity.score(text[a:b].strip(), tax.by_id[tp]) for a, b, tp, _ in cands]
+
+
+def resolve(text: str, cands, scores: list[float] | None = None,
+            model_scores: dict[tuple[int, int], float] | None = None, tax: Taxonomy | None = None) -> list[Mention]:
+    """Turn candidates into Mentions. ``scores`` are lexicon_scores (computed if absent); ``model_scores``
+    maps clause spans to P(positive) for clauses the lexicon leaves undecided."""
+    tax = tax or default()
+    scores = scores if scores is not None else lexicon_scores(text, cands, tax)
+    out = []
+    for (a, b, tp_id, word), s in zip(cands, scores):
+        tp = tax.by_id[tp_id]
+        clause = text[a:b].strip()
+        if s == 0:
+            p = (model_scores or {}).get((a, b))
+            if p is None:
+                p = sentiment.score([clause])[0]
+            pol = sentiment.label(p, MODEL_LOW, MODEL_HIGH)
+        else:
+            pol = polarity.sign(s)
+        out.append(Mention(tp.stage, tp.id, pol, clause, a, b, word))
+    return out
+
+
+def tag(text: str, tax: Taxonomy | None = None) -> list[Mention]:
+    """Mentions of journey touchpoints in one text, in reading order."""
+    if not text:
+        return []
+    return resolve(text, candidates(text, tax), tax=tax)
+
+
+def summary(mentions: list[Mention]) -> dict[str, int]:
+    """One polarity per touchpoint for a whole text: the sign of the summed clause polarities.
+
+    Long reviews praise and criticise the same touchpoint in passing; the balance, not any single
+    negative clause, is what a reader (and the AIC-2018 annotators) takes away. Ties are neutral.
+    """
+    sums: dict[str, int] = {}
+    for m in mentions:
+        sums[m.touchpoint] = sums.get(m.touchpoint, 0) + m.polarity
+    return {tp: (s > 0) - (s < 0) for tp, s in sums.items()}
