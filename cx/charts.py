@@ -50,3 +50,55 @@ def volume_by_source(df: pd.DataFrame, title: str = "各来源反馈量", subtit
                              hovertemplate=f"{channel}：" + "%{y:,}<extra></extra>"))
     fig.update_layout(barmode="stack")
     return _layout(fig, title, subtitle)
+
+
+def touchpoint_bars(df: pd.DataFrame, value: str, title: str, subtitle: str | None = None) -> go.Figure:
+    """Horizontal bars per touchpoint: negative mentions, or negative rate with its 95 % interval.
+    customdata carries the touchpoint id so a click can drill into its verbatims."""
+    d = df.iloc[::-1]
+    rate = value == "neg_rate"
+    x = d["neg_rate"] * 100 if rate else d["negative"]
+    err = None
+    if rate:
+        err = {"type": "data", "symmetric": False, "array": (d["neg_high"] - d["neg_rate"]) * 100,
+               "arrayminus": (d["neg_rate"] - d["neg_low"]) * 100, "color": "#888", "thickness": 1}
+    colors = [("#E8A0A7" if s else PALETTE[3]) for s in d["small_n"]]
+    fig = go.Figure(go.Bar(
+        x=x, y=d["label"] + "（" + d["stage"] + "）", orientation="h", marker_color=colors, error_x=err,
+        customdata=d[["touchpoint", "n", "negative"]].to_numpy(),
+        hovertemplate=("负面率 %{x:.1f}%" if rate else "负面提及 %{x:,}") + "<br>提及 n=%{customdata[1]:,}<extra></extra>"))
+    fig.update_xaxes(ticksuffix="%" if rate else "")
+    fig = _layout(fig, title, subtitle, height=max(320, 34 * len(d) + 110))
+    fig.update_layout(hovermode="closest", margin={"l": 150, "r": 20, "t": 70, "b": 40})
+    return fig
+
+
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+
+
+def cjk_font() -> str:
+    """A font file that covers Chinese (installed by scripts/setup.sh); raises with the fix if none."""
+    from pathlib import Path
+
+    for p in CJK_FONTS:
+        if Path(p).exists():
+            return p
+    raise FileNotFoundError("未找到中文字体：请运行 scripts/setup.sh（安装 fonts-wqy-microhei）")
+
+
+def wordcloud_png(freqs: dict[str, int], width: int = 900, height: int = 420) -> bytes:
+    """Word cloud as PNG bytes, in a CJK font (Debian's Noto CJK face 0 is Japanese, so WQY comes first)."""
+    import io
+
+    from wordcloud import WordCloud
+
+    wc = WordCloud(font_path=cjk_font(), width=width, height=height, background_color="white",
+                   colormap="Reds", prefer_horizontal=0.95, max_words=150, random_state=7)
+    img = wc.generate_from_frequencies(freqs or {"无数据": 1}).to_image()
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()

@@ -11,6 +11,7 @@ import duckdb
 from cx import db, demo
 from cx.ingest import ImportFailed, import_file
 from cx.ingest.mapping import SOURCES
+from cx.text.taxonomy import TaxonomyError
 
 
 class Bar:
@@ -45,7 +46,24 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--source", required=True, choices=SOURCES)
     i.add_argument("--db", type=Path, default=None)
     i.add_argument("--create-stores", action="store_true", help="遇到未知门店编号时自动创建（否则拒绝该行）")
+    r = sub.add_parser("rebuild-text", help="修改旅程分类/词典后，重新分析库中全部文本")
+    r.add_argument("--db", type=Path, default=None)
     return p
+
+
+def cmd_rebuild_text(a: argparse.Namespace) -> int:
+    from cx.text import store as text_store
+    from cx.text.taxonomy import load
+
+    load()  # a broken taxonomy fails here with its Chinese message, before anything is touched
+    con = db.connect(a.db)
+    try:
+        t0 = time.monotonic()
+        n = text_store.rebuild(con, progress=Bar())
+    finally:
+        con.close()
+    print(f"已重新分析 {n:,} 条文本，用时 {time.monotonic() - t0:.1f} 秒")
+    return 0
 
 
 def cmd_demo(a: argparse.Namespace) -> int:
@@ -76,9 +94,11 @@ def cmd_ingest(a: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
-        return {"demo": cmd_demo, "ingest": cmd_ingest}[a.cmd](a)
+        return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text}[a.cmd](a)
     except ImportFailed as e:
         print(f"导入失败：{e}", file=sys.stderr)
+    except TaxonomyError as e:
+        print(f"旅程分类配置错误：{e}", file=sys.stderr)
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             print("错误：数据库文件正被其他进程（例如正在运行的应用）占用，请关闭后重试", file=sys.stderr)

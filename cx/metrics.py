@@ -62,3 +62,39 @@ def csat(top2: int, n: int) -> Estimate:
 def ces(top3: int, n: int) -> Estimate:
     """CES = share of 5–7 answers on a 1–7 scale."""
     return rate(top3, n)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    diff: float          # p2 − p1 (fractions)
+    z: float
+    p_value: float
+    n1: int
+    n2: int
+
+
+def two_proportions(k1: int, n1: int, k2: int, n2: int) -> Comparison:
+    """Two-proportion z-test (pooled SE) of p2 vs p1; p-value two-sided. n == 0 gives p_value 1."""
+    k1, n1, k2, n2 = int(k1), int(n1), int(k2), int(n2)
+    if n1 <= 0 or n2 <= 0:
+        return Comparison(0.0, 0.0, 1.0, n1, n2)
+    p1, p2 = k1 / n1, k2 / n2
+    pooled = (k1 + k2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return Comparison(p2 - p1, 0.0, 1.0, n1, n2)
+    z = (p2 - p1) / se
+    return Comparison(p2 - p1, z, math.erfc(abs(z) / math.sqrt(2)), n1, n2)
+
+
+def benjamini_hochberg(p_values: list[float], q: float = 0.05) -> list[bool]:
+    """Which of many tests are discoveries at false-discovery rate q (so 24 touchpoints × 2 periods
+    do not produce "emerging issues" by chance alone)."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    cutoff = -1
+    for rank, i in enumerate(order, 1):
+        if p_values[i] <= q * rank / m:
+            cutoff = rank
+    keep = set(order[:cutoff]) if cutoff > 0 else set()
+    return [i in keep for i in range(m)]

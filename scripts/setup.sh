@@ -14,6 +14,9 @@ python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)            # chart export (kaleido) and browser tests
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)                       # builds jieba_fast (optional speed-up)
+python3 -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+  >/dev/null 2>&1 || need+=(python3-dev)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "==> 安装系统软件包: ${need[*]}"
   $SUDO apt-get update -qq
@@ -33,5 +36,7 @@ stamp=".venv/.installed-$(cat requirements.txt "$req" | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   echo "==> 安装 Python 依赖 ($req)"
   .venv/bin/pip install -q --disable-pip-version-check -r "$req"
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements-speedups.txt \
+    || echo "提示：jieba_fast 未能编译，将使用 jieba（分词较慢，结果相同）"
   touch "$stamp"
 fi

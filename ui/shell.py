@@ -19,6 +19,7 @@ from cx.filters import SOURCE_LABELS, Filters
 NAV = [
     ("app.py", "首页", ":material/home:"),
     ("pages/overview.py", "总览", ":material/dashboard:"),
+    ("pages/pain_points.py", "痛点分析", ":material/sentiment_dissatisfied:"),
     ("pages/import_data.py", "数据导入", ":material/upload_file:"),
 ]
 FAVICON = db.ROOT / "assets" / "favicon.png"

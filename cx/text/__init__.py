@@ -52,12 +52,13 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     tagged = {(m.start, m.end) for m in mentions}
     negative = {(m.start, m.end) for m in mentions if m.polarity < 0}
     negative |= {s for s in spans if s not in tagged and polarity.score(text[s[0]:s[1]]) < 0}
+    skip = tagger.ignored_spans(text)
     kws, neg, pos, ci = [], [], 0, 0
     for tok in segment.cut(text):
         start, pos = pos, pos + len(tok)
         while ci < len(spans) and spans[ci][1] <= start:
             ci += 1
-        if not segment.keywords([tok]):
+        if not segment.keywords([tok]) or any(a <= start < b for a, b in skip):
             continue
         kws.append(tok)
         if ci < len(spans) and spans[ci][0] <= start and spans[ci] in negative:

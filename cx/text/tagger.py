@@ -42,16 +42,22 @@ def _matcher(tax: Taxonomy) -> tuple[re.Pattern, dict[str, tuple[str, ...]], tup
     return re.compile("|".join(map(re.escape, words))), {k: tuple(v) for k, v in owners.items()}, regexes, ignore
 
 
+def ignored_spans(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int]]:
+    """Spans of boilerplate (taxonomy ``ignore``) where no touchpoint or keyword is taken from."""
+    ignore = _matcher(tax or default())[3]
+    return [] if ignore is None else [(m.start(), m.end()) for m in ignore.finditer(text)]
+
+
 def candidates(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int, str, str]]:
     """(clause start, clause end, touchpoint, keyword) for every touchpoint found, once per clause."""
     tax = tax or default()
-    pattern, owners, regexes, ignore = _matcher(tax)
+    pattern, owners, regexes, _ = _matcher(tax)
     spans = clauses.split(text)
     found: dict[tuple[int, str], str] = {}
     hits = [(m.start(), m.group(0), owners[m.group(0)]) for m in pattern.finditer(text)]
     hits += [(m.start(), m.group(0), (tp,)) for rx, tp in regexes for m in rx.finditer(text)]
-    if ignore is not None:
-        skip = [(m.start(), m.end()) for m in ignore.finditer(text)]
+    skip = ignored_spans(text, tax)
+    if skip:
         hits = [h for h in hits if not any(a <= h[0] < b for a, b in skip)]
     for pos, word, tps in hits:
         ci = next((i for i, (a, b) in enumerate(spans) if a <= pos < b), None)

@@ -77,3 +77,17 @@ def test_import_page_history_and_template(app_db):
     assert not at.exception, at.exception
     assert any("还没有导入记录" in i.value for i in at.info)
     assert at.selectbox(key="imp_source").value == "survey"
+
+
+def test_pain_points_page(app_db):
+    at = start()
+    at.switch_page("pages/pain_points.py").run()
+    assert not at.exception, at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    spec = json.loads(charts[0].proto.spec)
+    assert "负面提及最多的触点" in spec["layout"]["title"]["text"]
+    assert len(at.get("image")) == 1         # the word cloud
+    at.selectbox(key="pain_tp").select("serving_speed").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="pain_tp").value == "serving_speed"

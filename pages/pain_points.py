@@ -1,0 +1,88 @@
+"""痛点分析: TOP touchpoints by negative mentions and rate, emerging issues, negative word cloud, verbatims."""
+import streamlit as st
+
+from cx import charts, painpoints
+from ui import shell, verbatims
+
+ctx = shell.page("痛点分析")
+
+
+@st.cache_data(show_spinner="分析中…", max_entries=64)
+def _load(_con, version, filters):
+    return (painpoints.touchpoints(_con, filters), painpoints.emerging(_con, filters),
+            painpoints.keyword_table(_con, filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cloud(_con, version, filters, touchpoint):
+    words = painpoints.negative_words(_con, filters, touchpoint)
+    return charts.wordcloud_png(dict(zip(words["word"], words["n"].astype(int)))), len(words)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _verbatims(_con, version, filters, touchpoint, polarity):
+    return painpoints.verbatims(_con, filters, touchpoint, polarity, limit=40)
+
+
+st.title("痛点分析")
+st.caption(ctx.filters.describe())
+tps, emerging, keywords = _load(ctx.con, ctx.version, ctx.filters)
+if tps.empty:
+    shell.empty_state()
+    st.stop()
+
+sub = ctx.filters.describe()
+left, right = st.columns(2)
+with left:
+    event = st.plotly_chart(charts.touchpoint_bars(painpoints.top(tps, "negative"), "negative", "负面提及最多的触点 TOP10", sub),
+                            width="stretch", on_select="rerun", selection_mode="points", key="pain_bar_count")
+with right:
+    st.plotly_chart(charts.touchpoint_bars(painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub),
+                    width="stretch", on_select="rerun", selection_mode="points", key="pain_bar_rate")
+st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
+
+# A click on either chart selects the touchpoint for the drill-down below.
+for key in ("pain_bar_count", "pain_bar_rate"):
+    sel = st.session_state.get(key)
+    points = (sel or {}).get("selection", {}).get("points", []) if isinstance(sel, dict) else []
+    if points and points[0].get("customdata"):
+        st.session_state["pain_tp"] = points[0]["customdata"][0]
+
+st.subheader("新兴问题")
+sig = emerging[emerging["significant"]]
+if sig.empty:
+    st.success("与上一同长周期相比，没有负面率显著上升的触点（双比例检验，Benjamini–Hochberg 校正，FDR 5%）。")
+else:
+    for r in sig.itertuples():
+        st.warning(f"**{r.label}**（{r.stage}）负面率 {r.rate_before:.0%} → {r.rate_now:.0%}，"
+                   f"提及 {r.n_before:,} → {r.n_now:,}，p = {r.p_value:.2g}", icon=":material/trending_up:")
+with st.expander("全部触点的周期对比"):
+    st.dataframe(emerging.rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
+                                          "n_before": "上期提及", "n_now": "本期提及", "diff": "变化", "p_value": "p 值",
+                                          "significant": "显著上升"}).drop(columns=["touchpoint"]),
+                 hide_index=True, width="stretch",
+                 column_config={"上期负面率": st.column_config.NumberColumn(format="percent"),
+                                "本期负面率": st.column_config.NumberColumn(format="percent"),
+                                "变化": st.column_config.NumberColumn(format="percent")})
+
+st.subheader("负面原声")
+options = [None] + tps.sort_values("negative", ascending=False)["touchpoint"].tolist()
+labels = dict(zip(tps["touchpoint"], tps["label"] + "（" + tps["stage"] + "）"))
+if st.session_state.get("pain_tp") not in options:
+    st.session_state["pain_tp"] = None
+c1, c2 = st.columns([2, 1])
+tp = c1.selectbox("触点", options, key="pain_tp", format_func=lambda t: "全部触点" if t is None else labels[t])
+pol = c2.radio("情感", [-1, 1, None], horizontal=True, key="pain_pol",
+               format_func={-1: "负面", 1: "非负面", None: "全部"}.get)
+cloud, n_words = _cloud(ctx.con, ctx.version, ctx.filters, tp)
+left, right = st.columns([3, 2])
+with left:
+    if n_words:
+        st.image(cloud, caption="负面语句词云" + (f"：{labels[tp]}" if tp else ""), width="stretch")
+    else:
+        st.info("没有负面语句。")
+with right:
+    st.dataframe(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
+                 hide_index=True, width="stretch", height=420,
+                 column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+verbatims.show(_verbatims(ctx.con, ctx.version, ctx.filters, tp, pol))

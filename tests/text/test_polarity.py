@@ -1,0 +1,29 @@
+import pytest
+
+from cx.text.polarity import score, sign
+from cx.text.taxonomy import default
+
+TP = default().by_id
+
+
+@pytest.mark.parametrize("clause,tp,expected", [
+    ("菜很好吃", "taste", 1), ("一点也不好吃", "taste", -1), ("不太好吃", "taste", -1),
+    ("服务很热情", "staff_attitude", 1), ("服务不热情", "staff_attitude", -1), ("服务员态度很差", "staff_attitude", -1),
+    ("价格不贵", "price", 1), ("价格太贵了", "price", -1),
+    ("上菜太慢", "serving_speed", -1), ("上菜很快", "serving_speed", 1),
+    ("分量很足", "portion", 1), ("量太少了", "portion", -1),
+    ("不太干净", "hygiene", -1), ("基本不用排队", "queue", 1), ("排队排了一个小时", "queue", -1),
+    ("会员积分无故清零了", "membership", -1),
+])
+def test_touchpoint_polarity_with_negation(clause, tp, expected):
+    assert sign(score(clause, TP[tp])) == expected
+
+
+def test_degree_words_strengthen():
+    assert abs(score("非常好吃", TP["taste"])) > abs(score("好吃", TP["taste"]))
+    assert abs(score("有点贵", TP["price"])) < abs(score("贵", TP["price"]))
+
+
+def test_neutral_clauses_score_zero():
+    for c in ("周末和朋友来吃饭", "看点评来打卡", "会员卡在前台办"):
+        assert score(c) == 0, c
