@@ -102,3 +102,71 @@ def wordcloud_png(freqs: dict[str, int], width: int = 900, height: int = 420) ->
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
+
+
+HEAT_SCALES = {"volume": "Blues", "neg_rate": "Reds", "net": "RdYlGn", "avg_nps": "RdYlGn"}
+
+
+def journey_heatmap(values: pd.DataFrame, n: pd.DataFrame, small: pd.DataFrame, worse: pd.DataFrame, value: str,
+                    title: str, subtitle: str | None = None, min_n: int = 20) -> go.Figure:
+    """Stage·touchpoint rows × dimension columns. Cells with n < min_n are grey (value hidden in colour,
+    still shown on hover); ▲ marks cells significantly worse than the rest of the chain."""
+    pct = value in ("neg_rate", "net")
+    z = values.where(~small)
+    text = [[("▲" if worse.iat[i, j] else "") for j in range(values.shape[1])] for i in range(values.shape[0])]
+    shown = values * (100 if pct else 1)
+    fmt = "%{customdata[0]:.1f}" + ("%" if pct else "")
+    custom = [[[shown.iat[i, j] if pd.notna(shown.iat[i, j]) else float("nan"), n.iat[i, j]]
+               for j in range(values.shape[1])] for i in range(values.shape[0])]
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(z=small.where(small).astype(float), x=values.columns, y=values.index, showscale=False,
+                             colorscale=[[0, "#E6E6E6"], [1, "#E6E6E6"]], hoverinfo="skip", xgap=2, ygap=2))
+    fig.add_trace(go.Heatmap(
+        z=z * (100 if pct else 1), x=values.columns, y=values.index, colorscale=HEAT_SCALES[value],
+        reversescale=False, zmid=0 if value == "net" else None, xgap=2, ygap=2, text=text, texttemplate="%{text}",
+        textfont={"color": "#111", "size": 12}, customdata=custom,
+        colorbar={"title": {"text": "%" if pct else ""}, "thickness": 12},
+        hovertemplate="%{y}<br>%{x}：" + fmt + "（n=%{customdata[1]:,}）<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
+    fig.update_xaxes(side="top", tickangle=0 if values.shape[1] <= 8 else -45)
+    fig = _layout(fig, title, subtitle, height=max(420, 24 * values.shape[0] + 150))
+    fig.update_layout(hovermode="closest", margin={"l": 170, "r": 20, "t": 110, "b": 30}, plot_bgcolor="white")
+    return fig
+
+
+def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
+    """Journey map: net sentiment per stage, left to right, marker size by volume."""
+    y = stages["net"] * 100
+    colors = [PALETTE[2] if v >= 0 else PALETTE[3] for v in y]
+    size = 12 + 28 * (stages["n"] / max(1, stages["n"].max())) ** 0.5
+    fig = go.Figure(go.Scatter(x=stages["stage"], y=y, mode="lines+markers+text", line={"color": "#999", "shape": "spline"},
+                               marker={"size": size, "color": colors}, text=[f"{v:+.0f}" for v in y],
+                               textposition="top center", customdata=stages["n"],
+                               hovertemplate="%{x}：净情感 %{y:.1f}（提及 n=%{customdata:,}）<extra></extra>"))
+    fig.add_hline(y=0, line={"color": "#bbb", "dash": "dot"})
+    fig.update_yaxes(title="净情感（好评%−差评%）", ticksuffix="")
+    fig = _layout(fig, title, subtitle, height=360)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig
+
+
+def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
+    """Importance–performance: x = share positive, y = importance; median cut lines and quadrant names."""
+    fig = go.Figure(go.Scatter(
+        x=df["performance"] * 100, y=df["importance"], mode="markers+text", text=df["label"], textposition="top center",
+        marker={"size": 10, "color": [PALETTE[3] if q == "重点改进" else PALETTE[0] for q in df["quadrant"]],
+                "opacity": [1.0 if r else 0.4 for r in df["reliable"]]},
+        customdata=df[["gap", "n_neg"]].to_numpy(),
+        hovertemplate="%{text}<br>好评率 %{x:.0f}%<br>重要度 %{y:.3f}<br>负面提及者推荐分低 %{customdata[0]:.2f} 分（n=%{customdata[1]}）<extra></extra>"))
+    xc, yc = df["performance"].median() * 100, df["importance"].median()
+    fig.add_vline(x=xc, line={"color": "#bbb", "dash": "dot"})
+    fig.add_hline(y=yc, line={"color": "#bbb", "dash": "dot"})
+    for x, y, label in ((0.02, 0.98, "重点改进"), (0.98, 0.98, "保持优势"), (0.02, 0.02, "次要改进"), (0.98, 0.02, "过度投入")):
+        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=label, showarrow=False,
+                           xanchor="left" if x < 0.5 else "right", yanchor="top" if y > 0.5 else "bottom",
+                           font={"color": "#888", "size": 13})
+    fig.update_xaxes(title="表现（提及中的好评占比）", ticksuffix="%")
+    fig.update_yaxes(title="重要度（负面提及与推荐分的相关）")
+    fig = _layout(fig, title, subtitle, height=460)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig

@@ -17,6 +17,7 @@ class Filters:
     stores: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
     scope_stores: tuple[str, ...] | None = None  # None = unrestricted (HQ); set by the login role
 
     def params(self) -> dict:
@@ -28,6 +29,7 @@ class Filters:
             "stores": list(self.stores) or None,
             "sources": list(self.sources) or None,
             "channels": list(self.channels) or None,
+            "formats": list(self.formats) or None,
             "scope_stores": None if self.scope_stores is None else list(self.scope_stores),
         }
 
@@ -45,6 +47,8 @@ class Filters:
             parts.append("来源：" + "、".join(SOURCE_LABELS.get(s, s) for s in self.sources))
         if self.channels:
             parts.append("渠道：" + "、".join(self.channels))
+        if self.formats:
+            parts.append("业态：" + "、".join(self.formats))
         return "；".join(parts)
 
 

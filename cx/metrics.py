@@ -98,3 +98,44 @@ def benjamini_hochberg(p_values: list[float], q: float = 0.05) -> list[bool]:
             cutoff = rank
     keep = set(order[:cutoff]) if cutoff > 0 else set()
     return [i in keep for i in range(m)]
+
+
+@dataclass(frozen=True)
+class Change:
+    diff: float | None      # later − earlier, in the estimate's units (NPS points or fraction)
+    p_value: float
+    direction: int          # +1 / −1 only when significant at `alpha`, else 0
+
+    @property
+    def significant(self) -> bool:
+        return self.direction != 0
+
+
+NO_CHANGE = Change(None, 1.0, 0)
+
+
+def nps_change(before: tuple[int, int, int], after: tuple[int, int, int], alpha: float = 0.05) -> Change:
+    """NPS(after) − NPS(before) with a z-test on the combined SE √(SE₁² + SE₂²)."""
+    a, b = nps(*before), nps(*after)
+    if not (a.ok and b.ok):
+        return NO_CHANGE
+    se = math.hypot(_nps_se(*before), _nps_se(*after))
+    diff = b.value - a.value
+    if se == 0:
+        return Change(diff, 1.0, 0)
+    p = math.erfc(abs(diff / se) / math.sqrt(2))
+    return Change(diff, p, (diff > 0) - (diff < 0) if p < alpha else 0)
+
+
+def rate_change(before: tuple[int, int], after: tuple[int, int], alpha: float = 0.05) -> Change:
+    """Share(after) − share(before) as (successes, n) pairs, two-proportion z-test."""
+    if before[1] <= 0 or after[1] <= 0:
+        return NO_CHANGE
+    c = two_proportions(before[0], before[1], after[0], after[1])
+    return Change(c.diff, c.p_value, (c.diff > 0) - (c.diff < 0) if c.p_value < alpha else 0)
+
+
+def _nps_se(promoters: int, passives: int, detractors: int) -> float:
+    n = promoters + passives + detractors
+    p, d = promoters / n, detractors / n
+    return 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)

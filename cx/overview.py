@@ -1,15 +1,43 @@
 """Headline numbers for the 总览 page: volumes by source and the survey/review KPIs for the filters."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 
 from cx import db, metrics
 from cx.filters import Filters
 
 
-def kpis(con, filters: Filters) -> dict:
+def _counts(con, filters: Filters) -> dict:
     row = db.filtered_df(con, "overview/kpis", filters).iloc[0]
-    c = {k: (0 if pd.isna(v) else v) for k, v in row.items()}
+    return {k: (0 if pd.isna(v) else v) for k, v in row.items()}
+
+
+def previous_period(filters: Filters) -> Filters:
+    """The period of equal length just before the filter's period (same other filters)."""
+    days = (filters.end - filters.start).days + 1
+    return filters.with_(start=filters.start - timedelta(days=days), end=filters.start - timedelta(days=1))
+
+
+def kpis(con, filters: Filters, compare: bool = True) -> dict:
+    """Headline KPIs for the filters; with ``compare``, each also gets ``<key>_change`` vs the previous
+    equal-length period (direction only when significant at 5 %)."""
+    c = _counts(con, filters)
+    out = _estimates(c)
+    if compare:
+        p = _counts(con, previous_period(filters))
+        out["previous_n"] = int(p["n"])
+        out["nps_change"] = metrics.nps_change((p["promoters"], p["passives"], p["detractors"]),
+                                               (c["promoters"], c["passives"], c["detractors"]))
+        out["csat_change"] = metrics.rate_change((p["csat_top"], p["csat_n"]), (c["csat_top"], c["csat_n"]))
+        out["ces_change"] = metrics.rate_change((p["ces_top"], p["ces_n"]), (c["ces_top"], c["ces_n"]))
+        out["negative_reviews_change"] = metrics.rate_change((p["reviews_negative"], p["reviews_rated"]),
+                                                             (c["reviews_negative"], c["reviews_rated"]))
+    return out
+
+
+def _estimates(c: dict) -> dict:
     return {
         "volume": {s: int(c[f"n_{s}"]) for s in ("survey", "service", "review", "opinion")},
         "n": int(c["n"]),

@@ -3,7 +3,7 @@ import streamlit as st
 
 from cx import charts, overview
 from cx.filters import SOURCE_LABELS
-from ui import fmt, shell
+from ui import cards, shell
 
 ctx = shell.page("总览")
 
@@ -22,16 +22,16 @@ if k["n"] == 0:
     st.stop()
 
 cols = st.columns(5)
-cols[0].metric("反馈量", f"{k['n']:,}", help="；".join(f"{SOURCE_LABELS[s]} {v:,}" for s, v in k["volume"].items()))
-cols[1].metric("NPS 净推荐值", fmt.points(k["nps"]), help=fmt.ci_help(k["nps"], pct=False))
-cols[2].metric("CSAT 满意度", fmt.percent(k["csat"]), help="满意（4–5 分）占比。" + fmt.ci_help(k["csat"], pct=True))
-cols[3].metric("CES 低费力占比", fmt.percent(k["ces"]),
-               help="5–7 分占比" + (f"，均值 {k['ces_mean']:.2f}" if k["ces_mean"] else "") + "。" + fmt.ci_help(k["ces"], pct=True))
-cols[4].metric("差评率", fmt.percent(k["negative_reviews"]),
-               help="线上评价中 1–2 星占比。" + fmt.ci_help(k["negative_reviews"], pct=True))
-for name, e in (("NPS", k["nps"]), ("CSAT", k["csat"]), ("CES", k["ces"])):
-    if 0 < e.n < fmt.SMALL_N:
-        st.warning(f"{name} 样本仅 {e.n} 份，置信区间很宽，请谨慎解读。", icon=":material/warning:")
+cols[0].metric("反馈量", f"{k['n']:,}", border=True,
+               help="；".join(f"{SOURCE_LABELS[s]} {v:,}" for s, v in k["volume"].items()) + f"。上期 {k['previous_n']:,}",
+               chart_data=monthly["n"].tolist() if len(monthly) >= 2 else None, chart_type="bar")
+cards.card(cols[1], "NPS 净推荐值", k["nps"], k["nps_change"], monthly.get("nps"), pct=False)
+cards.card(cols[2], "CSAT 满意度", k["csat"], k["csat_change"], monthly.get("csat"), pct=True, note="满意（4–5 分）占比。")
+cards.card(cols[3], "CES 低费力占比", k["ces"], k["ces_change"], monthly.get("ces"), pct=True,
+           note="5–7 分占比" + (f"，均值 {k['ces_mean']:.2f}。" if k["ces_mean"] else "。"))
+cards.card(cols[4], "差评率", k["negative_reviews"], k["negative_reviews_change"], monthly.get("negative_reviews"),
+           pct=True, good_up=False, note="线上评价中 1–2 星占比。")
+st.caption("卡片中的变化与上一同长周期比较，仅在统计显著（p < 0.05）时显示；问号处为 95% 置信区间与样本量。")
 
 sub = ctx.filters.describe()
 left, right = st.columns(2)

@@ -64,3 +64,28 @@ def test_intervals_shrink_as_n_grows(n, factor, share):
     a = n - p - d
     s1, s2 = metrics.nps(p, a, d), metrics.nps(p * factor, a * factor, d * factor)
     assert s2.high - s2.low <= s1.high - s1.low + 1e-9
+
+
+def test_nps_change_hand_example():
+    # before 40/30/30 → NPS 10, SE 100·√(.69/100) = 8.31; after 60/20/20 → NPS 40, SE 100·√(.64/100) = 8.00;
+    # diff 30, SE √(69 + 64) = 11.53, z = 2.601, p = 0.0093
+    c = metrics.nps_change((40, 30, 30), (60, 20, 20))
+    assert c.diff == pytest.approx(30.0)
+    assert c.p_value == pytest.approx(0.0093, abs=2e-4)
+    assert c.direction == 1 and c.significant
+
+
+def test_small_changes_have_no_direction():
+    assert metrics.nps_change((40, 30, 30), (42, 29, 29)).direction == 0
+    assert metrics.rate_change((10, 100), (12, 100)).direction == 0
+    assert metrics.rate_change((10, 1000), (60, 1000)).direction == 1
+    assert metrics.rate_change((0, 0), (5, 10)) == metrics.NO_CHANGE
+
+
+@given(counts, counts, counts, counts, counts, counts)
+def test_change_is_antisymmetric(a, b, c, d, e, f):
+    x, y = metrics.nps_change((a, b, c), (d, e, f)), metrics.nps_change((d, e, f), (a, b, c))
+    if x.diff is None:
+        assert y.diff is None
+        return
+    assert x.diff == pytest.approx(-y.diff) and x.direction == -y.direction

@@ -19,6 +19,7 @@ from cx.filters import SOURCE_LABELS, Filters
 NAV = [
     ("app.py", "首页", ":material/home:"),
     ("pages/overview.py", "总览", ":material/dashboard:"),
+    ("pages/journey.py", "旅程热力图", ":material/grid_on:"),
     ("pages/pain_points.py", "痛点分析", ":material/sentiment_dissatisfied:"),
     ("pages/import_data.py", "数据导入", ":material/upload_file:"),
 ]
@@ -120,7 +121,7 @@ def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple
         start, end = dates
     else:  # the user has clicked only the first day of a range so far
         start = end = dates[0] if isinstance(dates, (tuple, list)) and dates else last
-    return Filters(start, end, tuple(regions), tuple(chosen), tuple(sources), tuple(channels), scope), opts
+    return Filters(start, end, tuple(regions), tuple(chosen), tuple(sources), tuple(channels), scope_stores=scope), opts
 
 
 def page(title: str, filters: bool = True) -> Context:

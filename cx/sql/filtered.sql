@@ -8,5 +8,6 @@ WITH f AS (
       AND ($stores IS NULL OR list_contains($stores, fb.store_id))
       AND ($sources IS NULL OR list_contains($sources, fb.source))
       AND ($channels IS NULL OR list_contains($channels, fb.channel))
+      AND ($formats IS NULL OR list_contains($formats, s.format))
       AND ($scope_stores IS NULL OR list_contains($scope_stores, fb.store_id))
 )

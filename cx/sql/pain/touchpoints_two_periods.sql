@@ -7,6 +7,7 @@
       AND ($stores IS NULL OR list_contains($stores, fb.store_id))
       AND ($sources IS NULL OR list_contains($sources, fb.source))
       AND ($channels IS NULL OR list_contains($channels, fb.channel))
+      AND ($formats IS NULL OR list_contains($formats, s.format))
       AND ($scope_stores IS NULL OR list_contains($scope_stores, fb.store_id))
 ), m AS (
     SELECT m.feedback_id, g.current, m.touchpoint, min(m.polarity) AS worst

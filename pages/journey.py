@@ -1,0 +1,112 @@
+"""旅程热力图: stage × touchpoint against region/format/month/channel/source, drill to verbatims;
+the journey map (emotion curve, pains and strengths per stage); key drivers of NPS (IPA)."""
+import streamlit as st
+
+from cx import charts, drivers, journey, painpoints
+from ui import shell, verbatims
+
+ctx = shell.page("旅程热力图")
+
+
+@st.cache_data(show_spinner="计算中…", max_entries=64)
+def _cells(_con, version, filters, dim):
+    return journey.cells(_con, filters, dim)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _stage_map(_con, version, filters):
+    return journey.stage_map(_con, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _drivers(_con, version, filters):
+    return drivers.key_drivers(_con, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _verbatims(_con, version, filters, touchpoint):
+    return painpoints.verbatims(_con, filters, touchpoint, None, limit=30)
+
+
+st.title("旅程热力图")
+st.caption(ctx.filters.describe())
+c1, c2 = st.columns(2)
+dim = c1.radio("列维度", list(journey.DIMENSIONS), format_func=journey.DIMENSIONS.get, horizontal=True, key="jr_dim")
+value = c2.radio("单元格数值", list(journey.VALUES), format_func=journey.VALUES.get, horizontal=True, key="jr_value",
+                 index=1)
+cells = _cells(ctx.con, ctx.version, ctx.filters, dim)
+if cells.empty:
+    shell.empty_state()
+    st.stop()
+if value == "avg_nps" and cells["nps_n"].sum() == 0:
+    st.info("当前筛选中没有带推荐分的问卷，无法显示平均推荐分。")
+    st.stop()
+
+vals, n, small, worse = journey.matrix(cells, value)
+fig = charts.journey_heatmap(vals, n, small, worse, value, f"客户旅程 × {journey.DIMENSIONS[dim]}：{journey.VALUES[value]}",
+                             ctx.filters.describe(), journey.MIN_N)
+event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="jr_heat")
+st.caption(f"灰色：样本少于 {journey.MIN_N}，不着色以免误读；▲：负面率显著高于全连锁其他部分（双比例检验，BH 校正）。"
+           "悬停查看 n；点击单元格查看背后的原声。")
+
+# Drill-down: a heatmap click picks the cell; the two selectors allow the same without a mouse.
+tp_ids = cells.drop_duplicates("touchpoint").sort_values("order")
+labels = dict(zip(tp_ids["touchpoint"], tp_ids["stage"] + " · " + tp_ids["label"]))
+by_label = {v: k for k, v in labels.items()}
+cols = sorted(cells["col"].unique().tolist())
+points = (event or {}).get("selection", {}).get("points", []) if event else []
+if points:
+    y, x = points[0].get("y"), points[0].get("x")
+    if y in by_label and x in cols:
+        st.session_state["jr_tp"], st.session_state["jr_col"] = by_label[y], x
+if st.session_state.get("jr_tp") not in labels:
+    st.session_state["jr_tp"] = tp_ids.sort_values("order")["touchpoint"].iloc[0]
+if st.session_state.get("jr_col") not in cols:
+    st.session_state["jr_col"] = cols[0]
+st.subheader("单元格原声")
+a, b = st.columns(2)
+tp = a.selectbox("触点", list(labels), format_func=labels.get, key="jr_tp")
+col = b.selectbox(journey.DIMENSIONS[dim], cols, key="jr_col")
+cell = cells[(cells["touchpoint"] == tp) & (cells["col"] == col)]
+if not cell.empty:
+    r = cell.iloc[0]
+    st.caption(f"{labels[tp]} × {col}：提及 {r.n:,}，负面率 {r.neg_rate:.0%}，净情感 {r.net:+.0%}"
+               + ("（样本不足）" if r.small else "") + ("，显著差于其他部分" if r.worse else ""))
+verbatims.show(_verbatims(ctx.con, ctx.version, journey.drill(ctx.filters, dim, col), tp))
+
+st.divider()
+st.subheader("客户旅程图")
+st.caption("范围为当前筛选（在侧栏选择一家门店或一个区域即得到该门店/区域的旅程图）：角色为到店顾客，阶段从左到右，"
+           "曲线为各阶段的情绪（净情感 = 好评占比 − 差评占比），下方为各阶段的痛点与机会点。")
+stages = _stage_map(ctx.con, ctx.version, ctx.filters)
+if stages.empty:
+    shell.empty_state()
+else:
+    st.plotly_chart(charts.emotion_curve(stages, "旅程情绪曲线", ctx.filters.describe()), width="stretch")
+    cols_ = st.columns(len(stages))
+    for c, r in zip(cols_, stages.itertuples()):
+        with c:
+            st.markdown(f"**{r.stage}**")
+            st.caption(f"提及 {r.n:,} · 净情感 {r.net:+.0%}")
+            st.markdown("痛点：\n" + "\n".join(f"- {p}" for p in r.pains))
+            st.markdown("机会/长板：\n" + "\n".join(f"- {p}" for p in r.strengths))
+
+st.divider()
+st.subheader("关键驱动因素（NPS）")
+drv = _drivers(ctx.con, ctx.version, ctx.filters)
+if drv.empty:
+    st.info("当前筛选中带文本的问卷太少，无法计算驱动因素。")
+else:
+    st.caption("方法：对每个触点，比较“负面提及该触点”的问卷与其余问卷的推荐分（0–10）均值差（Welch 95% 置信区间）；"
+               "重要度 = 负面提及与推荐分的点二列相关系数绝对值；表现 = 该触点提及中的好评占比；象限分界为各触点中位数。"
+               f"淡色点：负面提及少于 {drivers.MIN_NEG} 条，结论不稳。")
+    st.plotly_chart(charts.ipa_quadrant(drv, "重要度–表现分析（IPA）", ctx.filters.describe()), width="stretch")
+    st.dataframe(drv.rename(columns={"label": "触点", "stage": "阶段", "mentions": "提及", "n_neg": "负面提及",
+                                     "gap": "推荐分差", "gap_low": "差值下限", "gap_high": "差值上限", "importance": "重要度",
+                                     "performance": "好评占比", "quadrant": "象限"}).drop(columns=["touchpoint", "reliable"]),
+                 hide_index=True, width="stretch",
+                 column_config={"推荐分差": st.column_config.NumberColumn(format="%.2f"),
+                                "差值下限": st.column_config.NumberColumn(format="%.2f"),
+                                "差值上限": st.column_config.NumberColumn(format="%.2f"),
+                                "重要度": st.column_config.NumberColumn(format="%.3f"),
+                                "好评占比": st.column_config.NumberColumn(format="percent")})
