@@ -91,3 +91,20 @@ def test_pain_points_page(app_db):
     at.selectbox(key="pain_tp").select("serving_speed").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="pain_tp").value == "serving_speed"
+
+
+def test_journey_page_dimensions_values_and_drill(app_db):
+    at = start()
+    at.switch_page("pages/journey.py").run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][1]["type"] == "heatmap" and "客户旅程 × 区域" in spec["layout"]["title"]["text"]
+    for dim in ("format", "month", "channel", "source"):
+        at.radio(key="jr_dim").set_value(dim).run()
+        assert not at.exception, (dim, at.exception)
+    for value in ("volume", "net", "avg_nps"):
+        at.radio(key="jr_value").set_value(value).run()
+        assert not at.exception, (value, at.exception)
+    at.selectbox(key="jr_tp").select("serving_speed").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3     # heatmap, emotion curve, IPA

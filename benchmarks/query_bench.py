@@ -1,0 +1,89 @@
+"""Server-side work of the dashboard pages vs the naive dashboard, on a demo store of a given size.
+
+    .venv/bin/python benchmarks/query_bench.py --rows 1000000 [--db PATH] [--repeat 3]
+
+Builds (or reuses) a demo store, then for two filter settings — the default (last 6 months, whole chain)
+and a narrow one (one region, one month) — times each page's queries warm (median of --repeat runs), and
+the naive way of answering the same question: load the rows into pandas, then groupby. Ratios are
+computed within this run. Nothing here asserts a wall-clock threshold.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cx import db, demo, drivers, journey, overview, painpoints  # noqa: E402
+from cx.filters import Filters  # noqa: E402
+
+PAGES = {
+    "总览 overview": lambda con, f: (overview.kpis(con, f), overview.monthly(con, f), overview.by_source(con, f)),
+    "旅程热力图 heatmap": lambda con, f: (journey.cells(con, f, "region"), journey.stage_map(con, f), drivers.key_drivers(con, f)),
+    "痛点分析 pain points": lambda con, f: (painpoints.touchpoints(con, f), painpoints.emerging(con, f),
+                                        painpoints.keyword_table(con, f), painpoints.verbatims(con, f, "serving_speed", -1)),
+}
+
+
+def timed(fn, repeat: int) -> float:
+    fn()  # warm
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def naive(con, f: Filters) -> float:
+    """Load the filtered rows (feedback + stores + mentions) into pandas and groupby, like a plain dashboard."""
+    t0 = time.perf_counter()
+    fb = con.execute("SELECT f.*, s.region FROM feedback f LEFT JOIN stores s USING (store_id)").df()
+    mentions = con.execute("SELECT feedback_id, touchpoint, polarity FROM mentions").df()
+    fb = fb[(fb["created_at"] >= str(f.start)) & (fb["created_at"] <= str(f.end) + " 23:59:59")]
+    if f.regions:
+        fb = fb[fb["region"].isin(f.regions)]
+    fb.groupby(fb["created_at"].dt.to_period("M")).agg(n=("feedback_id", "size"), nps=("nps", "mean"))
+    m = mentions.merge(fb[["feedback_id", "region", "nps"]], on="feedback_id")
+    m.groupby(["touchpoint", "region"]).agg(n=("polarity", "size"), neg=("polarity", lambda s: (s < 0).sum()))
+    m.groupby("touchpoint")["nps"].mean()
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--stores", type=int, default=None)
+    ap.add_argument("--db", type=Path, default=None)
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    path = a.db or Path(f"/tmp/cx_bench_{a.rows}.duckdb")
+    if not path.exists():
+        stores = a.stores or max(300, min(2000, a.rows // 5000))
+        t0 = time.perf_counter()
+        demo.build(path, demo.DemoConfig(rows=a.rows, stores=stores))
+        print(f"built {path} ({a.rows:,} rows, {stores} stores) in {time.perf_counter() - t0:.0f}s")
+    con = db.connect(path, read_only=True)
+    last = con.execute("SELECT max(created_at)::DATE FROM feedback").fetchone()[0]
+    n_rows = con.execute("SELECT count(*) FROM feedback").fetchone()[0]
+    n_mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    start = date(last.year - (1 if last.month <= 5 else 0), (last.month - 6) % 12 + 1, 1)
+    region = con.execute("SELECT region FROM stores GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    settings = {"default (6 months, all)": Filters(start, last),
+                f"narrow (1 month, {region})": Filters(last.replace(day=1), last, regions=(region,))}
+    print(f"store: {n_rows:,} feedback rows, {n_mentions:,} mentions; median of {a.repeat} warm runs")
+    print(f"{'filters':<28}{'page':<24}{'cx (s)':>9}{'naive (s)':>11}{'ratio':>8}")
+    for name, f in settings.items():
+        base = timed(lambda: naive(con, f), max(1, a.repeat // 2))
+        for page, fn in PAGES.items():
+            t = timed(lambda: fn(con, f), a.repeat)
+            print(f"{name:<28}{page:<24}{t:9.3f}{base:11.2f}{base / t:7.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
