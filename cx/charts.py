@@ -170,3 +170,48 @@ def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
     fig = _layout(fig, title, subtitle, height=460)
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
+
+
+def rank_intervals(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
+    """Dot-and-interval chart: composite rank with its simulated 90 % interval; grey = 样本不足."""
+    d = df.iloc[::-1]
+    names = d["store_id"] + " " + d["name"].str.replace("禾田小馆", "", regex=False)
+    colors = ["#BBBBBB" if x else PALETTE[0] for x in d["insufficient"]]
+    fig = go.Figure(go.Scatter(
+        x=d["rank"], y=names, mode="markers", marker={"size": 9, "color": colors},
+        error_x={"type": "data", "symmetric": False, "array": d["rank_high"] - d["rank"],
+                 "arrayminus": d["rank"] - d["rank_low"], "color": "#999", "thickness": 1.2},
+        customdata=d[["composite", "n", "rank_low", "rank_high"]].to_numpy(),
+        hovertemplate="%{y}<br>排名 %{x}（区间 %{customdata[2]:.0f}–%{customdata[3]:.0f}）<br>"
+                      "综合得分 %{customdata[0]:.1f}，样本 n=%{customdata[1]:,}<extra></extra>"))
+    fig.update_xaxes(title="排名（1 = 最好）", autorange="reversed")
+    fig = _layout(fig, title, subtitle, height=max(360, 24 * len(d) + 120))
+    fig.update_layout(hovermode="closest", margin={"l": 230, "r": 20, "t": 70, "b": 40})
+    return fig
+
+
+def radar(scores: dict[str, list[float]], axes: list[str], title: str, subtitle: str | None = None) -> go.Figure:
+    """Radar of first-level indicator scores (0–100) for several series (store, region, chain)."""
+    fig = go.Figure()
+    for i, (name, vals) in enumerate(scores.items()):
+        fig.add_trace(go.Scatterpolar(r=list(vals) + [vals[0]], theta=axes + [axes[0]], name=name, fill="toself" if i == 0 else None,
+                                      line={"color": PALETTE[i % len(PALETTE)]}, opacity=0.85,
+                                      hovertemplate="%{theta}：%{r:.1f}<extra>" + name + "</extra>"))
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickfont": {"size": 10}}})
+    fig = _layout(fig, title, subtitle, height=420)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def rank_shift(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
+    """Stores whose rank moves most under the edited weights (positive = up)."""
+    d = df.iloc[::-1]
+    names = d["store_id"] + " " + d["name"].str.replace("禾田小馆", "", regex=False)
+    fig = go.Figure(go.Bar(x=d["shift"], y=names, orientation="h",
+                           marker_color=[PALETTE[2] if v > 0 else PALETTE[3] for v in d["shift"]],
+                           customdata=d[["rank_before", "rank_after"]].to_numpy(),
+                           hovertemplate="%{y}<br>%{customdata[0]} → %{customdata[1]}<extra></extra>"))
+    fig.update_xaxes(title="名次变化（正 = 上升）")
+    fig = _layout(fig, title, subtitle, height=max(320, 24 * len(d) + 110))
+    fig.update_layout(hovermode="closest", margin={"l": 230, "r": 20, "t": 70, "b": 40})
+    return fig

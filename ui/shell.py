@@ -21,6 +21,9 @@ NAV = [
     ("pages/overview.py", "总览", ":material/dashboard:"),
     ("pages/journey.py", "旅程热力图", ":material/grid_on:"),
     ("pages/pain_points.py", "痛点分析", ":material/sentiment_dissatisfied:"),
+    ("pages/rankings.py", "门店排名", ":material/leaderboard:"),
+    ("pages/store_profile.py", "门店画像", ":material/storefront:"),
+    ("pages/scheme.py", "考核方案", ":material/tune:"),
     ("pages/import_data.py", "数据导入", ":material/upload_file:"),
 ]
 FAVICON = db.ROOT / "assets" / "favicon.png"

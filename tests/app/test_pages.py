@@ -108,3 +108,22 @@ def test_journey_page_dimensions_values_and_drill(app_db):
     at.selectbox(key="jr_tp").select("serving_speed").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3     # heatmap, emotion curve, IPA
+
+
+def test_ranking_profile_and_scheme_pages(app_db):
+    at = start()
+    at.switch_page("pages/rankings.py").run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 2 and len(at.dataframe) == 2
+    at.toggle(key="rk_hide").set_value(True).run()
+    assert not at.exception
+    at.switch_page("pages/store_profile.py").run()
+    assert not at.exception, at.exception
+    assert any("短板" in m.value for m in at.markdown)
+    at.switch_page("pages/scheme.py").run()
+    assert not at.exception, at.exception
+    assert any("排名没有变化" in i.value for i in at.info)
+    at.slider(key="w_survey").set_value(1.0).run()
+    at.slider(key="w_reviews").set_value(0.0).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1           # the sensitivity chart appears once weights change

@@ -1,0 +1,55 @@
+"""门店排名: league table with rank intervals and movement, region roll-up, top/bottom chart."""
+import streamlit as st
+
+from cx import charts, scoring
+from ui import ranking, shell
+
+ctx = shell.page("门店排名")
+st.title("门店排名")
+st.caption(ctx.filters.describe() + "。排名比较整店表现，来源与渠道筛选不作用于排名。")
+
+table = ranking.ranking(ctx.con, ctx.version, ctx.filters)
+if table.empty:
+    shell.empty_state("当前范围内没有门店。")
+    st.stop()
+scheme = scoring.default()
+groups = [label for _, label, _ in scheme.groups]
+
+c1, c2, c3 = st.columns([1, 1, 2])
+hide = c1.toggle("隐藏样本不足的门店", value=False, key="rk_hide")
+top_n = c2.slider("图中显示前/后 N 家", 5, 30, 10, key="rk_n")
+c3.caption(f"综合得分 0–100 为各指标标准化得分的加权和；每项指标先向所在区域均值收缩（贝叶斯收缩，先验强度见考核方案），"
+           f"排名区间为 {scheme.simulations} 次抽样的 5%–95% 分位。反馈少于 {scheme.min_n} 条的门店标为“样本不足”。")
+view = table[~table["insufficient"]] if hide else table
+
+left, right = st.columns(2)
+sub = ctx.filters.describe()
+with left:
+    st.plotly_chart(charts.rank_intervals(view.head(top_n), f"综合得分前 {top_n} 名", sub), width="stretch")
+with right:
+    st.plotly_chart(charts.rank_intervals(view.tail(top_n), f"综合得分后 {top_n} 名", sub), width="stretch")
+
+st.subheader("门店排行榜")
+show = view.assign(区间=view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str),
+                   店名=view["name"].str.replace("禾田小馆", "", regex=False))
+cols = ["rank", "区间", "rank_change", "store_id", "店名", "region", "city", "format", "composite", "n", "insufficient"] + groups
+st.dataframe(
+    show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "store_id": "门店编号", "region": "区域", "city": "城市",
+                               "format": "业态", "composite": "综合得分", "n": "反馈数", "insufficient": "样本不足"}),
+    hide_index=True, width="stretch", height=460,
+    column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
+                   "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),
+                   **{g: st.column_config.NumberColumn(format="%.0f") for g in groups}})
+pick = st.selectbox("查看门店画像", view["store_id"], format_func=lambda s: f"{s} {table.set_index('store_id').at[s, 'name']}",
+                    key="rk_pick")
+if st.button("打开门店画像", icon=":material/storefront:"):
+    st.session_state["profile_store"] = pick
+    st.switch_page("pages/store_profile.py")
+
+st.subheader("区域汇总")
+reg = table.groupby("region").agg(门店数=("store_id", "size"), 平均综合得分=("composite", "mean"),
+                                  中位综合得分=("composite", "median"), 样本不足门店=("insufficient", "sum"),
+                                  反馈数=("n", "sum")).sort_values("平均综合得分", ascending=False).reset_index()
+st.dataframe(reg.rename(columns={"region": "区域"}), hide_index=True, width="stretch",
+             column_config={"平均综合得分": st.column_config.NumberColumn(format="%.1f"),
+                            "中位综合得分": st.column_config.NumberColumn(format="%.1f")})

@@ -1,0 +1,54 @@
+"""考核方案: the indicator tree with weights, a what-if editor and rank sensitivity; export to YAML."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cx import charts, scoring
+from ui import ranking, shell
+
+ctx = shell.page("考核方案")
+st.title("考核方案")
+scheme = scoring.default()
+st.caption("指标体系来自 data/indicators.yaml。拖动权重即可实时查看排名变化（不修改文件）；满意后可导出新的方案文件。")
+
+overrides = {}
+for gid, glabel, gw in scheme.groups:
+    with st.expander(f"{glabel}（默认权重 {gw:g}）", expanded=False):
+        overrides[gid] = st.slider(f"{glabel} 权重", 0.0, 1.0, float(gw), 0.05, key=f"w_{gid}")
+        for leaf in [x for x in scheme.leaves if x.group == gid]:
+            kind = {"higher": "越高越好", "lower": "越低越好"}[leaf.direction]
+            overrides[leaf.id] = st.slider(
+                f"{leaf.label}（{kind}，{leaf.normalize} 标准化，先验强度 {leaf.prior:g}，最小样本 {leaf.min_n}）",
+                0.0, 1.0, float(leaf.weight), 0.05, key=f"w_{leaf.id}")
+
+weights = scheme.weights(overrides)
+if weights.sum() == 0 or not np.isfinite(weights).all():
+    st.error("所有权重都为 0，无法计算综合得分。")
+    st.stop()
+eff = pd.DataFrame({"一级指标": [dict((g, lab) for g, lab, _ in scheme.groups)[x.group] for x in scheme.leaves],
+                    "指标": [x.label for x in scheme.leaves], "有效权重": weights,
+                    "默认有效权重": scheme.weights()})
+st.dataframe(eff, hide_index=True, width="stretch",
+             column_config={"有效权重": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+                            "默认有效权重": st.column_config.NumberColumn(format="percent")})
+
+a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
+if a.stores.empty:
+    shell.empty_state("当前范围内没有门店。")
+    st.stop()
+before = scoring.league(a, simulate=False)[["store_id", "name", "rank"]]
+after = scoring.league(a, overrides, simulate=False)[["store_id", "rank", "composite"]]
+moves = before.merge(after, on="store_id", suffixes=("_before", "_after"))
+moves["shift"] = moves["rank_before"] - moves["rank_after"]
+changed = bool((moves["shift"] != 0).any())
+st.subheader("排名敏感性")
+if not changed:
+    st.info("当前权重与默认方案相同，排名没有变化。调整上方权重查看哪些门店变动最大。")
+else:
+    top = moves.reindex(moves["shift"].abs().sort_values(ascending=False).index).head(15)
+    st.plotly_chart(charts.rank_shift(top, "权重调整后名次变化最大的门店", ctx.filters.describe()), width="stretch")
+    corr = np.corrcoef(moves["rank_before"], moves["rank_after"])[0, 1]
+    st.caption(f"新旧排名的相关系数 {corr:.3f}；{int((moves['shift'] != 0).sum())} 家门店名次变化，"
+               f"最大变动 {int(moves['shift'].abs().max())} 名。")
+st.download_button("导出当前方案（YAML）", scheme.to_yaml(overrides).encode("utf-8"), file_name="indicators.yaml",
+                   mime="text/yaml", icon=":material/download:")

@@ -1,0 +1,88 @@
+"""门店画像: one store against its region and the chain — radar, 短板/长板, composite trend, pains, verbatims."""
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cx import charts, painpoints, scoring
+from ui import ranking, shell, verbatims
+
+ctx = shell.page("门店画像")
+st.title("门店画像")
+stores = ctx.options["stores"]
+if stores.empty:
+    shell.empty_state("没有可查看的门店。")
+    st.stop()
+ids = stores["store_id"].tolist()
+if st.session_state.get("profile_store") not in ids:
+    st.session_state["profile_store"] = ctx.filters.stores[0] if ctx.filters.stores else ids[0]
+names = dict(zip(stores["store_id"], stores["name"]))
+store = st.selectbox("门店", ids, format_func=lambda s: f"{s} {names[s]}", key="profile_store")
+
+a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
+table = ranking.ranking(ctx.con, ctx.version, ctx.filters)
+row = table[table["store_id"] == store]
+if row.empty:
+    st.info("该门店在所选时间内尚未开业或没有数据。")
+    st.stop()
+r = row.iloc[0]
+st.caption(f"{r['region']} · {r['city']} · {r['format']} · {ctx.filters.start:%Y-%m-%d} 至 {ctx.filters.end:%Y-%m-%d}")
+c = st.columns(4)
+c[0].metric("综合得分", f"{r['composite']:.1f}", border=True)
+c[1].metric("排名", f"{r['rank']} / {len(table)}", border=True, help=f"90% 区间 {r['rank_low']}–{r['rank_high']}")
+c[2].metric("名次变化", "—" if pd.isna(r["rank_change"]) else f"{int(r['rank_change']):+d}", border=True,
+            help="与上一同长周期相比")
+c[3].metric("反馈数", f"{int(r['n']):,}", border=True)
+if r["insufficient"]:
+    st.warning(f"样本不足：该门店本期反馈少于 {a.scheme.min_n} 条，得分已向区域均值收缩，排名仅供参考。", icon=":material/warning:")
+
+groups = scoring.group_scores(a)
+axes = list(groups.columns)
+region_mask = (a.stores["region"] == r["region"]).to_numpy()
+series = {names[store].replace("禾田小馆", ""): groups.loc[store].tolist(),
+          f"{r['region']}区域平均": groups[region_mask].mean().tolist(), "全连锁平均": groups.mean().tolist()}
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(charts.radar(series, axes, "一级指标雷达图（0–100）", ctx.filters.describe()), width="stretch")
+with right:
+    sw = scoring.strengths_weaknesses(a, store, extra=ranking.touchpoint_rates(ctx.con, ctx.version, ctx.filters))
+    st.markdown("**短板**")
+    for x in sw["weak"] or [{"sentence": "无明显短板"}]:
+        st.markdown(f"- :red[{x['sentence']}]")
+    st.markdown("**长板**")
+    for x in sw["strong"] or [{"sentence": "无明显长板"}]:
+        st.markdown(f"- :green[{x['sentence']}]")
+
+
+@st.cache_data(show_spinner="计算月度得分…", max_entries=32)
+def _trend(_con, version, filters, store_id):
+    out, m = [], date(filters.start.year, filters.start.month, 1)
+    while m <= filters.end:
+        nxt = date(m.year + m.month // 12, m.month % 12 + 1, 1)
+        f = ranking.scope(filters).with_(start=m, end=nxt - timedelta(days=1))
+        a = scoring.assess(_con, f)
+        comp = scoring.composite(a)
+        idx = np.flatnonzero(a.stores["store_id"].to_numpy() == store_id)
+        if len(idx):
+            out.append({"month": pd.Timestamp(m), "composite": comp[idx[0]], "n": int(a.stores["n"].iloc[idx[0]])})
+        m = nxt
+    return pd.DataFrame(out)
+
+
+trend = _trend(ctx.con, ctx.version, ctx.filters, store)
+if len(trend) >= 2:
+    t = trend.assign(composite_low=trend["composite"], composite_high=trend["composite"], composite_n=trend["n"])
+    st.plotly_chart(charts.trend_with_ci(t, "composite", "综合得分月度趋势", "每月与全连锁门店比较；样本少的月份已向区域均值收缩"),
+                    width="stretch")
+
+store_filters = ctx.filters.with_(stores=(store,))
+tps = painpoints.touchpoints(ctx.con, store_filters)
+st.subheader("主要痛点")
+if tps.empty:
+    st.info("该门店本期没有触点提及。")
+else:
+    st.plotly_chart(charts.touchpoint_bars(painpoints.top(tps, "negative", 8), "negative", "负面提及最多的触点", names[store]),
+                    width="stretch")
+st.subheader("最新负面原声")
+verbatims.show(painpoints.verbatims(ctx.con, store_filters, None, -1, limit=10))

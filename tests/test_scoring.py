@@ -1,0 +1,125 @@
+from datetime import date
+
+import numpy as np
+import pytest
+
+from cx import scoring
+from cx.filters import Filters
+from cx.ingest import import_bytes
+from tests.conftest import NOW
+
+MARCH = Filters(date(2026, 3, 1), date(2026, 3, 31))
+ONE_LEAF = {"min_n": 10, "simulations": 200, "groups": [
+    {"id": "survey", "label": "问卷体验", "weight": 1.0, "leaves": [
+        {"id": "csat", "label": "CSAT", "metric": "csat", "direction": "higher", "normalize": "percentile",
+         "weight": 1.0, "prior": 40, "min_n": 5}]}]}
+
+
+def surveys(con, store, n, top, day="2026-03-10", tag="x"):
+    rows = "\n".join(f"{tag}{store}{i},{store},{day},{5 if i < top else 2}" for i in range(n))
+    import_bytes(con, f"编号,门店编号,时间,满意度\n{rows}\n".encode(), f"{tag}{store}.csv", "survey", now=NOW)
+
+
+@pytest.fixture
+def east(con):
+    """Region 华东: S001 3 answers all satisfied; S002 3 000 answers, 60 % satisfied."""
+    surveys(con, "S001", 3, 3)
+    surveys(con, "S002", 3000, 1800)
+    return con
+
+
+def test_shrinkage_small_store_pulled_large_store_barely_moves(east):
+    a = scoring.assess(east, MARCH, scoring.parse(ONE_LEAF))
+    v = dict(zip(a.stores["store_id"], a.value[:, 0]))
+    pooled = 100 * (3 + 1800) / 3003
+    # shrunk = (n·x + m·pooled)/(n + m) with m = 40, in %
+    assert v["S001"] == pytest.approx((3 * 100 + 40 * pooled) / 43)
+    assert v["S002"] == pytest.approx((3000 * 60 + 40 * pooled) / 3040)
+    assert abs(v["S001"] - pooled) < 5 and abs(v["S002"] - 60) < 0.1
+
+
+def test_store_without_data_sits_at_its_region_mean(east):
+    a = scoring.assess(east, MARCH, scoring.parse(ONE_LEAF))
+    v = dict(zip(a.stores["store_id"], a.value[:, 0]))
+    assert v["S003"] == pytest.approx(v["S003"])  # 华南 has no data: chain pooled value
+    assert v["S003"] == pytest.approx(100 * 1803 / 3003)
+    assert a.stores.set_index("store_id").loc["S001", "insufficient"]
+
+
+def test_composite_is_weighted_sum_and_contributions_add_up(demo_con):
+    f = Filters(date(2026, 8, 1), date(2026, 10, 31))
+    a = scoring.assess(demo_con, f)
+    comp = scoring.composite(a)
+    assert np.allclose(comp, a.norm @ a.scheme.weights())
+    assert np.allclose(scoring.contributions(a).sum(axis=1).to_numpy(), comp)
+    assert a.scheme.weights().sum() == pytest.approx(1.0)
+    assert (a.norm >= 0).all() and (a.norm <= 100).all()
+
+
+def test_weight_change_reorders_as_expected(demo_con):
+    a = scoring.assess(demo_con, Filters(date(2026, 8, 1), date(2026, 10, 31)))
+    only_rating = {g: (1.0 if g == "reviews" else 0.0) for g, _, _ in a.scheme.groups} | {"neg_reviews": 0.0}
+    league = scoring.league(a, only_rating, simulate=False)
+    j = a.leaf_ids.index("rating")
+    best = a.stores["store_id"].iloc[int(np.argmax(a.norm[:, j]))]
+    assert league.iloc[0]["store_id"] == best
+
+
+def test_rank_stores_public_contract(demo_con):
+    t = scoring.rank_stores(demo_con, date(2026, 8, 1), date(2026, 10, 31))
+    for col in ("store_id", "composite", "rank", "rank_low", "rank_high", "n", "insufficient"):
+        assert col in t.columns
+    assert t["rank"].min() == 1 and t["composite"].between(0, 100).all()
+    assert (t["rank_low"] <= t["rank_high"]).all()
+    assert t["composite"].is_monotonic_decreasing
+    assert set(t["insufficient"]) <= {True, False} and (t["n"] >= 0).all()
+
+
+def test_fewer_answers_mean_wider_posterior(east):
+    a = scoring.assess(east, MARCH, scoring.parse(ONE_LEAF))
+    se = dict(zip(a.stores["store_id"], a.se[:, 0]))
+    assert se["S001"] > 5 * se["S002"]
+
+
+def test_strengths_and_weaknesses_sentences(east):
+    a = scoring.assess(east, MARCH, scoring.parse(ONE_LEAF))
+    # only 3 stores in total and 2 in 华东: too few peers for standardised comparisons
+    assert scoring.strengths_weaknesses(a, "S001") == {"weak": [], "strong": []}
+
+
+def test_strengths_weaknesses_on_demo(demo_con):
+    f = Filters(date(2025, 11, 1), date(2026, 10, 31))
+    a = scoring.assess(demo_con, f)
+    sid = a.stores["store_id"].iloc[0]
+    sw = scoring.strengths_weaknesses(a, sid, extra=scoring.touchpoint_rates(demo_con, f))
+    for x in sw["weak"] + sw["strong"]:
+        assert "同区域门店" in x["sentence"] and "个标准差" in x["sentence"]
+    assert all(x["z"] < 0 for x in sw["weak"]) and all(x["z"] > 0 for x in sw["strong"])
+
+
+@pytest.mark.parametrize("mutate,needle", [
+    (lambda d: d.pop("groups"), "缺少 groups"),
+    (lambda d: d["groups"][0]["leaves"][0].update(metric="magic"), "metric"),
+    (lambda d: d["groups"][0]["leaves"][0].update(direction="up"), "direction"),
+    (lambda d: d["groups"][0]["leaves"][0].update(normalize="log"), "normalize"),
+    (lambda d: d["groups"][0].update(weight=-1), "weight"),
+    (lambda d: d["groups"][0].update(leaves=[]), "没有二级指标"),
+    (lambda d: d["groups"][0]["leaves"].append(dict(d["groups"][0]["leaves"][0])), "重复"),
+])
+def test_scheme_validation_messages(mutate, needle):
+    import copy
+
+    doc = copy.deepcopy(ONE_LEAF)
+    mutate(doc)
+    with pytest.raises(scoring.SchemeError, match=needle):
+        scoring.parse(doc)
+
+
+def test_shipped_scheme_loads_and_round_trips():
+    s = scoring.default()
+    assert {g for g, _, _ in s.groups} == {"survey", "service", "reviews", "opinion", "external"}
+    import yaml
+
+    again = scoring.parse(yaml.safe_load(s.to_yaml({"survey": 0.5})))
+    assert dict((g, w) for g, _, w in again.groups)["survey"] == 0.5
+    assert len(again.leaves) == len(s.leaves)

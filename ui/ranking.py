@@ -1,0 +1,28 @@
+"""Cached assessment shared by the ranking, profile and scheme pages (sources/channels do not apply)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from cx import scoring
+from cx.filters import Filters
+
+
+def scope(filters: Filters) -> Filters:
+    """Rankings compare whole stores: the source and channel filters would blank out indicators."""
+    return filters.with_(sources=(), channels=(), stores=())
+
+
+@st.cache_data(show_spinner="计算考核得分…", max_entries=32)
+def assessment(_con, version: int, filters: Filters) -> scoring.Assessment:
+    return scoring.assess(_con, scope(filters))
+
+
+@st.cache_data(show_spinner="计算排名与区间…", max_entries=32)
+def ranking(_con, version: int, filters: Filters, overrides: tuple = ()) -> "scoring.pd.DataFrame":
+    f = scope(filters)
+    return scoring.rank_stores(_con, f.start, f.end, f, overrides=dict(overrides) or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def touchpoint_rates(_con, version: int, filters: Filters):
+    return scoring.touchpoint_rates(_con, scope(filters))
