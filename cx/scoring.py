@@ -196,8 +196,10 @@ def assess(con, filters: Filters, scheme: Scheme | None = None) -> Assessment:
         m = leaf.prior
         v0 = np.where(n > 0, v, 0.0)
         shrunk = np.where(n + m > 0, (n * v0 + m * target) / np.maximum(n + m, 1e-9), target)
-        var_obs = np.where(n > 0, np.nan_to_num(var, nan=0.0), target_var)
-        post_se = np.sqrt(np.nan_to_num(var_obs, nan=0.0) / np.maximum(n + m, 1.0))
+        # Variance blended like the estimate: 3 of 3 satisfied has plug-in variance 0, which would make the
+        # smallest store look the most certain.
+        var_obs = (n * np.nan_to_num(var, nan=0.0) + m * np.nan_to_num(target_var, nan=0.0)) / np.maximum(n + m, 1e-9)
+        post_se = np.sqrt(var_obs / np.maximum(n + m, 1.0))
         factor = 1 if kind != "rate" else scale
         value[:, j], se[:, j], raw_n[:, j] = shrunk * factor, post_se * factor, n
     value = np.nan_to_num(value, nan=np.nanmean(value) if np.isfinite(value).any() else 0.0)
