@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cx import db, demo, drivers, journey, overview, painpoints  # noqa: E402
+from cx import db, demo, drivers, journey, overview, painpoints, scoring  # noqa: E402
 from cx.filters import Filters  # noqa: E402
 
 PAGES = {
@@ -26,6 +26,7 @@ PAGES = {
     "旅程热力图 heatmap": lambda con, f: (journey.cells(con, f, "region"), journey.stage_map(con, f), drivers.key_drivers(con, f)),
     "痛点分析 pain points": lambda con, f: (painpoints.touchpoints(con, f), painpoints.emerging(con, f),
                                         painpoints.keyword_table(con, f), painpoints.verbatims(con, f, "serving_speed", -1)),
+    "门店排名 rankings": lambda con, f: scoring.rank_stores(con, f.start, f.end, f),
 }
 
 

@@ -215,3 +215,38 @@ def rank_shift(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.
     fig = _layout(fig, title, subtitle, height=max(320, 24 * len(d) + 110))
     fig.update_layout(hovermode="closest", margin={"l": 230, "r": 20, "t": 70, "b": 40})
     return fig
+
+
+def action_lines(weekly: pd.DataFrame, action_date, title: str, subtitle: str | None = None) -> go.Figure:
+    """Weekly negative rate of the touchpoint: treated vs control stores, action date marked."""
+    w = weekly.groupby(["treated", "week"], as_index=False)[["negative", "mentions"]].sum()
+    fig = go.Figure()
+    for treated, name, color in ((True, "实施门店", PALETTE[3]), (False, "对照门店", PALETTE[0])):
+        part = w[w["treated"] == treated]
+        rate = 100 * part["negative"] / part["mentions"].where(part["mentions"] > 0)
+        fig.add_trace(go.Scatter(x=part["week"], y=rate, mode="lines+markers", name=name, line={"color": color},
+                                 customdata=part[["mentions"]].to_numpy(),
+                                 hovertemplate=name + " %{x|%Y-%m-%d} 周：%{y:.1f}%（n=%{customdata[0]}）<extra></extra>"))
+    x = pd.Timestamp(action_date)
+    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": "#555", "dash": "dash"})
+    fig.add_annotation(x=x, y=1, yref="paper", text="改进措施开始", showarrow=False, yanchor="bottom", font={"color": "#555"})
+    fig.update_yaxes(title="负面率", ticksuffix="%")
+    return _layout(fig, title, subtitle, height=380)
+
+
+def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
+    """Better (y) vs |Worse| (x) with the four quadrants at 0.5."""
+    fig = go.Figure(go.Scatter(x=-df["worse"], y=df["better"], mode="markers+text", text=df["feature"],
+                               textposition="top center", marker={"size": 11, "color": PALETTE[0]},
+                               customdata=df[["category_label", "n"]].to_numpy(),
+                               hovertemplate="%{text}<br>Better %{y:.2f}，|Worse| %{x:.2f}<br>多数归类：%{customdata[0]}（n=%{customdata[1]}）<extra></extra>"))
+    for x, y, label in ((0.02, 0.98, "魅力属性 A"), (0.98, 0.98, "期望属性 O"), (0.98, 0.02, "必备属性 M"), (0.02, 0.02, "无差异属性 I")):
+        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=label, showarrow=False, font={"color": "#888"},
+                           xanchor="left" if x < 0.5 else "right", yanchor="top" if y > 0.5 else "bottom")
+    fig.add_vline(x=0.5, line={"color": "#bbb", "dash": "dot"})
+    fig.add_hline(y=0.5, line={"color": "#bbb", "dash": "dot"})
+    fig.update_xaxes(title="|Worse|（不具备时的不满程度）", range=[0, 1])
+    fig.update_yaxes(title="Better（具备时的满意提升）", range=[0, 1])
+    fig = _layout(fig, title, subtitle, height=480)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig

@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--source", required=True, choices=SOURCES)
     i.add_argument("--db", type=Path, default=None)
     i.add_argument("--create-stores", action="store_true", help="遇到未知门店编号时自动创建（否则拒绝该行）")
+    al = sub.add_parser("alerts", help="对全部反馈运行预警规则（已有工单不会重复创建）")
+    al.add_argument("--db", type=Path, default=None)
+    al.add_argument("--since", type=str, default="2000-01-01", help="只检查此日期之后的反馈（YYYY-MM-DD）")
+    es = sub.add_parser("escalate", help="按 SLA 升级超时工单（适合定时任务）")
+    es.add_argument("--db", type=Path, default=None)
     r = sub.add_parser("rebuild-text", help="修改旅程分类/词典后，重新分析库中全部文本")
     r.add_argument("--db", type=Path, default=None)
     return p
@@ -63,6 +68,33 @@ def cmd_rebuild_text(a: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"已重新分析 {n:,} 条文本，用时 {time.monotonic() - t0:.1f} 秒")
+    return 0
+
+
+def cmd_alerts(a: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta
+
+    from cx.loop import rules
+
+    since = datetime.fromisoformat(a.since)
+    con = db.connect(a.db)
+    try:
+        n = rules.run(con, since, datetime.now() + timedelta(days=1))
+    finally:
+        con.close()
+    print(f"预警规则已运行：新建工单 {n} 张")
+    return 0
+
+
+def cmd_escalate(a: argparse.Namespace) -> int:
+    from cx.loop import tickets
+
+    con = db.connect(a.db)
+    try:
+        n = tickets.escalate(con)
+    finally:
+        con.close()
+    print(f"SLA 检查完成：升级 {n} 次")
     return 0
 
 
@@ -94,7 +126,8 @@ def cmd_ingest(a: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
-        return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text}[a.cmd](a)
+        return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text, "alerts": cmd_alerts,
+                "escalate": cmd_escalate}[a.cmd](a)
     except ImportFailed as e:
         print(f"导入失败：{e}", file=sys.stderr)
     except TaxonomyError as e:

@@ -102,11 +102,29 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
         con.register("demo_extra", frame)
         con.execute(f"INSERT INTO {table} SELECT * FROM demo_extra")  # noqa: S608 - fixed names
         con.unregister("demo_extra")
+    step(0.95, "运行预警规则并模拟工单处理…")
+    _loop(con, g)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('demo_stories', ?), ('demo_seed', ?)",
                 [yaml.safe_dump(g.stories, allow_unicode=True), str(cfg.seed)])
     db.bump_data_version(con)
     step(1.0, "完成")
     return {"rows": done, "stores": len(g.stores), "stories": g.stories}
+
+
+def _loop(con: duckdb.DuckDBPyConnection, g: "_Generator") -> None:
+    """Alerts over the whole year, a year of simulated handling, the SLA pass, and the planted actions."""
+    from cx.loop import rules, simulate, tickets
+
+    end = datetime.combine(g.end, datetime.min.time())
+    rules.run(con, datetime.combine(g.start, datetime.min.time()), end)
+    simulate.simulate(con, end - timedelta(hours=6), seed=g.cfg.seed)
+    tickets.escalate(con, end)
+    st = g.stories
+    con.execute(db.sql("demo/insert_actions"), {
+        "a1": stable_id("action", st["improved"]["store_id"], st["improved"]["date"]), "s1": st["improved"]["store_id"],
+        "t1": st["improved"]["touchpoint"], "d1": st["improved"]["action"], "date1": st["improved"]["date"],
+        "a2": stable_id("action", st["slow_region"]["region"], "2026-09-01"), "r2": st["slow_region"]["region"],
+        "t2": st["slow_region"]["touchpoint"], "d2": "华南区域后厨增配人手（效果待验证）", "date2": "2026-09-01"})
 
 
 class _Generator:

@@ -29,3 +29,44 @@ def classify(functional: int, dysfunctional: int) -> str:
 def cells(category: str) -> list[tuple[int, int]]:
     """All (functional, dysfunctional) pairs that the table maps to ``category``."""
     return [(f + 1, d + 1) for f in range(5) for d in range(5) if TABLE[f][d] == category]
+
+
+def analyse(counts) -> "pd.DataFrame":
+    """Per feature: category distribution, majority category, Better and Worse.
+
+    ``counts``: DataFrame with feature, functional, dysfunctional, n (answer-pair counts).
+    """
+    import pandas as pd
+
+    rows = []
+    for feature, g in counts.groupby("feature", sort=True):
+        dist = {c: 0 for c in CATEGORIES}
+        for r in g.itertuples(index=False):
+            dist[classify(r.functional, r.dysfunctional)] += int(r.n)
+        total = sum(dist.values())
+        core = dist["A"] + dist["O"] + dist["M"] + dist["I"]
+        major = max(CATEGORIES, key=lambda c: (dist[c], c in "MOAI"))
+        rows.append({"feature": feature, "n": total, **{c: dist[c] for c in CATEGORIES}, "category": major,
+                     "category_label": CATEGORIES[major],
+                     "better": (dist["A"] + dist["O"]) / core if core else None,
+                     "worse": -(dist["O"] + dist["M"]) / core if core else None})
+    return pd.DataFrame(rows)
+
+
+def quadrant(better: float, worse: float) -> str:
+    """Better–Worse quadrant at 0.5 (|Worse|): the usual reading of the KANO scatter."""
+    hi_b, hi_w = better >= 0.5, abs(worse) >= 0.5
+    return {(True, False): "魅力属性", (True, True): "期望属性", (False, True): "必备属性", (False, False): "无差异属性"}[(hi_b, hi_w)]
+
+
+def features(con, filters) -> "pd.DataFrame":
+    from cx import db
+
+    p = filters.params()
+    counts = db.df(con, "kano/counts", {"start": p["start"], "end": p["end"], "scope_stores": p["scope_stores"],
+                                        "stores": p["stores"]})
+    if counts.empty:
+        import pandas as pd
+
+        return pd.DataFrame(columns=["feature", "n", *CATEGORIES, "category", "category_label", "better", "worse"])
+    return analyse(counts)

@@ -24,6 +24,9 @@ NAV = [
     ("pages/rankings.py", "门店排名", ":material/leaderboard:"),
     ("pages/store_profile.py", "门店画像", ":material/storefront:"),
     ("pages/scheme.py", "考核方案", ":material/tune:"),
+    ("pages/tickets.py", "工单中心", ":material/assignment:"),
+    ("pages/verification.py", "改进验证", ":material/verified:"),
+    ("pages/kano.py", "KANO分析", ":material/scatter_plot:"),
     ("pages/import_data.py", "数据导入", ":material/upload_file:"),
 ]
 FAVICON = db.ROOT / "assets" / "favicon.png"

@@ -43,6 +43,7 @@ class ImportResult:
     rows_rejected: int = 0
     rows_duplicate: int = 0
     new_stores: list[str] = field(default_factory=list)
+    tickets: int = 0
 
     def summary(self) -> str:
         if self.status == "same_file":
@@ -51,6 +52,8 @@ class ImportResult:
              f"（{mapping.SOURCE_LABELS.get(self.source, self.source)}，{self.fmt}）")
         if self.new_stores:
             s += f"；新建门店 {len(self.new_stores)} 家"
+        if self.tickets:
+            s += f"；触发预警工单 {self.tickets} 张"
         return s
 
 
@@ -105,8 +108,21 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
                 _write(cur, import_id, file_name, sha, source, imported_by, checked, result, now, text)
         except duckdb.Error as e:
             raise ImportFailed(f"写入数据库失败，已回滚，数据未改变：{str(e).splitlines()[0][:200]}") from None
+    if source != "kano" and result.rows_ok:
+        step(0.95, "运行预警规则…")
+        result.tickets = _alerts(con, checked.rows)
     step(1.0, "完成")
     return result
+
+
+def _alerts(con, rows: list[dict]) -> int:
+    """Open tickets for the imported period (rules are idempotent, so re-covering old rows adds nothing)."""
+    from datetime import timedelta
+
+    from cx.loop import rules
+
+    times = [r["created_at"] for r in rows]
+    return rules.run(con, min(times), max(times) + timedelta(seconds=1), actor="导入")
 
 
 def _analyze_new(con, rows: list[dict], analyzer: Analyzer | None, progress) -> tuple:

@@ -127,3 +127,31 @@ def test_ranking_profile_and_scheme_pages(app_db):
     at.slider(key="w_reviews").set_value(0.0).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1           # the sensitivity chart appears once weights change
+
+
+def test_loop_and_kano_pages(app_db):
+    at = start()
+    at.switch_page("pages/tickets.py").run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe) >= 1
+    at.switch_page("pages/verification.py").run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 1
+    at.switch_page("pages/kano.py").run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "Better–Worse" in spec["layout"]["title"]["text"]
+
+
+def test_ticket_action_from_the_page(app_db):
+    at = start()
+    at.switch_page("pages/tickets.py").run()
+    tid = at.selectbox(key="tk_pick").value
+    [s for s in at.selectbox if s.label == "操作"][0].select("comment")
+    at.text_area[0].input("已电话回访顾客")
+    [b for b in at.button if b.label == "提交"][0].click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="tk_pick").value == tid
+    trail = [d.value for d in at.dataframe if "说明" in d.value.columns][0]
+    assert "已电话回访顾客" in trail["说明"].tolist()
+    assert "备注" in trail["动作"].tolist()

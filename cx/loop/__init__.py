@@ -1,0 +1,1 @@
+"""Closed loop: alert rules → tickets → handling and SLA escalation → verification of improvement actions."""

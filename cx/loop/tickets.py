@@ -1,0 +1,151 @@
+"""Ticket state machine, audit trail and SLA escalation (clock injectable for tests and the demo)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from cx import db
+from cx.filters import Filters
+from cx.loop.rules import LEVELS, LEVEL_LABELS
+
+Clock = Callable[[], datetime]
+OPEN = ("待处理", "处理中", "已升级")
+STATES = OPEN + ("已解决", "已关闭")
+# action: (allowed from, to, event)
+TRANSITIONS = {
+    "accept": ({"待处理", "已升级"}, "处理中", "assigned"),
+    "resolve": ({"待处理", "处理中", "已升级"}, "已解决", "resolved"),
+    "close": ({"已解决"}, "已关闭", "closed"),
+    "reopen": ({"已解决", "已关闭"}, "处理中", "reopened"),
+}
+ACTION_LABELS = {"accept": "受理", "resolve": "解决", "close": "关闭", "reopen": "重新打开", "comment": "备注",
+                 "root_cause": "设定根因"}
+EVENT_LABELS = {"created": "创建", "assigned": "受理", "commented": "备注", "root_cause": "设定根因", "resolved": "已解决",
+                "reopened": "重新打开", "escalated": "升级", "closed": "关闭"}
+
+
+class TicketError(ValueError):
+    """An action the ticket's state does not allow, or an unknown ticket; message in Chinese."""
+
+
+def get(con: duckdb.DuckDBPyConnection, ticket_id: str) -> dict:
+    with con.cursor() as cur:
+        df = cur.execute(db.sql("loop/ticket_get"), {"ticket_id": ticket_id}).df()
+    if df.empty:
+        raise TicketError(f"工单不存在：{ticket_id}")
+    return df.iloc[0].to_dict()
+
+
+def act(con: duckdb.DuckDBPyConnection, ticket_id: str, action: str, actor: str, note: str | None = None,
+        root_cause: str | None = None, now: datetime | None = None) -> dict:
+    """Apply one handling action; every action writes an audit event. Illegal transitions are refused."""
+    now = now or datetime.now()
+    with con.cursor() as cur, db.transaction(cur):
+        t = get(cur, ticket_id)
+        if action == "comment":
+            if not (note or "").strip():
+                raise TicketError("备注内容不能为空")
+            _event(cur, ticket_id, now, actor, "commented", note)
+        elif action == "root_cause":
+            if not root_cause:
+                raise TicketError("请选择根因")
+            if t["status"] == "已关闭":
+                raise TicketError("工单已关闭，不能修改根因（请先重新打开）")
+            t["root_cause"] = root_cause
+            _event(cur, ticket_id, now, actor, "root_cause", root_cause)
+        elif action in TRANSITIONS:
+            allowed, to, event = TRANSITIONS[action]
+            if t["status"] not in allowed:
+                raise TicketError(f"当前状态“{t['status']}”不能执行“{ACTION_LABELS[action]}”"
+                                  f"（允许的状态：{'、'.join(sorted(allowed))}）")
+            if action == "resolve" and not (note or "").strip():
+                raise TicketError("解决工单需要填写处理说明")
+            t["status"] = to
+            if action == "resolve":
+                t["resolved_at"] = now
+            elif action == "close":
+                t["closed_at"] = now
+            elif action == "reopen":
+                t["resolved_at"], t["closed_at"] = None, None
+                t["due_at"] = now + timedelta(hours=int(t["sla_hours"]))
+            _event(cur, ticket_id, now, actor, event, note)
+        else:
+            raise TicketError(f"未知的操作：{action}")
+        _save(cur, t)
+        db.bump_data_version(cur)
+    return get(con, ticket_id)
+
+
+def escalate(con: duckdb.DuckDBPyConnection, now: datetime | None = None, clock: Clock | None = None) -> int:
+    """Move every open ticket past its deadline up one level per missed SLA (store → region → HQ).
+
+    Computed from timestamps: a ticket 30 h overdue on a 24 h SLA escalates at its deadline and again
+    24 h later if still open; the events carry those moments, not the time of this call. A ticket is
+    breached at exactly its deadline. Returns the number of escalation steps taken.
+    """
+    now = now or (clock or datetime.now)()
+    with con.cursor() as cur, db.transaction(cur):
+        overdue = cur.execute(db.sql("loop/overdue"), {"now": now}).df()
+        updates, evts = [], []
+        for r in overdue.itertuples(index=False):
+            level, due, n = r.owner_level, pd.Timestamp(r.due_at).to_pydatetime(), int(r.escalations)
+            while due <= now and level != "hq":
+                nxt = LEVELS[LEVELS.index(level) + 1]
+                evts.append((r.ticket_id, due, "系统", "escalated",
+                             f"超过 SLA（{r.sla_hours} 小时），由{LEVEL_LABELS[level]}升级至{LEVEL_LABELS[nxt]}"))
+                level, due, n = nxt, due + timedelta(hours=int(r.sla_hours)), n + 1
+            updates.append((r.ticket_id, level, due, "已升级", n, r.resolved_at, r.closed_at, r.root_cause))
+        apply(cur, updates, evts)
+    return len(evts)
+
+
+def apply(cur, updates: list[tuple], evts: list[tuple]) -> None:
+    """Batch-write ticket states (ticket_id, owner_level, due_at, status, escalations, resolved_at, closed_at,
+    root_cause) and their events, inside the caller's transaction."""
+    if updates:
+        cur.register("staged_updates", pd.DataFrame(updates, columns=[
+            "ticket_id", "owner_level", "due_at", "status", "escalations", "resolved_at", "closed_at", "root_cause"]))
+        cur.execute(db.sql("loop/apply_updates"))
+        cur.unregister("staged_updates")
+    if evts:
+        cur.register("staged_events", pd.DataFrame(evts, columns=["ticket_id", "event_at", "actor", "event", "detail"]))
+        cur.execute(db.sql("loop/insert_events"))
+        cur.unregister("staged_events")
+    if updates or evts:
+        db.bump_data_version(cur)
+
+
+def _event(cur, ticket_id: str, at: datetime, actor: str, event: str, detail: str | None) -> None:
+    cur.execute(db.sql("loop/event_add"), {"ticket_id": ticket_id, "at": at, "actor": actor, "event": event,
+                                           "detail": detail})
+
+
+def _save(cur, t: dict) -> None:
+    def ts(v):
+        return None if v is None or pd.isna(v) else pd.Timestamp(v).to_pydatetime()
+    cur.execute(db.sql("loop/ticket_set"), {
+        "ticket_id": t["ticket_id"], "status": t["status"], "owner_level": t["owner_level"], "due_at": ts(t["due_at"]),
+        "resolved_at": ts(t["resolved_at"]), "closed_at": ts(t["closed_at"]),
+        "root_cause": None if t["root_cause"] is None or pd.isna(t["root_cause"]) else t["root_cause"],
+        "escalations": int(t["escalations"])})
+
+
+def events(con, ticket_id: str) -> pd.DataFrame:
+    return db.df(con, "loop/events_of", {"ticket_id": ticket_id})
+
+
+def queue(con, filters: Filters, levels: list[str] | None = None, statuses: list[str] | None = None,
+          limit: int = 500) -> pd.DataFrame:
+    p = filters.params()
+    return db.df(con, "loop/queue", {"scope_stores": p["scope_stores"], "levels": levels or None,
+                                     "statuses": statuses or None, "regions": p["regions"], "stores": p["stores"],
+                                     "start": p["start"], "end": p["end"], "limit": limit})
+
+
+def sla_table(con, filters: Filters, now: datetime | None = None) -> pd.DataFrame:
+    p = filters.params()
+    return db.df(con, "loop/sla", {"scope_stores": p["scope_stores"], "regions": p["regions"], "stores": p["stores"],
+                                   "start": p["start"], "end": p["end"], "now": now or datetime.now()})

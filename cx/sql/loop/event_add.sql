@@ -1,0 +1,1 @@
+INSERT INTO ticket_events VALUES ($ticket_id, $at, $actor, $event, $detail)

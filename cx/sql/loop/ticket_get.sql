@@ -1,0 +1,1 @@
+SELECT * FROM tickets WHERE ticket_id = $ticket_id

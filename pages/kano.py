@@ -1,0 +1,28 @@
+"""KANO分析: 5×5 evaluation table per answer pair, majority category, Better/Worse scatter and table."""
+import streamlit as st
+
+from cx import charts, kano
+from ui import shell
+
+ctx = shell.page("KANO分析")
+st.title("KANO 分析")
+st.caption(ctx.filters.describe() + "。KANO 问卷可在“数据导入”页以“KANO 问卷”来源导入。")
+df = kano.features(ctx.con, ctx.filters)
+if df.empty:
+    shell.empty_state("当前筛选中没有 KANO 答卷。")
+    st.stop()
+st.plotly_chart(charts.kano_scatter(df, "Better–Worse 系数图", ctx.filters.describe()), width="stretch")
+cats = list(kano.CATEGORIES)
+table = df.rename(columns={"feature": "功能", "n": "答卷数", "category_label": "多数归类", "better": "Better", "worse": "Worse",
+                           **{c: f"{c} {kano.CATEGORIES[c]}" for c in cats}}).drop(columns=["category"])
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={"Better": st.column_config.NumberColumn(format="%.2f"),
+                            "Worse": st.column_config.NumberColumn(format="%.2f")})
+with st.expander("KANO 评价表（正向 × 反向）"):
+    import pandas as pd
+
+    grid = pd.DataFrame([[kano.TABLE[f][d] for d in range(5)] for f in range(5)],
+                        index=[f"正向：{kano.ANSWERS[i + 1]}" for i in range(5)],
+                        columns=[f"反向：{kano.ANSWERS[i + 1]}" for i in range(5)])
+    st.dataframe(grid, width="stretch")
+    st.caption("A 魅力 · O 期望 · M 必备 · I 无差异 · R 反向 · Q 可疑。Better = (A+O)/(A+O+M+I)，Worse = −(O+M)/(A+O+M+I)。")

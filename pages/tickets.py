@@ -1,0 +1,99 @@
+"""工单中心: queue by role, SLA countdown and breach highlighting, ticket detail and handling; SLA dashboard."""
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from cx import db
+from cx.loop import rules, tickets
+from ui import shell, verbatims
+
+ctx = shell.page("工单中心")
+# Escalation is computed from timestamps on every page load (the clock is the server's).
+moved = tickets.escalate(ctx.con, datetime.now())
+if moved:
+    st.toast(f"{moved} 张工单因超过 SLA 已自动升级", icon=":material/upgrade:")
+now = datetime.now()
+st.title("工单中心")
+st.caption(ctx.filters.describe() + "（按工单创建时间）")
+
+tab_queue, tab_sla = st.tabs(["我的工单", "SLA 看板"])
+with tab_queue:
+    c1, c2 = st.columns(2)
+    levels = c1.multiselect("处理层级", list(rules.LEVELS), format_func=rules.LEVEL_LABELS.get, key="tk_levels",
+                            placeholder="全部层级")
+    statuses = c2.multiselect("状态", list(tickets.STATES), default=list(tickets.OPEN), key="tk_status",
+                              placeholder="全部状态")
+    q = tickets.queue(ctx.con, ctx.filters, levels, statuses)
+    if q.empty:
+        shell.empty_state("没有符合条件的工单。")
+    else:
+        hours_left = (q["due_at"] - pd.Timestamp(now)).dt.total_seconds() / 3600
+        open_ = q["status"].isin(tickets.OPEN)
+        view = pd.DataFrame({
+            "工单": q["ticket_id"], "创建时间": q["created_at"], "门店": q["store_name"].fillna("").str.replace("禾田小馆", ""),
+            "区域": q["region"], "严重度": q["severity"].map(rules.SEVERITY_LABELS), "标题": q["title"],
+            "层级": q["owner_level"].map(rules.LEVEL_LABELS), "状态": q["status"],
+            "SLA 剩余(小时)": hours_left.where(open_).round(1), "升级次数": q["escalations"]})
+        styled = view.style.apply(lambda col: ["background-color: #FDE2E4" if (v == v and v <= 0) else "" for v in col],
+                                  subset=["SLA 剩余(小时)"])
+        st.dataframe(styled, hide_index=True, width="stretch", height=360)
+        st.caption("SLA 剩余为负（红色）表示已超时；超时工单会逐级升级：门店 → 区域 → 总部。")
+        pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick",
+                            format_func=lambda t: f"{t} · {q.set_index('ticket_id').at[t, 'title'][:40]}")
+        t = tickets.get(ctx.con, pick)
+        st.markdown(f"**{verbatims.escape(t['title'])}**")
+        st.caption(f"状态 {t['status']} · 层级 {rules.LEVEL_LABELS[t['owner_level']]} · 严重度 {rules.SEVERITY_LABELS[t['severity']]}"
+                   f" · SLA {t['sla_hours']} 小时 · 截止 {pd.Timestamp(t['due_at']):%Y-%m-%d %H:%M}"
+                   + (f" · 根因：{t['root_cause']}" if isinstance(t["root_cause"], str) else ""))
+        if isinstance(t["feedback_id"], str):
+            fb = db.df(ctx.con, "loop/feedback_of", {"feedback_id": t["feedback_id"]})
+            if not fb.empty:
+                with st.container(border=True):
+                    st.markdown(verbatims.escape(str(fb.iloc[0]["text"] or "（无文本）")))
+                    st.caption(f"原始反馈 · {fb.iloc[0]['created_at']:%Y-%m-%d %H:%M} · {fb.iloc[0]['channel'] or ''}")
+        ev = tickets.events(ctx.con, pick)
+        st.dataframe(ev.assign(event=ev["event"].map(tickets.EVENT_LABELS)).rename(
+            columns={"event_at": "时间", "actor": "处理人", "event": "动作", "detail": "说明"}), hide_index=True, width="stretch")
+        with st.form("tk_action", clear_on_submit=True):
+            a1, a2 = st.columns(2)
+            action = a1.selectbox("操作", ["accept", "comment", "root_cause", "resolve", "close", "reopen"],
+                                  format_func=tickets.ACTION_LABELS.get)
+            cause = a2.selectbox("根因（设定根因时）", rules.default_root_causes())
+            note = st.text_area("说明 / 备注", max_chars=1000)
+            if st.form_submit_button("提交", type="primary"):
+                try:
+                    tickets.act(ctx.con, pick, action, "网页用户", note=note, root_cause=cause)
+                except tickets.TicketError as e:
+                    st.error(str(e))
+                else:
+                    st.cache_data.clear()
+                    st.rerun()
+
+with tab_sla:
+    s = tickets.sla_table(ctx.con, ctx.filters, now)
+    if s.empty:
+        shell.empty_state("没有工单。")
+    else:
+        done = s["resolved_at"].notna()
+        c = st.columns(4)
+        c[0].metric("工单总数", f"{len(s):,}", border=True)
+        c[1].metric("未关闭", f"{int(s['status'].isin(tickets.OPEN).sum()):,}", border=True)
+        c[2].metric("SLA 内解决率", f"{s.loc[done, 'within_sla'].mean():.0%}" if done.any() else "—", border=True,
+                    help="已解决工单中，在最初 SLA 截止前解决的占比")
+        c[3].metric("已超时（含已解决）", f"{int(s['breached'].sum()):,}", border=True)
+        st.dataframe(s.groupby("status").size().rename("工单数").reset_index().rename(columns={"status": "状态"}),
+                     hide_index=True)
+        reg = s.groupby("region").agg(工单数=("status", "size"), SLA内解决率=("within_sla", "mean"),
+                                      超时数=("breached", "sum"), 升级次数=("escalations", "sum")).reset_index()
+        st.dataframe(reg.rename(columns={"region": "区域"}), hide_index=True, width="stretch",
+                     column_config={"SLA内解决率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+        age = (pd.Timestamp(now) - s.loc[s["status"].isin(tickets.OPEN), "created_at"]).dt.total_seconds() / 3600
+        bins = pd.cut(age, [0, 4, 24, 72, 168, float("inf")], labels=["<4 小时", "4–24 小时", "1–3 天", "3–7 天", ">7 天"])
+        st.markdown("**未关闭工单账龄**")
+        st.bar_chart(bins.value_counts().sort_index())
+        by_store = s.groupby(["store_id", "store_name"]).agg(工单数=("status", "size"), SLA内解决率=("within_sla", "mean")) \
+            .reset_index().sort_values("SLA内解决率").head(15)
+        st.markdown("**SLA 内解决率最低的门店**")
+        st.dataframe(by_store.rename(columns={"store_id": "门店编号", "store_name": "门店"}), hide_index=True, width="stretch",
+                     column_config={"SLA内解决率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})

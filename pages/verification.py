@@ -1,0 +1,52 @@
+"""改进验证: before/after of an improvement action with CI and a test, and difference-in-differences."""
+import pandas as pd
+import streamlit as st
+
+from cx import charts
+from cx.loop import verify
+from cx.text.taxonomy import default as taxonomy
+from ui import shell
+
+ctx = shell.page("改进验证")
+st.title("改进验证")
+acts = verify.actions(ctx.con, ctx.filters.scope_stores)
+if acts.empty:
+    shell.empty_state("还没有登记改进措施。")
+    st.stop()
+tax = taxonomy()
+label = {r.action_id: f"{r.start_date:%Y-%m-%d} · {r.store_name or r.region or ''} · {tax.label(r.touchpoint)} · {r.description}"
+         for r in acts.itertuples()}
+c1, c2 = st.columns([3, 1])
+pick = c1.selectbox("改进措施", acts["action_id"], format_func=label.get, key="vf_action")
+window = c2.select_slider("前后窗口", options=[14, 28, 56, 84], value=56, format_func=lambda d: f"{d} 天", key="vf_window")
+action = acts.set_index("action_id").loc[pick].to_dict() | {"action_id": pick}
+v = verify.verify(ctx.con, action, window, ctx.filters)
+tp = tax.label(action["touchpoint"])
+
+c = st.columns(4)
+def pct(e):
+    return "—" if not e.ok else f"{e.value:.1%}"
+c[0].metric(f"{tp}负面率·之前", pct(v.before), border=True, help=f"n={v.before.n}，95% 区间 {v.before.low or 0:.1%}–{v.before.high or 0:.1%}")
+c[1].metric(f"{tp}负面率·之后", pct(v.after),
+            delta=None if v.change.diff is None else f"{100 * v.change.diff:+.1f} 个百分点",
+            delta_color="inverse", border=True,
+            help=f"n={v.after.n}；" + ("变化显著" if v.change.significant else "变化不显著") + f"（p={v.change.p_value:.2g}）")
+c[2].metric("对照门店变化", "—" if not (v.control_before.ok and v.control_after.ok)
+            else f"{100 * (v.control_after.value - v.control_before.value):+.1f} 个百分点", border=True,
+            help=f"{v.n_control} 家未实施同类措施的门店")
+c[3].metric("双重差分（DiD）", "—" if v.did is None else f"{100 * v.did:+.1f} 个百分点", border=True,
+            help="(实施后−前) − (对照后−前)；" + ("" if v.did_low is None else f"95% 区间 {100 * v.did_low:+.1f}～{100 * v.did_high:+.1f}，p={v.did_p:.2g}"))
+if v.did is None:
+    st.info("数据不足以计算双重差分（之前或之后窗口内没有提及）。")
+elif v.did_p < 0.05 and v.did < 0:
+    st.success(f"措施有效：相对对照门店，{tp}负面率下降 {abs(100 * v.did):.1f} 个百分点（p={v.did_p:.2g}）。")
+elif v.did_p < 0.05:
+    st.error(f"相对对照门店，{tp}负面率反而上升 {100 * v.did:.1f} 个百分点（p={v.did_p:.2g}）。")
+else:
+    st.warning(f"尚不能证明措施有效：差异 {100 * v.did:+.1f} 个百分点，不显著（p={v.did_p:.2g}）。可延长观察窗口。")
+st.plotly_chart(charts.action_lines(v.weekly, action["start_date"], f"{tp}负面率：实施门店 vs 对照门店", label[pick]),
+                width="stretch")
+st.caption(f"NPS：之前 {v.nps_before.value if v.nps_before.ok else float('nan'):+.1f}（n={v.nps_before.n}）→ 之后 "
+           f"{v.nps_after.value if v.nps_after.ok else float('nan'):+.1f}（n={v.nps_after.n}），"
+           + ("变化显著" if v.nps_change.significant else "变化不显著") + "。方法：前后等长窗口；对照为未实施同类措施的门店"
+           "（门店措施取同区域门店）；DiD 标准误为四个比例方差之和的平方根。")

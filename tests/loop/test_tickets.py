@@ -1,0 +1,84 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from cx.ingest import import_bytes
+from cx.loop import tickets
+from tests.conftest import NOW
+
+T0 = datetime(2026, 3, 1, 12, 0)
+
+
+@pytest.fixture
+def ticket(con):
+    import_bytes(con, "编号,门店编号,时间,推荐度,内容\na,S001,2026-03-01 12:00,3,上菜太慢了\n".encode(), "s.csv", "survey", now=NOW)
+    return con, con.execute("SELECT ticket_id FROM tickets").fetchone()[0]
+
+
+def events(con, tid):
+    return [e for e in tickets.events(con, tid)["event"]]
+
+
+def test_full_lifecycle_and_audit_trail(ticket):
+    con, tid = ticket
+    tickets.act(con, tid, "accept", "店长", now=T0 + timedelta(hours=1))
+    tickets.act(con, tid, "comment", "店长", note="已联系顾客", now=T0 + timedelta(hours=2))
+    tickets.act(con, tid, "root_cause", "店长", root_cause="人手不足", now=T0 + timedelta(hours=3))
+    t = tickets.act(con, tid, "resolve", "店长", note="增加高峰人手", now=T0 + timedelta(hours=4))
+    assert t["status"] == "已解决" and t["root_cause"] == "人手不足"
+    t = tickets.act(con, tid, "close", "店长", now=T0 + timedelta(hours=30))
+    assert t["status"] == "已关闭"
+    t = tickets.act(con, tid, "reopen", "区域经理", note="顾客再次投诉", now=T0 + timedelta(hours=40))
+    assert t["status"] == "处理中" and t["resolved_at"] is None or str(t["resolved_at"]) in ("NaT", "None")
+    assert events(con, tid) == ["created", "assigned", "commented", "root_cause", "resolved", "closed", "reopened"]
+
+
+@pytest.mark.parametrize("setup,action,needle", [
+    ([], "close", "不能执行“关闭”"),
+    ([("accept", None)], "accept", "不能执行“受理”"),
+    ([], "reopen", "不能执行“重新打开”"),
+    ([], "resolve", "需要填写处理说明"),
+    ([], "comment", "不能为空"),
+    ([], "fly", "未知的操作"),
+])
+def test_illegal_transitions_refused_and_nothing_written(ticket, setup, action, needle):
+    con, tid = ticket
+    for a, note in setup:
+        tickets.act(con, tid, a, "x", note=note, now=T0)
+    before = (tickets.get(con, tid), len(events(con, tid)))
+    with pytest.raises(tickets.TicketError, match=needle):
+        tickets.act(con, tid, action, "x", now=T0)
+    assert (tickets.get(con, tid), len(events(con, tid))) == before
+
+
+def test_escalation_with_fake_clock_and_exact_boundary(ticket):
+    con, tid = ticket
+    due = T0 + timedelta(hours=24)
+    assert tickets.escalate(con, due - timedelta(seconds=1)) == 0
+    assert tickets.get(con, tid)["owner_level"] == "store"
+    assert tickets.escalate(con, due) == 1                         # breached at exactly the deadline
+    t = tickets.get(con, tid)
+    assert (t["owner_level"], t["status"], t["escalations"]) == ("region", "已升级", 1)
+    assert tickets.escalate(con, due) == 0                         # idempotent at the same moment
+
+
+def test_long_overdue_ticket_climbs_step_by_step_with_event_times(ticket):
+    con, tid = ticket
+    now = T0 + timedelta(hours=24 * 5)
+    assert tickets.escalate(con, now) == 2                          # store → region → hq, never beyond
+    ev = tickets.events(con, tid)
+    esc = ev[ev["event"] == "escalated"]["event_at"].tolist()
+    assert [e.to_pydatetime() for e in esc] == [T0 + timedelta(hours=24), T0 + timedelta(hours=48)]
+    assert tickets.get(con, tid)["owner_level"] == "hq"
+    assert tickets.escalate(con, now + timedelta(days=10)) == 0
+
+
+def test_resolved_tickets_do_not_escalate(ticket):
+    con, tid = ticket
+    tickets.act(con, tid, "resolve", "店长", note="已处理", now=T0 + timedelta(hours=2))
+    assert tickets.escalate(con, T0 + timedelta(days=9)) == 0
+
+
+def test_injectable_clock(ticket):
+    con, tid = ticket
+    assert tickets.escalate(con, clock=lambda: T0 + timedelta(hours=25)) == 1
