@@ -30,7 +30,7 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     p = Path(path) if path is not None else default_path()
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(p), read_only=read_only)
+    con = duckdb.connect(str(p), read_only=read_only, config={"enable_progress_bar": False})
     if not read_only:
         migrate(con)
     return con

@@ -45,9 +45,8 @@ def emerging(con, filters: Filters, q: float = 0.05) -> pd.DataFrame:
     Two-proportion z-test per touchpoint, Benjamini–Hochberg across touchpoints at FDR q.
     """
     days = (filters.end - filters.start).days + 1
-    params = {**filters.params(), "prev_start": filters.params()["start"] - timedelta(days=days)}
-    with con.cursor() as cur:
-        df = cur.execute(db.sql("filtered") + db.sql("pain/touchpoints_two_periods"), params).df()
+    both = filters.with_(start=filters.start - timedelta(days=days))
+    df = db.filtered_df(con, "pain/touchpoints_two_periods", both, {"current_start": filters.params()["start"]})
     tax = taxonomy()
     df = df[df["touchpoint"].isin(list(tax.by_id))].reset_index(drop=True)
     if df.empty:

@@ -32,12 +32,17 @@ def frames(ids: list[str], results: list[Analysis]) -> tuple[pd.DataFrame, pd.Da
 
 
 def write_children(cur: duckdb.DuckDBPyConnection, mentions: pd.DataFrame, hits: pd.DataFrame) -> None:
-    """Insert mentions and hits (inside the caller's transaction)."""
-    for name, frame, sql in (("staged_mentions", mentions, "text/insert_mentions"), ("staged_hits", hits, "text/insert_hits")):
-        if len(frame):
-            cur.register(name, frame)
-            cur.execute(db.sql(sql))
-            cur.unregister(name)
+    """Insert mentions (and their feedback × touchpoint roll-up) and hits, inside the caller's transaction.
+    The feedback rows must be stored already."""
+    if len(mentions):
+        cur.register("staged_mentions", mentions)
+        cur.execute(db.sql("text/insert_mentions"))
+        cur.execute(db.sql("text/insert_feedback_touchpoints"))
+        cur.unregister("staged_mentions")
+    if len(hits):
+        cur.register("staged_hits", hits)
+        cur.execute(db.sql("text/insert_hits"))
+        cur.unregister("staged_hits")
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, progress: Callable[[float, str], None] | None = None,

@@ -1,2 +1,3 @@
 DELETE FROM mentions WHERE feedback_id IN (SELECT feedback_id FROM staged_text);
 DELETE FROM sensitive_hits WHERE feedback_id IN (SELECT feedback_id FROM staged_text);
+DELETE FROM feedback_touchpoints WHERE feedback_id IN (SELECT feedback_id FROM staged_text);
