@@ -51,6 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     al.add_argument("--since", type=str, default="2000-01-01", help="只检查此日期之后的反馈（YYYY-MM-DD）")
     es = sub.add_parser("escalate", help="按 SLA 升级超时工单（适合定时任务）")
     es.add_argument("--db", type=Path, default=None)
+    u = sub.add_parser("users", help="账号管理：add / reset / list")
+    usub = u.add_subparsers(dest="users_cmd", required=True)
+    ua = usub.add_parser("add", help="新增账号（密码从标准输入读取或交互输入）")
+    ua.add_argument("username")
+    ua.add_argument("--role", required=True, choices=["hq", "analyst", "region", "store"])
+    ua.add_argument("--name", default=None)
+    ua.add_argument("--region", default=None)
+    ua.add_argument("--store", default=None)
+    ur = usub.add_parser("reset", help="重置密码")
+    ur.add_argument("username")
+    usub.add_parser("list", help="列出账号")
     r = sub.add_parser("rebuild-text", help="修改旅程分类/词典后，重新分析库中全部文本")
     r.add_argument("--db", type=Path, default=None)
     return p
@@ -98,6 +109,35 @@ def cmd_escalate(a: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password() -> str:
+    import getpass
+
+    if sys.stdin.isatty():
+        pw = getpass.getpass("密码：")
+        if pw != getpass.getpass("再次输入："):
+            raise SystemExit("错误：两次输入的密码不一致")
+        return pw
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_users(a: argparse.Namespace) -> int:
+    from cx import auth
+
+    try:
+        if a.users_cmd == "add":
+            u = auth.add_user(a.username, _read_password(), a.role, a.name, a.region, a.store)
+            print(f"已创建账号 {u.username}：{u.describe()}")
+        elif a.users_cmd == "reset":
+            auth.reset_password(a.username, _read_password())
+            print(f"已重置 {a.username} 的密码")
+        else:
+            for u in auth.list_users():
+                print(f"{u.username}\t{u.describe()}")
+    except auth.AuthError as e:
+        raise SystemExit(f"错误：{e}") from None
+    return 0
+
+
 def cmd_demo(a: argparse.Namespace) -> int:
     path = a.db or db.default_path()
     if path.exists() and not a.force:
@@ -106,7 +146,15 @@ def cmd_demo(a: argparse.Namespace) -> int:
         raise SystemExit("错误：--rows 至少为 1，--stores 至少为 8")
     t0 = time.monotonic()
     s = demo.build(path, demo.DemoConfig(rows=a.rows, stores=a.stores, seed=a.seed), progress=Bar())
+    from cx import auth
+
+    con = db.connect(path)
+    try:
+        auth.create_demo_users(con)
+    finally:
+        con.close()
     print(f"已生成演示数据：{s['stores']} 家门店，{s['rows']:,} 条反馈，用时 {time.monotonic() - t0:.1f} 秒 → {path}")
+    print(f"演示账号（仅供演示）：{'、'.join(f'demo-{r}/{p}' for r, p in auth.DEMO_PASSWORDS.items())}")
     return 0
 
 
@@ -127,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
         return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text, "alerts": cmd_alerts,
-                "escalate": cmd_escalate}[a.cmd](a)
+                "escalate": cmd_escalate, "users": cmd_users}[a.cmd](a)
     except ImportFailed as e:
         print(f"导入失败：{e}", file=sys.stderr)
     except TaxonomyError as e:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -30,7 +31,8 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     p = Path(path) if path is not None else default_path()
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(p), read_only=read_only, config={"enable_progress_bar": False})
+    con = duckdb.connect(str(p), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")   # it would draw on the CLI's terminal
     if not read_only:
         migrate(con)
     return con
@@ -67,17 +69,23 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
 
 
+# One writer at a time within a process: browser sessions share one connection (cursor each), and DuckDB
+# would otherwise fail one of two overlapping write transactions with a conflict. Readers are not blocked.
+WRITE_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All-or-nothing block: commit on success, roll back on any exception (then re-raise)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    else:
-        con.execute("COMMIT")
+    """All-or-nothing write block: commit on success, roll back on any exception (then re-raise)."""
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        else:
+            con.execute("COMMIT")
 
 
 @functools.cache

@@ -7,7 +7,7 @@ from cx import db, metrics
 from cx.filters import Filters
 from cx.text.taxonomy import default as taxonomy
 
-DIMENSIONS = {"region": "区域", "format": "门店业态", "month": "月份", "channel": "渠道", "source": "来源"}
+DIMENSIONS = {"region": "区域", "format": "门店业态", "month": "月份", "channel": "渠道", "source": "来源", "store": "门店"}
 VALUES = {"volume": "提及量", "neg_rate": "负面率", "net": "净情感", "avg_nps": "平均推荐分"}
 SOURCE_NAMES = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情"}
 MIN_N = 20
@@ -94,6 +94,8 @@ def drill(filters: Filters, dim: str, col: str) -> Filters:
         return filters.with_(formats=(col,))
     if dim == "channel":
         return filters.with_(channels=(col,))
+    if dim == "store":
+        return filters.with_(stores=(col,))
     if dim == "source":
         code = {v: k for k, v in SOURCE_NAMES.items()}.get(col, col)
         return filters.with_(sources=(code,))

@@ -290,6 +290,12 @@ def rank_stores(con, start: date, end: date, filters: Filters | None = None, sch
     return table
 
 
+def visible(table: pd.DataFrame, scope: tuple[str, ...] | None) -> pd.DataFrame:
+    """Rows a scoped user may see. Ranks are computed chain-wide (a fair comparison) and kept; the other
+    stores' rows are removed, so peers stay anonymous (region roll-ups are aggregates)."""
+    return table if scope is None else table[table["store_id"].isin(scope)].reset_index(drop=True)
+
+
 def strengths_weaknesses(a: Assessment, store_id: str, top: int = 3, extra: pd.DataFrame | None = None) -> dict:
     """短板/长板: leaves (and optional extra per-store indicators) furthest below/above the store's region
     peers, in standard deviations, each with a sentence a manager can read."""

@@ -10,6 +10,7 @@ ctx = shell.page("数据导入", filters=False)
 MAX_MB = 200
 
 st.title("数据导入")
+shell.require_write(ctx, "导入数据")
 st.caption("支持 CSV（UTF-8 / GBK / GB18030）与 Excel .xlsx。整批导入在一个事务中完成：失败时数据库保持不变；重复导入同一数据不会产生重复记录。")
 
 c1, c2 = st.columns([1, 2])
@@ -31,7 +32,8 @@ if upload is not None and st.button("开始导入", type="primary", icon=":mater
         try:
             result = import_bytes(ctx.con, data, upload.name, source,
                                   unknown_store="create" if create else "reject",
-                                  progress=lambda f, m: bar.progress(min(1.0, f), text=m), imported_by="web")
+                                  progress=lambda f, m: bar.progress(min(1.0, f), text=m),
+                                  imported_by=ctx.user.username)
         except ImportFailed as e:
             bar.empty()
             st.error(f"导入失败，数据库未做任何更改：{e}", icon=":material/error:")
@@ -42,12 +44,14 @@ if upload is not None and st.button("开始导入", type="primary", icon=":mater
 
 st.subheader("导入记录")
 hist = history(ctx.con)
+if not ctx.user.can_edit_config:   # rejected rows may belong to any store: only HQ sees every import
+    hist = hist[hist["imported_by"] == ctx.user.username]
 if hist.empty:
     shell.empty_state("还没有导入记录。上传一个文件试试，或先下载上方的模板。")
 else:
     view = hist.assign(source=hist["source"].map(SOURCE_LABELS).fillna(hist["source"]),
                        status=hist["status"].map({"ok": "成功", "running": "进行中"}).fillna(hist["status"]),
-                       imported_by=hist["imported_by"].map({"web": "网页", "cli": "命令行"}).fillna(hist["imported_by"]))
+                       imported_by=hist["imported_by"].map({"cli": "命令行"}).fillna(hist["imported_by"]))
     st.dataframe(
         view.rename(columns={"import_id": "导入编号", "file_name": "文件", "source": "来源", "started_at": "开始时间",
                              "finished_at": "完成时间", "rows_in": "读取行数", "rows_ok": "成功", "rows_rejected": "拒绝",

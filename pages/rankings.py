@@ -8,7 +8,11 @@ ctx = shell.page("门店排名")
 st.title("门店排名")
 st.caption(ctx.filters.describe() + "。排名比较整店表现，来源与渠道筛选不作用于排名。")
 
-table = ranking.ranking(ctx.con, ctx.version, ctx.filters)
+full = ranking.ranking(ctx.con, ctx.version, ctx.filters)
+table = scoring.visible(full, ctx.filters.scope_stores)
+if ctx.filters.scope_stores is not None:
+    st.info(f"排名在全连锁 {len(full)} 家门店中计算；此处只显示您权限内的门店，其他门店不公开，区域汇总为匿名统计。",
+            icon=":material/visibility_off:")
 if table.empty:
     shell.empty_state("当前范围内没有门店。")
     st.stop()
@@ -47,7 +51,7 @@ if st.button("打开门店画像", icon=":material/storefront:"):
     st.switch_page("pages/store_profile.py")
 
 st.subheader("区域汇总")
-reg = table.groupby("region").agg(门店数=("store_id", "size"), 平均综合得分=("composite", "mean"),
+reg = full.groupby("region").agg(门店数=("store_id", "size"), 平均综合得分=("composite", "mean"),
                                   中位综合得分=("composite", "median"), 样本不足门店=("insufficient", "sum"),
                                   反馈数=("n", "sum")).sort_values("平均综合得分", ascending=False).reset_index()
 st.dataframe(reg.rename(columns={"region": "区域"}), hide_index=True, width="stretch",

@@ -11,15 +11,18 @@ st.title("考核方案")
 scheme = scoring.default()
 st.caption("指标体系来自 data/indicators.yaml。拖动权重即可实时查看排名变化（不修改文件）；满意后可导出新的方案文件。")
 
+editable = ctx.user.can_edit_config
+if not editable:
+    st.info("只有总部账号可以调整权重和导出方案；您可以查看当前方案。", icon=":material/lock:")
 overrides = {}
 for gid, glabel, gw in scheme.groups:
     with st.expander(f"{glabel}（默认权重 {gw:g}）", expanded=False):
-        overrides[gid] = st.slider(f"{glabel} 权重", 0.0, 1.0, float(gw), 0.05, key=f"w_{gid}")
+        overrides[gid] = st.slider(f"{glabel} 权重", 0.0, 1.0, float(gw), 0.05, key=f"w_{gid}", disabled=not editable)
         for leaf in [x for x in scheme.leaves if x.group == gid]:
             kind = {"higher": "越高越好", "lower": "越低越好"}[leaf.direction]
             overrides[leaf.id] = st.slider(
                 f"{leaf.label}（{kind}，{leaf.normalize} 标准化，先验强度 {leaf.prior:g}，最小样本 {leaf.min_n}）",
-                0.0, 1.0, float(leaf.weight), 0.05, key=f"w_{leaf.id}")
+                0.0, 1.0, float(leaf.weight), 0.05, key=f"w_{leaf.id}", disabled=not editable)
 
 weights = scheme.weights(overrides)
 if weights.sum() == 0 or not np.isfinite(weights).all():
@@ -36,7 +39,7 @@ a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
 if a.stores.empty:
     shell.empty_state("当前范围内没有门店。")
     st.stop()
-before = scoring.league(a, simulate=False)[["store_id", "name", "rank"]]
+before = scoring.visible(scoring.league(a, simulate=False), ctx.filters.scope_stores)[["store_id", "name", "rank"]]
 after = scoring.league(a, overrides, simulate=False)[["store_id", "rank", "composite"]]
 moves = before.merge(after, on="store_id", suffixes=("_before", "_after"))
 moves["shift"] = moves["rank_before"] - moves["rank_after"]
@@ -50,5 +53,6 @@ else:
     corr = np.corrcoef(moves["rank_before"], moves["rank_after"])[0, 1]
     st.caption(f"新旧排名的相关系数 {corr:.3f}；{int((moves['shift'] != 0).sum())} 家门店名次变化，"
                f"最大变动 {int(moves['shift'].abs().max())} 名。")
-st.download_button("导出当前方案（YAML）", scheme.to_yaml(overrides).encode("utf-8"), file_name="indicators.yaml",
-                   mime="text/yaml", icon=":material/download:")
+if editable:
+    st.download_button("导出当前方案（YAML）", scheme.to_yaml(overrides).encode("utf-8"), file_name="indicators.yaml",
+                       mime="text/yaml", icon=":material/download:")

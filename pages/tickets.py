@@ -55,6 +55,9 @@ with tab_queue:
         ev = tickets.events(ctx.con, pick)
         st.dataframe(ev.assign(event=ev["event"].map(tickets.EVENT_LABELS)).rename(
             columns={"event_at": "时间", "actor": "处理人", "event": "动作", "detail": "说明"}), hide_index=True, width="stretch")
+        if not ctx.user.can_write:
+            st.info("只读角色不能处理工单。", icon=":material/lock:")
+            st.stop()
         with st.form("tk_action", clear_on_submit=True):
             a1, a2 = st.columns(2)
             action = a1.selectbox("操作", ["accept", "comment", "root_cause", "resolve", "close", "reopen"],
@@ -63,7 +66,7 @@ with tab_queue:
             note = st.text_area("说明 / 备注", max_chars=1000)
             if st.form_submit_button("提交", type="primary"):
                 try:
-                    tickets.act(ctx.con, pick, action, "网页用户", note=note, root_cause=cause)
+                    tickets.act(ctx.con, pick, action, ctx.user.describe(), note=note, root_cause=cause)
                 except tickets.TicketError as e:
                     st.error(str(e))
                 else:

@@ -8,8 +8,9 @@ from cx.filters import Filters
 
 
 def scope(filters: Filters) -> Filters:
-    """Rankings compare whole stores: the source and channel filters would blank out indicators."""
-    return filters.with_(sources=(), channels=(), stores=())
+    """Rankings compare whole stores across the chain: the source/channel filters would blank out
+    indicators, and a user's scope limits which rows are shown (scoring.visible), not who is compared."""
+    return filters.with_(sources=(), channels=(), stores=(), scope_stores=None)
 
 
 @st.cache_data(show_spinner="计算考核得分…", max_entries=32)

@@ -13,7 +13,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cx import db, demo, overview
+import time as _time
+
+from cx import auth, db, demo, overview
 from cx.filters import SOURCE_LABELS, Filters
 
 NAV = [
@@ -33,12 +35,16 @@ FAVICON = db.ROOT / "assets" / "favicon.png"
 _FILTER_KEYS = ("f_dates", "f_regions", "f_stores", "f_sources", "f_channels")
 
 
+SESSION_IDLE_SECONDS = 8 * 3600
+
+
 @dataclass
 class Context:
     con: duckdb.DuckDBPyConnection
     filters: Filters
     version: int
     options: dict
+    user: auth.User
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,11 +60,63 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def _build_demo(path) -> None:
-    """First start: no store yet, so build the embedded demo chain, showing progress."""
-    st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需半分钟…")
+    """First start: no store yet, so build the embedded demo chain (and its demo accounts), showing progress."""
+    st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟…")
     bar = st.progress(0.0, text="准备中…")
     demo.build(path, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
+    con = db.connect(path)
+    try:
+        auth.create_demo_users(con)
+    finally:
+        con.close()
     bar.empty()
+
+
+def _login(con) -> auth.User:
+    """The signed-in user; otherwise draw the login (or first-admin set-up) form and stop the page."""
+    user = st.session_state.get("user")
+    now = _time.time()
+    if user is not None and now - st.session_state.get("seen_at", now) > SESSION_IDLE_SECONDS:
+        st.session_state.pop("user", None)
+        st.warning("长时间未操作，已自动退出，请重新登录。")
+        user = None
+    if user is not None:
+        st.session_state["seen_at"] = now
+        return user
+    st.title("客户体验透镜 CX Lens")
+    if not auth.has_users():
+        st.subheader("创建首个总部管理员")
+        st.caption("这是一个新的数据库，还没有任何账号。请设置总部管理员（不提供默认密码）。")
+        with st.form("first_admin"):
+            username = st.text_input("用户名")
+            name = st.text_input("姓名")
+            pw = st.text_input("密码（至少 8 位）", type="password")
+            pw2 = st.text_input("再次输入密码", type="password")
+            if st.form_submit_button("创建并登录", type="primary"):
+                if pw != pw2:
+                    st.error("两次输入的密码不一致")
+                else:
+                    try:
+                        st.session_state["user"] = auth.add_user(username, pw, "hq", name or username)
+                        st.session_state["seen_at"] = now
+                        st.rerun()
+                    except auth.AuthError as e:
+                        st.error(str(e))
+        st.stop()
+    st.subheader("登录")
+    if db.demo_stories(con):
+        st.caption("演示数据的账号见 README（demo-hq / demo-analyst / demo-region / demo-store）。")
+    with st.form("login"):
+        username = st.text_input("用户名", key="login_user")
+        pw = st.text_input("密码", type="password", key="login_pw")
+        if st.form_submit_button("登录", type="primary"):
+            try:
+                st.session_state["user"] = auth.authenticate(username, pw)
+                st.session_state["seen_at"] = now
+                st.rerun()
+            except auth.AuthError as e:
+                st.error(str(e))
+    st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -82,11 +140,16 @@ def _restore(key: str, default) -> None:
         st.session_state[key] = st.session_state.get("_" + key, default)
 
 
-def _nav() -> None:
+def _nav(user: auth.User) -> None:
     with st.sidebar:
         st.markdown("### 客户体验透镜")
         for path, label, icon in NAV:
             st.page_link(path, label=label, icon=icon)
+        st.caption(f"当前用户：{user.describe()}")
+        if st.button("退出登录", icon=":material/logout:", key="logout"):
+            for k in ("user", "seen_at"):
+                st.session_state.pop(k, None)
+            st.rerun()
         st.divider()
 
 
@@ -135,14 +198,23 @@ def page(title: str, filters: bool = True) -> Context:
     # A local favicon: a material icon here would be fetched from a font CDN, which a closed network lacks.
     st.set_page_config(page_title=f"{title} · 客户体验透镜", page_icon=str(FAVICON), layout="wide")
     con = connection()
+    user = _login(con)
+    scope = auth.scope(con, user)
     version = db.data_version(con)
-    _nav()
+    _nav(user)
     if filters:
-        flt, opts = filter_bar(con, version)
+        flt, opts = filter_bar(con, version, scope)
     else:
-        opts = _options(con, version, None)
-        flt = Filters(date.today() - timedelta(days=90), date.today())
-    return Context(con, flt, version, opts)
+        opts = _options(con, version, scope)
+        flt = Filters(date.today() - timedelta(days=90), date.today(), scope_stores=scope)
+    return Context(con, flt, version, opts, user)
+
+
+def require_write(ctx: Context, what: str) -> None:
+    """Stop the page for users who may only read (analysts)."""
+    if not ctx.user.can_write:
+        st.info(f"当前角色（{auth.ROLES[ctx.user.role]}）为只读，不能{what}。", icon=":material/lock:")
+        st.stop()
 
 
 def empty_state(message: str = "当前筛选条件下没有数据，请放宽日期范围或减少筛选条件。") -> None:

@@ -5,6 +5,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cx import auth
 from cx.db import ROOT
 
 
@@ -13,11 +14,19 @@ def app_db(demo_db, tmp_path, monkeypatch):
     path = tmp_path / "app.duckdb"
     shutil.copy(demo_db, path)
     monkeypatch.setenv("CX_DB", str(path))
+    monkeypatch.setenv("CX_USERS", str(tmp_path / "users.yaml"))
     return path
 
 
-def start():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+HQ = auth.User("t-hq", "测试总部", "hq")
+
+
+def start(user: auth.User | None = HQ):
+    """The app with a signed-in user (the login form itself is tested separately)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
+    at.run()
     assert not at.exception, at.exception
     return at
 
