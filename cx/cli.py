@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     ur = usub.add_parser("reset", help="重置密码")
     ur.add_argument("username")
     usub.add_parser("list", help="列出账号")
+    rp = sub.add_parser("report", help="生成汇报 PPT/HTML（适合定时任务）")
+    rp.add_argument("--scope", default="chain", help="chain | region:华东 | store:S0001")
+    rp.add_argument("--period", required=True, help="2026-10 或 2026-08-01:2026-10-31")
+    rp.add_argument("--out", type=Path, required=True, help="输出文件（.pptx 或 .html）")
+    rp.add_argument("--db", type=Path, default=None)
     r = sub.add_parser("rebuild-text", help="修改旅程分类/词典后，重新分析库中全部文本")
     r.add_argument("--db", type=Path, default=None)
     return p
@@ -138,6 +143,31 @@ def cmd_users(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(a: argparse.Namespace) -> int:
+    from cx.filters import Filters
+    from cx.report import deck
+
+    try:
+        label, extra = deck.parse_scope(a.scope)
+        start, end = deck.parse_period(a.period)
+    except ValueError as e:
+        raise SystemExit(f"错误：{e}") from None
+    if a.out.suffix.lower() not in (".pptx", ".html"):
+        raise SystemExit("错误：--out 必须以 .pptx 或 .html 结尾")
+    con = db.connect(a.db, read_only=True)
+    try:
+        bar = Bar()
+        report = deck.collect(con, Filters(start, end, **extra), label, progress=lambda f, m: bar(0.5 * f, m))
+        if a.out.suffix.lower() == ".pptx":
+            a.out.write_bytes(deck.to_pptx(report, progress=lambda f, m: bar(0.5 + 0.5 * f, m)))
+        else:
+            a.out.write_text(deck.to_html(report), encoding="utf-8")
+    finally:
+        con.close()
+    print(f"已生成 {a.out}（{label}，{start} 至 {end}，{len(report.slides)} 页内容）")
+    return 0
+
+
 def cmd_demo(a: argparse.Namespace) -> int:
     path = a.db or db.default_path()
     if path.exists() and not a.force:
@@ -175,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
         return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text, "alerts": cmd_alerts,
-                "escalate": cmd_escalate, "users": cmd_users}[a.cmd](a)
+                "escalate": cmd_escalate, "users": cmd_users, "report": cmd_report}[a.cmd](a)
     except ImportFailed as e:
         print(f"导入失败：{e}", file=sys.stderr)
     except TaxonomyError as e:

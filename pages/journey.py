@@ -3,7 +3,7 @@ the journey map (emotion curve, pains and strengths per stage); key drivers of N
 import streamlit as st
 
 from cx import charts, drivers, journey, painpoints
-from ui import shell, verbatims
+from ui import export, shell, verbatims
 
 ctx = shell.page("旅程热力图")
 
@@ -45,7 +45,7 @@ if value == "avg_nps" and cells["nps_n"].sum() == 0:
 vals, n, small, worse = journey.matrix(cells, value)
 fig = charts.journey_heatmap(vals, n, small, worse, value, f"客户旅程 × {journey.DIMENSIONS[dim]}：{journey.VALUES[value]}",
                              ctx.filters.describe(), journey.MIN_N)
-event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="jr_heat")
+event = export.chart(fig, on_select="rerun", selection_mode="points", key="jr_heat")
 st.caption(f"灰色：样本少于 {journey.MIN_N}，不着色以免误读；▲：负面率显著高于全连锁其他部分（双比例检验，BH 校正）。"
            "悬停查看 n；点击单元格查看背后的原声。")
 
@@ -82,7 +82,7 @@ stages = _stage_map(ctx.con, ctx.version, ctx.filters)
 if stages.empty:
     shell.empty_state()
 else:
-    st.plotly_chart(charts.emotion_curve(stages, "旅程情绪曲线", ctx.filters.describe()), width="stretch")
+    export.chart(charts.emotion_curve(stages, "旅程情绪曲线", ctx.filters.describe()), key="journey_2")
     cols_ = st.columns(len(stages))
     for c, r in zip(cols_, stages.itertuples()):
         with c:
@@ -100,11 +100,11 @@ else:
     st.caption("方法：对每个触点，比较“负面提及该触点”的问卷与其余问卷的推荐分（0–10）均值差（Welch 95% 置信区间）；"
                "重要度 = 负面提及与推荐分的点二列相关系数绝对值；表现 = 该触点提及中的好评占比；象限分界为各触点中位数。"
                f"淡色点：负面提及少于 {drivers.MIN_NEG} 条，结论不稳。")
-    st.plotly_chart(charts.ipa_quadrant(drv, "重要度–表现分析（IPA）", ctx.filters.describe()), width="stretch")
-    st.dataframe(drv.rename(columns={"label": "触点", "stage": "阶段", "mentions": "提及", "n_neg": "负面提及",
+    export.chart(charts.ipa_quadrant(drv, "重要度–表现分析（IPA）", ctx.filters.describe()), key="journey_3")
+    export.table(drv.rename(columns={"label": "触点", "stage": "阶段", "mentions": "提及", "n_neg": "负面提及",
                                      "gap": "推荐分差", "gap_low": "差值下限", "gap_high": "差值上限", "importance": "重要度",
                                      "performance": "好评占比", "quadrant": "象限"}).drop(columns=["touchpoint", "reliable"]),
-                 hide_index=True, width="stretch",
+                 "关键驱动因素", "jr_drivers", note=ctx.filters.describe(), hide_index=True, width="stretch",
                  column_config={"推荐分差": st.column_config.NumberColumn(format="%.2f"),
                                 "差值下限": st.column_config.NumberColumn(format="%.2f"),
                                 "差值上限": st.column_config.NumberColumn(format="%.2f"),

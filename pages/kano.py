@@ -2,7 +2,7 @@
 import streamlit as st
 
 from cx import charts, kano
-from ui import shell
+from ui import export, shell
 
 ctx = shell.page("KANO分析")
 st.title("KANO 分析")
@@ -11,11 +11,11 @@ df = kano.features(ctx.con, ctx.filters)
 if df.empty:
     shell.empty_state("当前筛选中没有 KANO 答卷。")
     st.stop()
-st.plotly_chart(charts.kano_scatter(df, "Better–Worse 系数图", ctx.filters.describe()), width="stretch")
+export.chart(charts.kano_scatter(df, "Better–Worse 系数图", ctx.filters.describe()), key="kano_1")
 cats = list(kano.CATEGORIES)
 table = df.rename(columns={"feature": "功能", "n": "答卷数", "category_label": "多数归类", "better": "Better", "worse": "Worse",
                            **{c: f"{c} {kano.CATEGORIES[c]}" for c in cats}}).drop(columns=["category"])
-st.dataframe(table, hide_index=True, width="stretch",
+export.table(table, "KANO分析", "kano_table", note=ctx.filters.describe(), hide_index=True, width="stretch",
              column_config={"Better": st.column_config.NumberColumn(format="%.2f"),
                             "Worse": st.column_config.NumberColumn(format="%.2f")})
 with st.expander("KANO 评价表（正向 × 反向）"):

@@ -3,7 +3,7 @@ import streamlit as st
 
 from cx import charts, overview
 from cx.filters import SOURCE_LABELS
-from ui import cards, shell
+from ui import cards, export, shell
 
 ctx = shell.page("总览")
 
@@ -36,14 +36,14 @@ st.caption("卡片中的变化与上一同长周期比较，仅在统计显著�
 sub = ctx.filters.describe()
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.trend_with_ci(monthly, "nps", "NPS 月度趋势", sub), width="stretch")
+    export.chart(charts.trend_with_ci(monthly, "nps", "NPS 月度趋势", sub), key="overview_1")
 with right:
-    st.plotly_chart(charts.trend_with_ci(monthly, "csat", "CSAT 月度趋势（%）", sub, percent=True,
-                                         color=charts.PALETTE[2]), width="stretch")
+    export.chart(charts.trend_with_ci(monthly, "csat", "CSAT 月度趋势（%）", sub, percent=True,
+                                         color=charts.PALETTE[2]), key="overview_2")
 left, right = st.columns(2)
 with left:
     src = sources.assign(source_label=sources["source"].map(SOURCE_LABELS))
-    st.plotly_chart(charts.volume_by_source(src, subtitle=sub), width="stretch")
+    export.chart(charts.volume_by_source(src, subtitle=sub), key="overview_3")
 with right:
-    st.plotly_chart(charts.trend_with_ci(monthly, "negative_reviews", "差评率月度趋势（%）", sub, percent=True,
-                                         color=charts.PALETTE[3]), width="stretch")
+    export.chart(charts.trend_with_ci(monthly, "negative_reviews", "差评率月度趋势（%）", sub, percent=True,
+                                         color=charts.PALETTE[3]), key="overview_4")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from cx import charts, painpoints
-from ui import shell, verbatims
+from ui import export, shell, verbatims
 
 ctx = shell.page("痛点分析")
 
@@ -34,11 +34,9 @@ if tps.empty:
 sub = ctx.filters.describe()
 left, right = st.columns(2)
 with left:
-    event = st.plotly_chart(charts.touchpoint_bars(painpoints.top(tps, "negative"), "negative", "负面提及最多的触点 TOP10", sub),
-                            width="stretch", on_select="rerun", selection_mode="points", key="pain_bar_count")
+    event = export.chart(charts.touchpoint_bars(painpoints.top(tps, "negative"), "negative", "负面提及最多的触点 TOP10", sub), on_select="rerun", selection_mode="points", key="pain_bar_count")
 with right:
-    st.plotly_chart(charts.touchpoint_bars(painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub),
-                    width="stretch", on_select="rerun", selection_mode="points", key="pain_bar_rate")
+    export.chart(charts.touchpoint_bars(painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub), on_select="rerun", selection_mode="points", key="pain_bar_rate")
 st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
 
 # A click on either chart selects the touchpoint for the drill-down below.
@@ -82,7 +80,7 @@ with left:
     else:
         st.info("没有负面语句。")
 with right:
-    st.dataframe(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
-                 hide_index=True, width="stretch", height=420,
+    export.table(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
+                 "关键词", "pain_kw", note=ctx.filters.describe(), hide_index=True, width="stretch", height=420,
                  column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
 verbatims.show(_verbatims(ctx.con, ctx.version, ctx.filters, tp, pol))

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from cx import charts, scoring
-from ui import ranking, shell
+from ui import export, ranking, shell
 
 ctx = shell.page("门店排名")
 st.title("门店排名")
@@ -29,18 +29,18 @@ view = table[~table["insufficient"]] if hide else table
 left, right = st.columns(2)
 sub = ctx.filters.describe()
 with left:
-    st.plotly_chart(charts.rank_intervals(view.head(top_n), f"综合得分前 {top_n} 名", sub), width="stretch")
+    export.chart(charts.rank_intervals(view.head(top_n), f"综合得分前 {top_n} 名", sub), key="rankings_1")
 with right:
-    st.plotly_chart(charts.rank_intervals(view.tail(top_n), f"综合得分后 {top_n} 名", sub), width="stretch")
+    export.chart(charts.rank_intervals(view.tail(top_n), f"综合得分后 {top_n} 名", sub), key="rankings_2")
 
 st.subheader("门店排行榜")
 show = view.assign(区间=view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str),
                    店名=view["name"].str.replace("禾田小馆", "", regex=False))
 cols = ["rank", "区间", "rank_change", "store_id", "店名", "region", "city", "format", "composite", "n", "insufficient"] + groups
-st.dataframe(
+export.table(
     show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "store_id": "门店编号", "region": "区域", "city": "城市",
                                "format": "业态", "composite": "综合得分", "n": "反馈数", "insufficient": "样本不足"}),
-    hide_index=True, width="stretch", height=460,
+    name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch", height=460,
     column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
                    "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),
                    **{g: st.column_config.NumberColumn(format="%.0f") for g in groups}})

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from cx import charts, scoring
-from ui import ranking, shell
+from ui import export, ranking, shell
 
 ctx = shell.page("考核方案")
 st.title("考核方案")
@@ -49,7 +49,7 @@ if not changed:
     st.info("当前权重与默认方案相同，排名没有变化。调整上方权重查看哪些门店变动最大。")
 else:
     top = moves.reindex(moves["shift"].abs().sort_values(ascending=False).index).head(15)
-    st.plotly_chart(charts.rank_shift(top, "权重调整后名次变化最大的门店", ctx.filters.describe()), width="stretch")
+    export.chart(charts.rank_shift(top, "权重调整后名次变化最大的门店", ctx.filters.describe()), key="scheme_1")
     corr = np.corrcoef(moves["rank_before"], moves["rank_after"])[0, 1]
     st.caption(f"新旧排名的相关系数 {corr:.3f}；{int((moves['shift'] != 0).sum())} 家门店名次变化，"
                f"最大变动 {int(moves['shift'].abs().max())} 名。")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cx import charts, painpoints, scoring
-from ui import ranking, shell, verbatims
+from ui import export, ranking, shell, verbatims
 
 ctx = shell.page("门店画像")
 st.title("门店画像")
@@ -44,7 +44,7 @@ series = {names[store].replace("禾田小馆", ""): groups.loc[store].tolist(),
           f"{r['region']}区域平均": groups[region_mask].mean().tolist(), "全连锁平均": groups.mean().tolist()}
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(charts.radar(series, axes, "一级指标雷达图（0–100）", ctx.filters.describe()), width="stretch")
+    export.chart(charts.radar(series, axes, "一级指标雷达图（0–100）", ctx.filters.describe()), key="store_profile_1")
 with right:
     sw = scoring.strengths_weaknesses(a, store, extra=ranking.touchpoint_rates(ctx.con, ctx.version, ctx.filters))
     st.markdown("**短板**")
@@ -73,8 +73,7 @@ def _trend(_con, version, filters, store_id):
 trend = _trend(ctx.con, ctx.version, ctx.filters, store)
 if len(trend) >= 2:
     t = trend.assign(composite_low=trend["composite"], composite_high=trend["composite"], composite_n=trend["n"])
-    st.plotly_chart(charts.trend_with_ci(t, "composite", "综合得分月度趋势", "每月与全连锁门店比较；样本少的月份已向区域均值收缩"),
-                    width="stretch")
+    export.chart(charts.trend_with_ci(t, "composite", "综合得分月度趋势", "每月与全连锁门店比较；样本少的月份已向区域均值收缩"), key="store_profile_2")
 
 store_filters = ctx.filters.with_(stores=(store,))
 tps = painpoints.touchpoints(ctx.con, store_filters)
@@ -82,7 +81,6 @@ st.subheader("主要痛点")
 if tps.empty:
     st.info("该门店本期没有触点提及。")
 else:
-    st.plotly_chart(charts.touchpoint_bars(painpoints.top(tps, "negative", 8), "negative", "负面提及最多的触点", names[store]),
-                    width="stretch")
+    export.chart(charts.touchpoint_bars(painpoints.top(tps, "negative", 8), "negative", "负面提及最多的触点", names[store]), key="store_profile_3")
 st.subheader("最新负面原声")
 verbatims.show(painpoints.verbatims(ctx.con, store_filters, None, -1, limit=10))

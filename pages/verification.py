@@ -5,7 +5,7 @@ import streamlit as st
 from cx import charts
 from cx.loop import verify
 from cx.text.taxonomy import default as taxonomy
-from ui import shell
+from ui import export, shell
 
 ctx = shell.page("改进验证")
 st.title("改进验证")
@@ -44,8 +44,7 @@ elif v.did_p < 0.05:
     st.error(f"相对对照门店，{tp}负面率反而上升 {100 * v.did:.1f} 个百分点（p={v.did_p:.2g}）。")
 else:
     st.warning(f"尚不能证明措施有效：差异 {100 * v.did:+.1f} 个百分点，不显著（p={v.did_p:.2g}）。可延长观察窗口。")
-st.plotly_chart(charts.action_lines(v.weekly, action["start_date"], f"{tp}负面率：实施门店 vs 对照门店", label[pick]),
-                width="stretch")
+export.chart(charts.action_lines(v.weekly, action["start_date"], f"{tp}负面率：实施门店 vs 对照门店", label[pick]), key="verification_1")
 st.caption(f"NPS：之前 {v.nps_before.value if v.nps_before.ok else float('nan'):+.1f}（n={v.nps_before.n}）→ 之后 "
            f"{v.nps_after.value if v.nps_after.ok else float('nan'):+.1f}（n={v.nps_after.n}），"
            + ("变化显著" if v.nps_change.significant else "变化不显著") + "。方法：前后等长窗口；对照为未实施同类措施的门店"

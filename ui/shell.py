@@ -29,6 +29,7 @@ NAV = [
     ("pages/tickets.py", "工单中心", ":material/assignment:"),
     ("pages/verification.py", "改进验证", ":material/verified:"),
     ("pages/kano.py", "KANO分析", ":material/scatter_plot:"),
+    ("pages/report.py", "汇报导出", ":material/slideshow:"),
     ("pages/import_data.py", "数据导入", ":material/upload_file:"),
 ]
 FAVICON = db.ROOT / "assets" / "favicon.png"

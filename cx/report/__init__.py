@@ -1,0 +1,1 @@
+"""Upward reporting: chart images, Excel tables, the PPTX deck and the HTML one-pager."""

@@ -1,0 +1,264 @@
+"""The upward report: 客户说什么 → 问题是什么 → 原因分析 → 建议 → 执行与验证, as a PPTX deck or an HTML one-pager.
+
+Figures come from cx/charts.py (the same builders the pages use); facts from the domain modules.
+"""
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from cx import charts, drivers, journey, overview, painpoints, scoring
+from cx.filters import Filters
+from cx.loop import tickets, verify
+from cx.report import images
+
+FONT = "Noto Sans CJK SC"
+SECTIONS = ("客户说什么", "问题是什么", "原因分析", "建议", "执行与验证")
+BLUE = RGBColor(0x2F, 0x6F, 0xDE)
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Slide:
+    section: str
+    title: str
+    bullets: list[str] = field(default_factory=list)
+    figure: go.Figure | None = None
+    table: pd.DataFrame | None = None
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    slides: list[Slide]
+
+
+def parse_scope(scope: str, con=None) -> tuple[str, Filters]:
+    """'chain' | 'region:华东' | 'store:S0001' → (label, filter fields)."""
+    kind, _, value = (scope or "chain").partition(":")
+    if kind == "chain":
+        return "全连锁", {}
+    if kind == "region" and value:
+        return f"{value}区域", {"regions": (value,)}
+    if kind == "store" and value:
+        return f"门店 {value}", {"stores": (value,)}
+    raise ValueError(f"无法识别的范围“{scope}”：应为 chain、region:区域名 或 store:门店编号")
+
+
+def parse_period(period: str) -> tuple[date, date]:
+    """'2026-10' (a month) or '2026-08-01:2026-10-31'."""
+    try:
+        if ":" in period:
+            a, b = period.split(":", 1)
+            return date.fromisoformat(a), date.fromisoformat(b)
+        y, m = map(int, period.split("-"))
+        return date(y, m, 1), date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+    except ValueError:
+        raise ValueError(f"无法识别的周期“{period}”：应为 2026-10 或 2026-08-01:2026-10-31") from None
+
+
+def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress: Progress | None = None) -> Report:
+    step = progress or (lambda f, m: None)
+    sub = filters.describe()
+    period = f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}"
+    slides: list[Slide] = []
+    k = overview.kpis(con, filters)
+    tps = painpoints.touchpoints(con, filters)
+    if "客户说什么" in sections:
+        step(0.1, "客户说什么…")
+        def est(e, pct):
+            if not e.ok:
+                return "—"
+            return f"{100 * e.value:.1f}%（95% 区间 {100 * e.low:.1f}–{100 * e.high:.1f}%，n={e.n:,}）" if pct else \
+                f"{e.value:+.1f}（95% 区间 {e.low:+.1f}～{e.high:+.1f}，n={e.n:,}）"
+        bullets = [f"反馈总量 {k['n']:,} 条：问卷 {k['volume']['survey']:,}，客服 {k['volume']['service']:,}，"
+                   f"线上评价 {k['volume']['review']:,}，舆情 {k['volume']['opinion']:,}",
+                   f"NPS {est(k['nps'], False)}", f"CSAT {est(k['csat'], True)}", f"差评率 {est(k['negative_reviews'], True)}"]
+        for name, key in (("NPS", "nps_change"), ("CSAT", "csat_change")):
+            c = k.get(key)
+            if c is not None and c.significant:
+                bullets.append(f"{name} 较上一同长周期显著{'上升' if c.direction > 0 else '下降'}（p={c.p_value:.2g}）")
+        monthly = overview.monthly(con, filters)
+        slides.append(Slide("客户说什么", "核心指标", bullets,
+                            charts.trend_with_ci(monthly, "nps", "NPS 月度趋势", sub) if len(monthly) else None))
+        v = painpoints.verbatims(con, filters, None, -1, limit=6)
+        slides.append(Slide("客户说什么", "典型负面原声", [f"“{t[:80]}”" for t in v["text"]] or ["本期没有负面原声"]))
+    if "问题是什么" in sections and not tps.empty:
+        step(0.3, "问题是什么…")
+        slides.append(Slide("问题是什么", "负面提及最多的触点",
+                            [f"{r.label}（{r.stage}）：负面 {r.negative:,} 次，负面率 {r.neg_rate:.0%}" for r in painpoints.top(tps).head(5).itertuples()],
+                            charts.touchpoint_bars(painpoints.top(tps), "negative", "负面提及最多的触点 TOP10", sub)))
+        dim = "month" if (filters.regions or filters.stores) else "region"
+        cells = journey.cells(con, filters, dim)
+        if not cells.empty:
+            vals, n, small, worse = journey.matrix(cells, "neg_rate")
+            slides.append(Slide("问题是什么", "旅程热力图（负面率）", [],
+                                charts.journey_heatmap(vals, n, small, worse, "neg_rate", "客户旅程负面率", sub, journey.MIN_N)))
+        em = painpoints.emerging(con, filters)
+        sig = em[em["significant"]]
+        slides.append(Slide("问题是什么", "新兴问题（较上期显著恶化）",
+                            [f"{r.label}：负面率 {r.rate_before:.0%} → {r.rate_now:.0%}（p={r.p_value:.2g}）" for r in sig.itertuples()]
+                            or ["与上一同长周期相比，没有负面率显著上升的触点"]))
+    drv = drivers.key_drivers(con, filters)
+    if "原因分析" in sections:
+        step(0.5, "原因分析…")
+        if not drv.empty:
+            slides.append(Slide("原因分析", "关键驱动因素（IPA）",
+                                [f"{r.label}：负面提及者推荐分低 {r.gap:.1f} 分（{r.quadrant}）" for r in drv.head(5).itertuples()],
+                                charts.ipa_quadrant(drv, "重要度–表现分析", sub)))
+        if not filters.stores:
+            f_rank = filters.with_(sources=(), channels=(), stores=(), scope_stores=None)
+            a = scoring.assess(con, f_rank)
+            table = scoring.visible(scoring.league(a, simulate=False), filters.scope_stores)
+            if filters.regions:
+                table = table[table["region"].isin(filters.regions)]
+            rows = []
+            for r in table.tail(5).itertuples():
+                sw = scoring.strengths_weaknesses(a, r.store_id)
+                rows.append({"门店": f"{r.store_id} {r.name.replace('禾田小馆', '')}", "排名": r.rank,
+                             "综合得分": round(r.composite, 1), "短板": "；".join(x["sentence"] for x in sw["weak"]) or "—"})
+            if rows:
+                slides.append(Slide("原因分析", "综合得分靠后的门店及其短板", [], table=pd.DataFrame(rows)))
+    if "建议" in sections:
+        step(0.7, "建议…")
+        recs = []
+        for r in drv[drv["quadrant"] == "重点改进"].head(3).itertuples():
+            recs.append(f"优先改进「{r.label}」：重要度高而好评率仅 {r.performance:.0%}，负面提及者推荐分低 {r.gap:.1f} 分")
+        if "问题是什么" in sections and not tps.empty:
+            for r in painpoints.emerging(con, filters).query("significant").head(2).itertuples():
+                recs.append(f"排查「{r.label}」的新增问题：负面率升至 {r.rate_now:.0%}，建议下发专项工单并复盘根因")
+        slides.append(Slide("建议", "建议行动", recs or ["本期数据未显示需要优先处理的触点；保持现有做法并持续监测"]))
+    if "执行与验证" in sections:
+        step(0.85, "执行与验证…")
+        s = tickets.sla_table(con, filters)
+        bullets = []
+        if not s.empty:
+            done = s["resolved_at"].notna()
+            bullets.append(f"工单 {len(s):,} 张，已解决 {int(done.sum()):,} 张，SLA 内解决率 "
+                           + (f"{s.loc[done, 'within_sla'].mean():.0%}" if done.any() else "—"))
+            bullets.append(f"超时 {int(s['breached'].sum()):,} 张，升级 {int(s['escalations'].sum()):,} 次")
+        for a in verify.actions(con, filters.scope_stores).head(3).to_dict("records"):
+            v = verify.verify(con, a, scope=filters)
+            if v.did is not None:
+                verdict = "有效" if v.did_p < 0.05 and v.did < 0 else "尚未证明有效"
+                bullets.append(f"{a['description']}（{pd.Timestamp(a['start_date']):%Y-%m-%d}）：相对对照门店负面率变化 "
+                               f"{100 * v.did:+.1f} 个百分点，p={v.did_p:.2g}，{verdict}")
+        slides.append(Slide("执行与验证", "闭环执行与改进验证", bullets or ["本期没有工单或改进措施"]))
+    step(0.95, "排版…")
+    return Report(f"客户体验报告 · {scope_label}", period, slides)
+
+
+# --- PPTX ----------------------------------------------------------------------------------------------
+def _run_font(run, size: int, bold: bool = False, color: RGBColor | None = None) -> None:
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = FONT
+    if color is not None:
+        run.font.color.rgb = color
+    rpr = run._r.get_or_add_rPr()
+    for tag in ("a:ea", "a:cs"):          # python-pptx sets only the Latin face; Chinese needs the East-Asian one
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = rpr.makeelement(qn(tag), {})
+            rpr.append(el)
+        el.set("typeface", FONT)
+
+
+def _text(slide, left, top, width, height, lines: list[str], size: int, bold=False, color=None, bullet=False):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    tf = box.text_frame
+    tf.word_wrap = True
+    for i, line in enumerate(lines):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        run = p.add_run()
+        run.text = ("• " if bullet else "") + line
+        _run_font(run, size, bold, color)
+        p.space_after = Pt(8)
+    return box
+
+
+def to_pptx(report: Report, progress: Progress | None = None) -> bytes:
+    step = progress or (lambda f, m: None)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    blank = prs.slide_layouts[6]
+    W, H = prs.slide_width, prs.slide_height
+    s = prs.slides.add_slide(blank)
+    _text(s, Inches(0.8), Inches(2.6), W - Inches(1.6), Inches(1.2), [report.title], 40, True, BLUE)
+    _text(s, Inches(0.8), Inches(3.8), W - Inches(1.6), Inches(0.8), [report.subtitle, f"生成于 {datetime.now():%Y-%m-%d}"], 20)
+    current = None
+    for i, sl in enumerate(report.slides):
+        step(i / max(1, len(report.slides)), f"生成第 {i + 1}/{len(report.slides)} 页…")
+        if sl.section != current:
+            current = sl.section
+            sec = prs.slides.add_slide(blank)
+            n = SECTIONS.index(current) + 1 if current in SECTIONS else ""
+            _text(sec, Inches(0.8), Inches(3.0), W - Inches(1.6), Inches(1.2), [f"{n}  {current}"], 36, True, BLUE)
+        s = prs.slides.add_slide(blank)
+        _text(s, Inches(0.5), Inches(0.3), W - Inches(1), Inches(0.8), [sl.title], 28, True, BLUE)
+        _text(s, Inches(0.5), H - Inches(0.45), W - Inches(1), Inches(0.3), [images.SOURCE_NOTE], 10, color=RGBColor(0x88, 0x88, 0x88))
+        top = Inches(1.2)
+        if sl.figure is not None:
+            png = images.to_image(sl.figure, "png")
+            bw = Inches(4.3) if sl.bullets else Emu(0)
+            pic_w = W - Inches(1) - bw
+            s.shapes.add_picture(io.BytesIO(png), Inches(0.5), top, width=pic_w)
+            if sl.bullets:
+                _text(s, Inches(0.5) + pic_w + Inches(0.2), top, bw - Inches(0.2), H - Inches(2), sl.bullets, 14, bullet=True)
+        elif sl.table is not None:
+            df = sl.table
+            rows, cols = len(df) + 1, len(df.columns)
+            shape = s.shapes.add_table(rows, cols, Inches(0.5), top, W - Inches(1), Inches(0.4) * rows)
+            for j, c in enumerate(df.columns):
+                cell = shape.table.cell(0, j)
+                cell.text = ""
+                _run_font(cell.text_frame.paragraphs[0].add_run(), 14, True)
+                cell.text_frame.paragraphs[0].runs[0].text = str(c)
+            for i2, row in enumerate(df.itertuples(index=False), 1):
+                for j, v in enumerate(row):
+                    cell = shape.table.cell(i2, j)
+                    cell.text = ""
+                    run = cell.text_frame.paragraphs[0].add_run()
+                    run.text = str(v)
+                    _run_font(run, 12)
+        else:
+            _text(s, Inches(0.7), top, W - Inches(1.4), H - Inches(2), sl.bullets, 20, bullet=True)
+    buf = io.BytesIO()
+    prs.save(buf)
+    step(1.0, "完成")
+    return buf.getvalue()
+
+
+def to_html(report: Report) -> str:
+    """Self-contained one-pager: plotly.js inlined once, charts interactive, text escaped."""
+    parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(report.title)}</title>"
+             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:24px auto;"
+             "color:#1F2430}h1{color:#2F6FDE}h2{border-bottom:2px solid #2F6FDE;padding-bottom:4px}"
+             "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px}</style></head><body>",
+             f"<h1>{html.escape(report.title)}</h1><p>{html.escape(report.subtitle)}</p>"]
+    first, current = True, None
+    for sl in report.slides:
+        if sl.section != current:
+            current = sl.section
+            parts.append(f"<h2>{html.escape(current)}</h2>")
+        parts.append(f"<h3>{html.escape(sl.title)}</h3>")
+        if sl.bullets:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(b)}</li>" for b in sl.bullets) + "</ul>")
+        if sl.figure is not None:
+            parts.append(sl.figure.to_html(full_html=False, include_plotlyjs="inline" if first else False))
+            first = False
+        if sl.table is not None:
+            parts.append(sl.table.to_html(index=False, escape=True))
+    parts.append(f"<p style='color:#888'>{html.escape(images.SOURCE_NOTE)}</p></body></html>")
+    return "".join(parts)

@@ -1,0 +1,37 @@
+"""汇报导出: choose scope, period and sections; build the PPTX deck (and an HTML one-pager) with progress."""
+import streamlit as st
+
+from cx.report import deck
+from ui import shell
+
+ctx = shell.page("汇报导出")
+st.title("汇报导出")
+st.caption("按“客户说什么 → 问题是什么 → 原因分析 → 建议 → 执行与验证”的结构生成 16:9 汇报 PPT，或可交互的 HTML 单页报告。"
+           "周期取侧栏日期范围。")
+opts = ctx.options
+scopes = ["chain"] if ctx.filters.scope_stores is None else []
+scopes += [f"region:{r}" for r in opts["regions"]] + [f"store:{s}" for s in opts["stores"]["store_id"]]
+c1, c2 = st.columns([1, 2])
+scope = c1.selectbox("范围", scopes, key="rp_scope",
+                     format_func=lambda s: deck.parse_scope(s)[0] + ("" if not s.startswith("store:") else
+                                                                      " " + opts["stores"].set_index("store_id").at[s[6:], "name"]))
+sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections")
+fmt = st.radio("格式", ["pptx", "html"], horizontal=True, key="rp_fmt",
+               format_func={"pptx": "PowerPoint（.pptx）", "html": "HTML 单页（可交互，离线可看）"}.get)
+if st.button("生成报告", type="primary", icon=":material/slideshow:", disabled=not sections):
+    label, extra = deck.parse_scope(scope)
+    f = ctx.filters.with_(**extra, sources=(), channels=())
+    bar = st.progress(0.0, text="收集数据…")
+    report = deck.collect(ctx.con, f, label, tuple(sections), progress=lambda x, m: bar.progress(0.5 * x, text=m))
+    if fmt == "pptx":
+        data = deck.to_pptx(report, progress=lambda x, m: bar.progress(0.5 + 0.5 * x, text=m))
+        name, mime = f"{report.title}_{f.start:%Y%m%d}-{f.end:%Y%m%d}.pptx", \
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    else:
+        data, name, mime = deck.to_html(report).encode("utf-8"), f"{report.title}_{f.start:%Y%m%d}.html", "text/html"
+    bar.empty()
+    st.session_state["rp_file"] = (data, name, mime, len(report.slides))
+if "rp_file" in st.session_state:
+    data, name, mime, n = st.session_state["rp_file"]
+    st.success(f"已生成：{name}（{n} 页内容，{len(data) / 1024:.0f} KB）")
+    st.download_button("下载报告", data, file_name=name, mime=mime, icon=":material/download:", key="rp_download")
