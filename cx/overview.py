@@ -10,8 +10,9 @@ from cx.filters import Filters
 
 
 def _counts(con, filters: Filters) -> dict:
-    row = db.filtered_df(con, "overview/kpis", filters).iloc[0]
-    return {k: (0 if pd.isna(v) else v) for k, v in row.items()}
+    """Period totals = sums of the monthly counts (one query serves cards and trends)."""
+    df = db.filtered_df(con, "overview/monthly", filters).drop(columns=["month"])
+    return {k: int(v) for k, v in df.sum().items()} if len(df) else {k: 0 for k in df.columns}
 
 
 def previous_period(filters: Filters) -> Filters:
@@ -44,7 +45,7 @@ def _estimates(c: dict) -> dict:
         "nps": metrics.nps(c["promoters"], c["passives"], c["detractors"]),
         "csat": metrics.csat(c["csat_top"], c["csat_n"]),
         "ces": metrics.ces(c["ces_top"], c["ces_n"]),
-        "ces_mean": float(c["ces_mean"]) if c["ces_n"] else None,
+        "ces_mean": c["ces_sum"] / c["ces_n"] if c["ces_n"] else None,
         "negative_reviews": metrics.rate(c["reviews_negative"], c["reviews_rated"]),
     }
 

@@ -1,6 +1,4 @@
 """Login, first-admin set-up, and what each role sees through the pages (AppTest)."""
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -9,12 +7,8 @@ from cx.db import ROOT
 
 
 @pytest.fixture
-def env(demo_db, tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("CX_DB", str(path))
-    monkeypatch.setenv("CX_USERS", str(tmp_path / "users.yaml"))
-    return path
+def env(app_db):
+    return app_db
 
 
 def app():

@@ -1,21 +1,11 @@
 """AppTest: every page runs without exceptions on a small demo store, and filters act."""
 import json
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from cx import auth
 from cx.db import ROOT
-
-
-@pytest.fixture
-def app_db(demo_db, tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("CX_DB", str(path))
-    monkeypatch.setenv("CX_USERS", str(tmp_path / "users.yaml"))
-    return path
 
 
 HQ = auth.User("t-hq", "测试总部", "hq")
