@@ -26,7 +26,7 @@ def cells(con, filters: Filters, dim: str = "region", q: float = 0.05) -> pd.Dat
     tax = taxonomy()
     df = df[df["touchpoint"].isin(list(tax.by_id))].copy()
     cols = ["touchpoint", "label", "stage", "order", "col", "n", "negative", "positive", "neg_rate", "net",
-            "avg_nps", "nps_n", "avg_rating", "small", "worse", "p_value"]
+            "avg_nps", "nps_n", "small", "worse", "p_value"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     if dim == "source":

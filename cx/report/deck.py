@@ -44,7 +44,7 @@ class Report:
     slides: list[Slide]
 
 
-def parse_scope(scope: str, con=None) -> tuple[str, Filters]:
+def parse_scope(scope: str) -> tuple[str, dict]:
     """'chain' | 'region:华东' | 'store:S0001' → (label, filter fields)."""
     kind, _, value = (scope or "chain").partition(":")
     if kind == "chain":
@@ -75,6 +75,8 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
     slides: list[Slide] = []
     k = overview.kpis(con, filters)
     tps = painpoints.touchpoints(con, filters)
+    emerging = painpoints.emerging(con, filters) if not tps.empty else pd.DataFrame(columns=["significant"])
+    sig = emerging[emerging["significant"].astype(bool)]
     if "客户说什么" in sections:
         step(0.1, "客户说什么…")
         def est(e, pct):
@@ -105,8 +107,6 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
             vals, n, small, worse = journey.matrix(cells, "neg_rate")
             slides.append(Slide("问题是什么", "旅程热力图（负面率）", [],
                                 charts.journey_heatmap(vals, n, small, worse, "neg_rate", "客户旅程负面率", sub, journey.MIN_N)))
-        em = painpoints.emerging(con, filters)
-        sig = em[em["significant"]]
         slides.append(Slide("问题是什么", "新兴问题（较上期显著恶化）",
                             [f"{r.label}：负面率 {r.rate_before:.0%} → {r.rate_now:.0%}（p={r.p_value:.2g}）" for r in sig.itertuples()]
                             or ["与上一同长周期相比，没有负面率显著上升的触点"]))
@@ -135,8 +135,8 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
         recs = []
         for r in drv[drv["quadrant"] == "重点改进"].head(3).itertuples():
             recs.append(f"优先改进「{r.label}」：重要度高而好评率仅 {r.performance:.0%}，负面提及者推荐分低 {r.gap:.1f} 分")
-        if "问题是什么" in sections and not tps.empty:
-            for r in painpoints.emerging(con, filters).query("significant").head(2).itertuples():
+        if not tps.empty:
+            for r in sig.head(2).itertuples():
                 recs.append(f"排查「{r.label}」的新增问题：负面率升至 {r.rate_now:.0%}，建议下发专项工单并复盘根因")
         slides.append(Slide("建议", "建议行动", recs or ["本期数据未显示需要优先处理的触点；保持现有做法并持续监测"]))
     if "执行与验证" in sections:

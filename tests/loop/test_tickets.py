@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+import pandas as pd
 import pytest
 
 from cx.ingest import import_bytes
@@ -29,7 +30,9 @@ def test_full_lifecycle_and_audit_trail(ticket):
     t = tickets.act(con, tid, "close", "店长", now=T0 + timedelta(hours=30))
     assert t["status"] == "已关闭"
     t = tickets.act(con, tid, "reopen", "区域经理", note="顾客再次投诉", now=T0 + timedelta(hours=40))
-    assert t["status"] == "处理中" and t["resolved_at"] is None or str(t["resolved_at"]) in ("NaT", "None")
+    assert t["status"] == "处理中"
+    assert pd.isna(t["resolved_at"]) and pd.isna(t["closed_at"])
+    assert t["due_at"] == pd.Timestamp(T0 + timedelta(hours=40 + 24))       # a fresh SLA from the reopening
     assert events(con, tid) == ["created", "assigned", "commented", "root_cause", "resolved", "closed", "reopened"]
 
 

@@ -12,8 +12,6 @@ SELECT touchpoint,
        count(*) FILTER (WHERE worst < 0)                    AS negative,
        count(*) FILTER (WHERE best > 0 AND worst >= 0)      AS positive,
        count(nps)                                           AS nps_n,
-       avg(nps)                                             AS avg_nps,
-       0                                                    AS rating_n,
-       NULL::DOUBLE                                         AS avg_rating
+       avg(nps)                                             AS avg_nps
 FROM ft
 GROUP BY 1, 2
