@@ -89,7 +89,34 @@ def main() -> int:
     print(f"AIC-2018 {a.half} half: {len(aic)} reviews, tagged in {time.perf_counter() - t0:.1f}s")
     print(res.round(3).to_string(index=False))
     print(f"touchpoint mention macro-F1 {res['mention_f1'].mean():.3f}   polarity macro-F1 {res['polarity_macro_f1'].mean():.3f}")
+    sentiment_eval(a.shared, not a.no_snownlp)
     return 0
+
+
+def sentiment_eval(shared: Path, snownlp: bool) -> None:
+    """Held-out sentiment accuracy of a model re-fitted on the 80 % split, and SnowNLP on the same texts."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import train_sentiment as ts
+
+    df = ts.load(shared)
+    tr, te, bal = ts.split(df)
+    w = ts.choose_weight(tr)
+    model = {**ts.train(tr["review"].tolist(), tr["label"].to_numpy()), "lexicon_weight": w}
+    texts, y = bal["review"].tolist(), bal["label"].to_numpy()
+    t0 = time.perf_counter()
+    acc = ts.accuracy(model, texts, y)
+    print(f"sentiment (waimai held-out, balanced n={len(bal)}): CX Lens {acc:.3f} "
+          f"({len(bal) / (time.perf_counter() - t0):.0f} reviews/s)")
+    if snownlp:
+        try:
+            from snownlp import SnowNLP
+        except ImportError:
+            print("SnowNLP not installed (pip install -r requirements-dev.txt)")
+            return
+        t0 = time.perf_counter()
+        p = np.array([SnowNLP(t).sentiments for t in texts])
+        print(f"sentiment (same texts): SnowNLP {((p > 0.5).astype(int) == y).mean():.3f} "
+              f"({len(bal) / (time.perf_counter() - t0):.0f} reviews/s)")
 
 
 if __name__ == "__main__":
