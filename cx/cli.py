@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,16 @@ from cx import db, demo
 from cx.ingest import ImportFailed, import_file
 from cx.ingest.mapping import SOURCES
 from cx.text.taxonomy import TaxonomyError
+
+
+@contextlib.contextmanager
+def _store(path: Path | None, read_only: bool = False):
+    """The store for one command, always closed (so the file lock is released even on errors)."""
+    con = db.connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 class Bar:
@@ -77,12 +88,9 @@ def cmd_rebuild_text(a: argparse.Namespace) -> int:
     from cx.text.taxonomy import load
 
     load()  # a broken taxonomy fails here with its Chinese message, before anything is touched
-    con = db.connect(a.db)
-    try:
+    with _store(a.db) as con:
         t0 = time.monotonic()
         n = text_store.rebuild(con, progress=Bar())
-    finally:
-        con.close()
     print(f"已重新分析 {n:,} 条文本，用时 {time.monotonic() - t0:.1f} 秒")
     return 0
 
@@ -93,11 +101,8 @@ def cmd_alerts(a: argparse.Namespace) -> int:
     from cx.loop import rules
 
     since = datetime.fromisoformat(a.since)
-    con = db.connect(a.db)
-    try:
+    with _store(a.db) as con:
         n = rules.run(con, since, datetime.now() + timedelta(days=1))
-    finally:
-        con.close()
     print(f"预警规则已运行：新建工单 {n} 张")
     return 0
 
@@ -105,11 +110,8 @@ def cmd_alerts(a: argparse.Namespace) -> int:
 def cmd_escalate(a: argparse.Namespace) -> int:
     from cx.loop import tickets
 
-    con = db.connect(a.db)
-    try:
+    with _store(a.db) as con:
         n = tickets.escalate(con)
-    finally:
-        con.close()
     print(f"SLA 检查完成：升级 {n} 次")
     return 0
 
@@ -154,16 +156,13 @@ def cmd_report(a: argparse.Namespace) -> int:
         raise SystemExit(f"错误：{e}") from None
     if a.out.suffix.lower() not in (".pptx", ".html"):
         raise SystemExit("错误：--out 必须以 .pptx 或 .html 结尾")
-    con = db.connect(a.db, read_only=True)
-    try:
+    with _store(a.db, read_only=True) as con:
         bar = Bar()
         report = deck.collect(con, Filters(start, end, **extra), label, progress=lambda f, m: bar(0.5 * f, m))
         if a.out.suffix.lower() == ".pptx":
             a.out.write_bytes(deck.to_pptx(report, progress=lambda f, m: bar(0.5 + 0.5 * f, m)))
         else:
             a.out.write_text(deck.to_html(report), encoding="utf-8")
-    finally:
-        con.close()
     print(f"已生成 {a.out}（{label}，{start} 至 {end}，{len(report.slides)} 页内容）")
     return 0
 
@@ -178,23 +177,17 @@ def cmd_demo(a: argparse.Namespace) -> int:
     s = demo.build(path, demo.DemoConfig(rows=a.rows, stores=a.stores, seed=a.seed), progress=Bar())
     from cx import auth
 
-    con = db.connect(path)
-    try:
+    with _store(path) as con:
         auth.create_demo_users(con)
-    finally:
-        con.close()
     print(f"已生成演示数据：{s['stores']} 家门店，{s['rows']:,} 条反馈，用时 {time.monotonic() - t0:.1f} 秒 → {path}")
     print(f"演示账号（仅供演示）：{'、'.join(f'demo-{r}/{p}' for r, p in auth.DEMO_PASSWORDS.items())}")
     return 0
 
 
 def cmd_ingest(a: argparse.Namespace) -> int:
-    con = db.connect(a.db)
-    try:
+    with _store(a.db) as con:
         r = import_file(con, a.file, a.source, unknown_store="create" if a.create_stores else "reject",
                         progress=Bar(), imported_by="cli")
-    finally:
-        con.close()
     print(r.summary())
     if r.rows_rejected:
         print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r.import_id}）")
