@@ -77,3 +77,17 @@ def test_analyst_is_read_only(env):
     assert not at.get("file_uploader")
     at.switch_page("pages/scheme.py").run()
     assert all(s.disabled for s in at.slider)
+
+
+def test_home_page_counts_are_scoped(env):
+    con = db.connect(env)
+    users = {u.role: u for u in auth.create_demo_users(con)}
+    in_region = con.execute("SELECT count(*) FROM stores WHERE region = ?", [users["region"].region]).fetchone()[0]
+    total = con.execute("SELECT count(*) FROM feedback").fetchone()[0]
+    con.close()
+    at = app()
+    at.session_state["user"] = users["region"]
+    at.run()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["我的门店"] == f"{in_region:,}"
+    assert int(cards["反馈总量"].replace(",", "")) < total
