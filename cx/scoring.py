@@ -209,6 +209,14 @@ def assess(con, filters: Filters, scheme: Scheme | None = None) -> Assessment:
                       [x.id for x in scheme.leaves])
 
 
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """0-based ranks along axis 0 (ties by position), with one argsort and a scatter instead of two sorts."""
+    order = x.argsort(axis=0)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(x.shape[0]).reshape((-1,) + (1,) * (x.ndim - 1)), axis=0)
+    return ranks
+
+
 def normalize(values: np.ndarray, scheme: Scheme) -> np.ndarray:
     """0–100 per leaf across the stores (axis 0), 100 = best. Works on stores × leaves (× draws)."""
     out = np.empty_like(values, dtype=float)
@@ -216,8 +224,7 @@ def normalize(values: np.ndarray, scheme: Scheme) -> np.ndarray:
     for j, leaf in enumerate(scheme.leaves):
         x = values[:, j] if leaf.direction == "higher" else -values[:, j]
         if leaf.normalize == "percentile":
-            ranks = x.argsort(axis=0).argsort(axis=0)
-            out[:, j] = 100.0 * ranks / max(S - 1, 1)
+            out[:, j] = 100.0 * _ranks(x) / max(S - 1, 1)
         elif leaf.normalize == "minmax":
             lo, hi = x.min(axis=0), x.max(axis=0)
             out[:, j] = np.where(hi > lo, 100.0 * (x - lo) / np.where(hi > lo, hi - lo, 1), 50.0)
@@ -258,7 +265,7 @@ def simulate_ranks(a: Assessment, overrides: dict[str, float] | None = None, dra
     rng = np.random.default_rng(seed)
     sims = a.value[:, :, None] + a.se[:, :, None] * rng.standard_normal((S, a.value.shape[1], D))
     comp = np.einsum("sld,l->sd", normalize(sims, a.scheme), a.scheme.weights(overrides))
-    ranks = (-comp).argsort(axis=0).argsort(axis=0) + 1
+    ranks = _ranks(-comp) + 1
     return np.percentile(ranks, 5, axis=1).round(), np.percentile(ranks, 95, axis=1).round()
 
 
