@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
     d = sub.add_parser("demo", help="生成演示连锁门店数据库")
     d.add_argument("--rows", type=int, default=demo.DemoConfig.rows)
-    d.add_argument("--stores", type=int, default=demo.DemoConfig.stores)
+    d.add_argument("--stores", type=int, default=None, help="门店数（默认 300；行数 ≥ 500 万时 2000）")
+    d.add_argument("--months", type=int, default=None, help="月数（默认 12；行数 ≥ 500 万时 24）")
     d.add_argument("--seed", type=int, default=demo.DemoConfig.seed)
     d.add_argument("--db", type=Path, default=None, help="数据库文件（默认 $CX_DB 或 data/cx.duckdb）")
     d.add_argument("--force", action="store_true", help="覆盖已存在的数据库文件")
@@ -171,10 +172,13 @@ def cmd_demo(a: argparse.Namespace) -> int:
     path = a.db or db.default_path()
     if path.exists() and not a.force:
         raise SystemExit(f"错误：数据库文件已存在：{path}（如需覆盖请加 --force）")
-    if a.rows < 1 or a.stores < 8:
-        raise SystemExit("错误：--rows 至少为 1，--stores 至少为 8")
+    stores, months = demo.auto_size(a.rows)
+    stores, months = a.stores or stores, a.months or months
+    if a.rows < 1 or stores < 8 or not 1 <= months <= 60:
+        raise SystemExit("错误：--rows 至少为 1，--stores 至少为 8，--months 在 1–60 之间")
     t0 = time.monotonic()
-    s = demo.build(path, demo.DemoConfig(rows=a.rows, stores=a.stores, seed=a.seed), progress=Bar())
+    cfg = demo.DemoConfig(rows=a.rows, stores=stores, months=months, seed=a.seed)
+    s = demo.build(path, cfg, progress=Bar())
     from cx import auth
 
     with _store(path) as con:

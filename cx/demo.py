@@ -34,6 +34,12 @@ PLATFORMS = ("大众点评", "美团")
 Progress = Callable[[float, str], None]
 
 
+def auto_size(rows: int) -> tuple[int, int]:
+    """(stores, months) for a demo of ``rows`` rows: a 300-store year, or ~2 000 stores over two years for
+    the 10 M scale test (keeps per-store volume realistic)."""
+    return (2000, 24) if rows >= 5_000_000 else (300, 12)
+
+
 @dataclass(frozen=True)
 class DemoConfig:
     rows: int = 120_000
@@ -133,10 +139,13 @@ class _Generator:
         self.m, self.c = model(), chain()
         self.rng = np.random.default_rng(cfg.seed)
         self.rnd = random.Random(cfg.seed)
-        self.start = cfg.start or self.m["start"]
+        # The window ends where the model's does (the planted stories are dated); more months reach back.
+        base = cfg.start or self.m["start"]
+        end_month = base.month - 1 + self.m["months"]
+        self.end = date(base.year + end_month // 12, end_month % 12 + 1, 1)  # exclusive
         months = cfg.months or self.m["months"]
-        end_month = (self.start.month - 1 + months)
-        self.end = date(self.start.year + end_month // 12, end_month % 12 + 1, 1)  # exclusive
+        first = self.end.year * 12 + self.end.month - 1 - months
+        self.start = date(first // 12, first % 12 + 1, 1)
         self.days = [self.start + timedelta(d) for d in range((self.end - self.start).days)]
         self.tps = list(self.m["p_negative"])
         self.tp_index = {t: i for i, t in enumerate(self.tps)}

@@ -138,3 +138,11 @@ def test_build_swaps_in_a_complete_file(tmp_path):
     assert not (tmp_path / "d.duckdb.building").exists()
     con = db.connect(path, read_only=True)
     assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == 500
+
+
+def test_more_months_reach_back_from_the_same_end_and_size_scales():
+    g12 = demo._Generator(demo.DemoConfig(rows=100, stores=10))
+    g24 = demo._Generator(demo.DemoConfig(rows=100, stores=10, months=24))
+    assert g24.end == g12.end and len(g12.days) in (365, 366) and len(g24.days) in (730, 731)
+    assert g24.start.day == 1 and g24.start.year == g12.start.year - 1 and g24.start.month == g12.start.month
+    assert demo.auto_size(120_000) == (300, 12) and demo.auto_size(10_000_000) == (2000, 24)

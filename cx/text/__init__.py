@@ -91,6 +91,16 @@ class Analyzer:
             self._pool = None
 
     def analyze(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> list[Analysis]:
+        """Identical texts are analysed once (short ratings like 「好评」 and templated complaints repeat a
+        lot); duplicates share one read-only Analysis."""
+        texts = ["" if t is None else str(t) for t in texts]
+        unique = list(dict.fromkeys(texts))
+        if len(unique) == len(texts):
+            return self._analyze(texts, progress)
+        done = dict(zip(unique, self._analyze(unique, progress)))
+        return [done[t] for t in texts]
+
+    def _analyze(self, texts: list[str], progress: Callable[[int, int], None] | None) -> list[Analysis]:
         n = len(texts)
         if self.workers <= 1 or n < PARALLEL_MIN:
             out = analyze_batch(texts)

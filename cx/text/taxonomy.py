@@ -13,6 +13,16 @@ from cx.db import ROOT
 TAXONOMY_FILE = ROOT / "data" / "taxonomy.yaml"
 
 
+def _cached_hash(obj, fields: tuple) -> int:
+    """Hash once per object: taxonomies and touchpoints key the matcher caches on the per-text hot path,
+    and re-hashing every keyword tuple cost ~15 % of text analysis."""
+    h = obj.__dict__.get("_hash")
+    if h is None:
+        h = hash(fields)
+        object.__setattr__(obj, "_hash", h)
+    return h
+
+
 class TaxonomyError(ValueError):
     """The taxonomy file is unusable; the message says where and why, in Chinese."""
 
@@ -29,6 +39,9 @@ class Touchpoint:
     cues_pos: tuple[str, ...] = ()
     cues_neg: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:
+        return _cached_hash(self, (self.id, self.keywords, self.regex, self.exclude, self.cues_pos, self.cues_neg))
+
 
 @dataclass(frozen=True)
 class Taxonomy:
@@ -36,6 +49,9 @@ class Taxonomy:
     touchpoints: tuple[Touchpoint, ...]                 # in journey order
     ignore: tuple[str, ...] = ()                         # regexes of boilerplate spans (no mentions there)
     by_id: dict[str, Touchpoint] = field(hash=False, compare=False, default_factory=dict)
+
+    def __hash__(self) -> int:
+        return _cached_hash(self, (self.stages, self.touchpoints, self.ignore))
 
     def label(self, tp_id: str) -> str:
         return self.by_id[tp_id].label if tp_id in self.by_id else tp_id

@@ -3,7 +3,9 @@ from cx.ingest import import_bytes
 from cx.text import store as text_store
 from tests.conftest import NOW
 
-TEXTS = ["菜很好吃但是上菜太慢", "吃完回去就拉肚子了，要去12315投诉", "", "环境安静，服务周到"] * 1200
+BASE = ["菜很好吃但是上菜太慢", "吃完回去就拉肚子了，要去12315投诉", "", "环境安静，服务周到"]
+# distinct texts (numbered), so the de-duplication does not shrink the batch below the pool's threshold
+TEXTS = [f"{t}，第{i}桌" if t else t for i in range(1500) for t in BASE]
 
 
 def test_parallel_equals_serial():
@@ -11,6 +13,15 @@ def test_parallel_equals_serial():
     parallel = text.analyze(TEXTS, workers=2)
     assert len(serial) == len(parallel) == len(TEXTS)
     assert serial == parallel
+
+
+def test_duplicates_are_analysed_once_with_the_same_result(monkeypatch):
+    seen = []
+    real = text.analyze_batch
+    monkeypatch.setattr(text, "analyze_batch", lambda ts: seen.extend(ts) or real(ts))
+    out = text.analyze(BASE * 50, workers=1)
+    assert sorted(seen) == sorted(BASE)
+    assert out == real(BASE * 50)
 
 
 def test_analysis_content():
