@@ -7,6 +7,7 @@ turns it into rows. Feedback is generated and inserted in date-ordered chunks so
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import random
 from dataclasses import dataclass
@@ -92,17 +93,17 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
     con.unregister("demo_stores")
     done = 0
     with Analyzer(workers) as az:
-        for frame in g.feedback_chunks():
-            has = frame["text"].notna().to_numpy()
-            ids = frame.loc[has, "feedback_id"].tolist()
-            per_text, mentions, hits = text_store.frames(ids, az.analyze(frame.loc[has, "text"].tolist()))
-            frame = frame.merge(per_text, on="feedback_id", how="left")
-            con.register("demo_chunk", frame)
-            con.execute(db.sql("demo/insert_feedback"))
-            con.unregister("demo_chunk")
-            text_store.write_children(con, mentions, hits)
-            done += len(frame)
-            step(0.02 + 0.9 * done / cfg.rows, f"生成并分析反馈 {done:,}/{cfg.rows:,} 条…")
+        # one chunk in flight: the workers analyse chunk k while this process generates chunk k + 1
+        pending = None
+        for frame in itertools.chain(g.feedback_chunks(), [None]):
+            job = None
+            if frame is not None:
+                has = frame["text"].notna().to_numpy()
+                job = (frame, frame.loc[has, "feedback_id"].tolist(), az.submit(frame.loc[has, "text"].tolist()))
+            if pending is not None:
+                done += _write_chunk(con, *pending)
+                step(0.02 + 0.9 * done / cfg.rows, f"生成并分析反馈 {done:,}/{cfg.rows:,} 条…")
+            pending = job
     step(0.93, "生成 KANO 问卷与平台评分…")
     for table, frame in (("kano_answers", g.kano()), ("external_ratings", g.ratings())):
         con.register("demo_extra", frame)
@@ -117,13 +118,25 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
     return {"rows": done, "stores": len(g.stores), "stories": g.stories}
 
 
+def _write_chunk(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, ids: list, results) -> int:
+    per_text, mentions, hits = text_store.frames(ids, results())
+    frame = frame.merge(per_text, on="feedback_id", how="left")
+    con.register("demo_chunk", frame)
+    con.execute(db.sql("demo/insert_feedback"))
+    con.unregister("demo_chunk")
+    text_store.write_children(con, mentions, hits)
+    return len(frame)
+
+
 def _loop(con: duckdb.DuckDBPyConnection, g: "_Generator") -> None:
     """Alerts over the whole year, a year of simulated handling, the SLA pass, and the planted actions."""
     from cx.loop import rules, simulate, tickets
 
     end = datetime.combine(g.end, datetime.min.time())
-    rules.run(con, datetime.combine(g.start, datetime.min.time()), end)
-    simulate.simulate(con, end - timedelta(hours=6), seed=g.cfg.seed)
+    months = sorted({datetime(d.year, d.month, 1) for d in g.days}) + [end]
+    for i, (m0, m1) in enumerate(zip(months, months[1:])):      # month by month: memory stays bounded
+        rules.run(con, m0, m1)
+        simulate.simulate(con, end - timedelta(hours=6), seed=g.cfg.seed + i, since=m0, until=m1)
     tickets.escalate(con, end)
     st = g.stories
     con.execute(db.sql("demo/insert_actions"), {

@@ -138,29 +138,24 @@ def candidate_tickets(con: duckdb.DuckDBPyConnection, since: datetime, until: da
 
 
 def _spikes(cur, spike: SpikeRule, since: datetime, until: datetime) -> list[tuple]:
-    """Store × touchpoint days whose negative rate is significantly above the store's previous window."""
+    """Store × touchpoint days whose negative rate is significantly above the store's previous window
+    (the window sums come from SQL; only days with enough negatives are tested here)."""
     from cx.text.taxonomy import default as taxonomy
 
-    counts = cur.execute(db.sql("loop/spike_counts"),
-                         {"since": since - timedelta(days=spike.window_days), "until": until}).df()
-    if counts.empty:
-        return []
-    counts["day"] = pd.to_datetime(counts["day"])
+    hot = cur.execute(db.sql("loop/spike_counts"), {"hot_since": since, "until": until, "window_days": spike.window_days,
+                                                     "min_today": spike.min_today}).df()
     out = []
     tax = taxonomy()
-    hot = counts[(counts["negative"] >= spike.min_today) & (counts["day"] >= pd.Timestamp(since))]
-    grouped = {k: g for k, g in counts.groupby(["store_id", "touchpoint"])}
     for r in hot.itertuples(index=False):
-        g = grouped[(r.store_id, r.touchpoint)]
-        base = g[(g["day"] < r.day) & (g["day"] >= r.day - pd.Timedelta(days=spike.window_days))]
-        test = metrics.two_proportions(int(base["negative"].sum()), int(base["n"].sum()), int(r.negative), int(r.n))
+        base_neg, base_n = int(r.base_negative), int(r.base_n)
+        test = metrics.two_proportions(base_neg, base_n, int(r.negative), int(r.n))
         if test.diff > 0 and test.p_value < spike.alpha:
-            when = r.day.to_pydatetime() + timedelta(hours=23, minutes=59)
-            label = tax.label(r.touchpoint)
-            out.append((stable_id("ticket", spike.id, r.store_id, r.touchpoint, f"{r.day:%Y-%m-%d}"), spike.id, None,
+            day = pd.Timestamp(r.day)
+            when = day.to_pydatetime() + timedelta(hours=23, minutes=59)
+            out.append((stable_id("ticket", spike.id, r.store_id, r.touchpoint, f"{day:%Y-%m-%d}"), spike.id, None,
                         r.store_id, r.touchpoint, spike.severity,
-                        f"{spike.label}：{label} 当日负面 {r.negative}/{r.n}，前{spike.window_days}天 "
-                        f"{int(base['negative'].sum())}/{int(base['n'].sum())}", spike.owner, spike.sla_hours, when))
+                        f"{spike.label}：{tax.label(r.touchpoint)} 当日负面 {r.negative}/{r.n}，前{spike.window_days}天 "
+                        f"{base_neg}/{base_n}", spike.owner, spike.sla_hours, when))
     return out
 
 

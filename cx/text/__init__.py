@@ -93,31 +93,52 @@ class Analyzer:
     def analyze(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> list[Analysis]:
         """Identical texts are analysed once (short ratings like 「好评」 and templated complaints repeat a
         lot); duplicates share one read-only Analysis."""
-        texts = ["" if t is None else str(t) for t in texts]
-        unique = list(dict.fromkeys(texts))
-        if len(unique) == len(texts):
-            return self._analyze(texts, progress)
-        done = dict(zip(unique, self._analyze(unique, progress)))
-        return [done[t] for t in texts]
-
-    def _analyze(self, texts: list[str], progress: Callable[[int, int], None] | None) -> list[Analysis]:
-        n = len(texts)
+        texts, unique = _unique(texts)
+        n = len(unique)
         if self.workers <= 1 or n < PARALLEL_MIN:
-            out = analyze_batch(texts)
+            out = analyze_batch(unique)
             if progress:
                 progress(n, n)
-            return out
+        else:
+            out = []
+            for part in self._workers().imap(analyze_batch, _chunks(unique)):
+                out.extend(part)
+                if progress:
+                    progress(len(out), n)
+        return _expand(texts, unique, out)
+
+    def submit(self, texts: list[str]) -> Callable[[], list[Analysis]]:
+        """Start analysing in the background; returns a function that waits for the results. Lets a caller
+        prepare its next batch while the workers run (the demo build overlaps generation this way)."""
+        texts, unique = _unique(texts)
+        if self.workers <= 1 or len(unique) < PARALLEL_MIN:
+            out = _expand(texts, unique, analyze_batch(unique))
+            return lambda: out
+        job = self._workers().map_async(analyze_batch, _chunks(unique))
+        return lambda: _expand(texts, unique, [a for part in job.get() for a in part])
+
+    def _workers(self):
         if self._pool is None:
             # fork: no re-import of the caller's main script (spawn would re-run unguarded scripts);
             # workers warm jieba and the model once.
             self._pool = mp.get_context("fork").Pool(self.workers, initializer=_warm)
-        chunks = [texts[i:i + CHUNK] for i in range(0, n, CHUNK)]
-        out: list[Analysis] = []
-        for part in self._pool.imap(analyze_batch, chunks):
-            out.extend(part)
-            if progress:
-                progress(len(out), n)
-        return out
+        return self._pool
+
+
+def _unique(texts) -> tuple[list[str], list[str]]:
+    texts = ["" if t is None else str(t) for t in texts]
+    return texts, list(dict.fromkeys(texts))
+
+
+def _chunks(texts: list[str]) -> list[list[str]]:
+    return [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
+
+
+def _expand(texts: list[str], unique: list[str], results: list[Analysis]) -> list[Analysis]:
+    if len(unique) == len(texts):
+        return results
+    done = dict(zip(unique, results))
+    return [done[t] for t in texts]
 
 
 def analyze(texts: Iterable[str], workers: int | None = None) -> list[Analysis]:
