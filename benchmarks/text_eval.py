@@ -5,7 +5,8 @@
 Sentiment: the held-out 20 % of waimai_dev.csv (same split as scripts/train_sentiment.py; the shipped
 model was trained on all of it, so the held-out number comes from a model re-fitted on the 80 %).
 Touchpoints: AIC-2018 dev (Dianping restaurant reviews, 20 aspects), aspects mapped to our touchpoints;
-rows with even ids are the tuning half, odd ids the reported half.
+rows with even ids are the tuning half, odd ids the reported half (the touchpoint-polarity model is re-fitted
+on the tuning half for the report).
 """
 from __future__ import annotations
 
@@ -18,41 +19,10 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import aic2018  # noqa: E402
+from aic2018 import AIC_MAP, f1, polarity_macro_f1, truth as aic_truth  # noqa: E402
 from cx.text import tagger  # noqa: E402
-
-AIC_MAP = {
-    "location": ["location_traffic_convenience", "location_distance_from_business_district", "location_easy_to_find"],
-    "queue": ["service_wait_time"],
-    "staff_attitude": ["service_waiters_attitude"],
-    "parking": ["service_parking_convenience"],
-    "serving_speed": ["service_serving_speed"],
-    "price": ["price_level"],
-    "value": ["price_cost_effective"],
-    "promotion": ["price_discount"],
-    "decor": ["environment_decoration"],
-    "noise": ["environment_noise"],
-    "space": ["environment_space"],
-    "hygiene": ["environment_cleaness"],
-    "portion": ["dish_portion"],
-    "taste": ["dish_taste"],
-    "presentation": ["dish_look"],
-}
-
-
-def f1(tp: int, fp: int, fn: int) -> float:
-    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
-
-
-def aic_truth(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Per touchpoint: −2 not mentioned, else the most negative polarity among its mapped aspects."""
-    out = {}
-    for tp, cols in AIC_MAP.items():
-        vals = df[cols].to_numpy()
-        mentioned = vals != -2
-        pol = np.where(mentioned, vals, 9).min(axis=1)
-        out[tp] = np.where(mentioned.any(axis=1), pol, -2)
-    return out
-
 
 def eval_tagging(df: pd.DataFrame) -> pd.DataFrame:
     truth = aic_truth(df)
@@ -62,14 +32,26 @@ def eval_tagging(df: pd.DataFrame) -> pd.DataFrame:
         t = truth[tp]
         p = np.array([pr.get(tp, -2) for pr in preds])
         tpos, fpos, fneg = int(((t != -2) & (p != -2)).sum()), int(((t == -2) & (p != -2)).sum()), int(((t != -2) & (p == -2)).sum())
-        both = (t != -2) & (p != -2)
-        pol_f1 = np.mean([f1(int(((t == c) & (p == c) & both).sum()), int(((t != c) & (p == c) & both).sum()),
-                                int(((t == c) & (p != c) & both).sum())) for c in (-1, 0, 1)
-                          if ((t == c) & both).any() or ((p == c) & both).any()]) if both.any() else 0.0
+        pol_f1 = polarity_macro_f1(t, p)
         rows.append({"touchpoint": tp, "support": int((t != -2).sum()), "mention_f1": f1(tpos, fpos, fneg),
                      "precision": tpos / max(1, tpos + fpos), "recall": tpos / max(1, tpos + fneg),
-                     "polarity_macro_f1": pol_f1, "polarity_n": int(both.sum())})
+                     "polarity_macro_f1": pol_f1, "polarity_n": int(((t != -2) & (p != -2)).sum())})
     return pd.DataFrame(rows)
+
+
+def eval_tagging_held_out(shared: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """eval_tagging with the touchpoint-polarity model re-fitted on the tuning half (the shipped one has seen
+    every AIC row)."""
+    import tempfile
+
+    import train_aspect_polarity as tap
+    from cx.text import aspect
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "aspect_polarity.npz"
+        tap.fit_tuning_half(shared, path)
+        with aspect.model_file(path):
+            return eval_tagging(df)
 
 
 def main() -> int:
@@ -81,11 +63,9 @@ def main() -> int:
     if not (a.shared / "realdata").exists():
         print(f"skipped: {a.shared / 'realdata'} not found")
         return 0
-    aic = pd.read_csv(a.shared / "realdata" / "aic2018_dev.csv")
-    if a.half != "all":
-        aic = aic[aic["id"] % 2 == (0 if a.half == "tune" else 1)]
+    aic = aic2018.load(a.shared, a.half)
     t0 = time.perf_counter()
-    res = eval_tagging(aic)
+    res = eval_tagging_held_out(a.shared, aic) if a.half == "report" else eval_tagging(aic)
     print(f"AIC-2018 {a.half} half: {len(aic)} reviews, tagged in {time.perf_counter() - t0:.1f}s")
     print(res.round(3).to_string(index=False))
     print(f"touchpoint mention macro-F1 {res['mention_f1'].mean():.3f}   polarity macro-F1 {res['polarity_macro_f1'].mean():.3f}")

@@ -26,14 +26,20 @@ def _store(path: Path | None, read_only: bool = False):
 
 
 class Bar:
-    """A one-line progress bar on stderr (silent when stderr is not a terminal, except the final line)."""
+    """A one-line progress bar on stderr; when stderr is a log file, one plain line per 5 % instead."""
 
     def __init__(self, stream=sys.stderr):
         self.stream, self.t0, self.last = stream, time.monotonic(), -1.0
         self.tty = stream.isatty()
 
     def __call__(self, frac: float, msg: str) -> None:
-        if not self.tty or (frac - self.last < 0.01 and frac < 1.0):
+        if not self.tty:
+            if frac - self.last >= 0.05 or frac >= 1.0:
+                self.last = frac
+                self.stream.write(f"{frac:6.1%} {time.monotonic() - self.t0:7.1f}s {msg}\n")
+                self.stream.flush()
+            return
+        if frac - self.last < 0.01 and frac < 1.0:
             return
         self.last = frac
         filled = int(frac * 30)

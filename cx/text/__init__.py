@@ -37,9 +37,11 @@ def analyze_batch(texts: list[str]) -> list[Analysis]:
     by_text: dict[int, dict] = {}
     for (i, span), p in zip(pending, clause_p):
         by_text.setdefault(i, {})[span] = p
+    resolved = [tagger.resolve(t, cands[i], lex[i], by_text.get(i, {})) for i, t in enumerate(texts)]
+    resolved = tagger.learned(list(zip(texts, resolved, probs)))
     out = []
     for i, t in enumerate(texts):
-        mentions = tagger.resolve(t, cands[i], lex[i], by_text.get(i, {}))
+        mentions = resolved[i]
         kws, neg = _keywords(t, mentions)
         out.append(Analysis(probs[i], sentiment.label(probs[i]), mentions, kws, neg, sensitive.find(t)))
     return out

@@ -10,7 +10,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from cx.text import clauses, polarity, sentiment
+import dataclasses
+
+from cx.text import aspect, clauses, polarity, sentiment
 from cx.text.taxonomy import Taxonomy, default
 
 
@@ -100,11 +102,48 @@ def resolve(text: str, cands, scores: list[float] | None = None,
     return out
 
 
+def aspect_items(mentions: list[Mention], doc_sentiment: float, tax: Taxonomy | None = None) -> list[aspect.Item]:
+    """One aspect.Item per touchpoint of a text, in first-mention order."""
+    tax = tax or default()
+    by_tp: dict[str, list[Mention]] = {}
+    for m in mentions:
+        by_tp.setdefault(m.touchpoint, []).append(m)
+    return [aspect.Item(tp, " | ".join(m.clause for m in ms), sum(m.polarity for m in ms),
+                        sum(polarity.score(m.clause, tax.by_id[tp]) for m in ms),
+                        sum(m.polarity > 0 for m in ms), sum(m.polarity < 0 for m in ms),
+                        sum(m.polarity == 0 for m in ms), doc_sentiment)
+            for tp, ms in by_tp.items()]
+
+
+def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None = None) -> list[list[Mention]]:
+    """For (text, mentions, document sentiment): in long reviews every mention of a touchpoint takes the
+    learned whole-review polarity of that touchpoint (cx.text.aspect), where the model covers it.
+
+    Short comments keep each clause's own polarity: 「菜太咸了」 on its own is a complaint, while in a
+    300-character review that praises the food it is a passing remark (the annotators' neutral). The model
+    learned from reviews of 200+ characters, so it is only asked about long ones. One model call per batch.
+    """
+    long = [i for i, (text, ms, _) in enumerate(batch) if ms and len(text) >= aspect.MIN_CHARS]
+    items = {i: aspect_items(batch[i][1], batch[i][2], tax) for i in long}
+    flat = aspect.predict([it for i in long for it in items[i]])
+    out = [ms for _, ms, _ in batch]
+    k = 0
+    for i in long:
+        decided = {it.touchpoint: flat[k + j] for j, it in enumerate(items[i])}
+        k += len(items[i])
+        out[i] = [m if decided[m.touchpoint] is None or decided[m.touchpoint] == m.polarity
+                  else dataclasses.replace(m, polarity=decided[m.touchpoint]) for m in batch[i][1]]
+    return out
+
+
 def tag(text: str, tax: Taxonomy | None = None) -> list[Mention]:
-    """Mentions of journey touchpoints in one text, in reading order."""
+    """Mentions of journey touchpoints in one text, in reading order (polarity: see ``learned``)."""
     if not text:
         return []
-    return resolve(text, candidates(text, tax), tax=tax)
+    mentions = resolve(text, candidates(text, tax), tax=tax)
+    if not mentions or len(text) < aspect.MIN_CHARS:
+        return mentions
+    return learned([(text, mentions, sentiment.score([text])[0])], tax)[0]
 
 
 def summary(mentions: list[Mention]) -> dict[str, int]:

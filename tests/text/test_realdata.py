@@ -26,12 +26,12 @@ def test_sentiment_held_out_accuracy():
 
 def test_touchpoint_tagging_on_aic_report_half():
     sys.path.insert(0, str(ROOT))
-    from benchmarks.text_eval import eval_tagging
+    from benchmarks.text_eval import eval_tagging_held_out
 
     aic = pd.read_csv(SHARED / "realdata" / "aic2018_dev.csv")
-    res = eval_tagging(aic[aic["id"] % 2 == 1])
+    res = eval_tagging_held_out(SHARED, aic[aic["id"] % 2 == 1])   # polarity model fitted on the other half
     assert res["mention_f1"].mean() >= 0.74
-    assert res["polarity_macro_f1"].mean() >= 0.50
+    assert res["polarity_macro_f1"].mean() >= 0.56   # clause-level lexicon alone: 0.50
 
 
 def test_pipeline_runs_on_long_unlabelled_reviews():
