@@ -160,11 +160,19 @@ def _raw(kind: str, cols: tuple[str, ...], df: pd.DataFrame) -> tuple[np.ndarray
     return mean, n, var
 
 
-def _pooled(kind: str, cols: tuple[str, ...], df: pd.DataFrame) -> tuple[float, float]:
-    """Pooled value and per-observation variance over a set of stores (the shrinkage target)."""
-    tot = df[list(cols)].sum().to_frame().T
-    v, n, var = _raw(kind, cols, tot)
-    return (float(v[0]), float(var[0])) if n[0] > 0 else (np.nan, np.nan)
+def _targets(kind: str, cols: tuple[str, ...], df: pd.DataFrame, region_sums: pd.DataFrame,
+             codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shrinkage target per store: the pooled value and per-observation variance of its region (of the
+    chain where the region has no observations or the store none)."""
+    chain_v, chain_n, chain_var = _raw(kind, cols, df[list(cols)].sum().to_frame().T)
+    cv, cvar = (chain_v[0], chain_var[0]) if chain_n[0] > 0 else (np.nan, np.nan)
+    rv, rn, rvar = _raw(kind, cols, region_sums)
+    has = codes >= 0
+    ok = np.zeros(len(codes), bool)
+    ok[has] = rn[codes[has]] > 0
+    target = np.where(ok, rv[np.where(has, codes, 0)] if len(rv) else np.nan, cv)
+    target_var = np.where(ok, rvar[np.where(has, codes, 0)] if len(rv) else np.nan, cvar)
+    return target.astype(float), target_var.astype(float)
 
 
 @dataclass
@@ -184,15 +192,13 @@ def assess(con, filters: Filters, scheme: Scheme | None = None) -> Assessment:
     df = db.filtered_df(con, "scoring/leaves", filters)
     L, S = len(scheme.leaves), len(df)
     value, se, raw_n = np.zeros((S, L)), np.zeros((S, L)), np.zeros((S, L))
+    codes, _ = pd.factorize(df["region"])
+    all_cols = sorted({c for leaf in scheme.leaves for c in METRICS[leaf.metric][1]})
+    region_sums = df[all_cols].groupby(codes).sum().reindex(range(codes.max() + 1 if S else 0), fill_value=0)
     for j, leaf in enumerate(scheme.leaves):
         kind, cols, scale = METRICS[leaf.metric]
         v, n, var = _raw(kind, cols, df)
-        chain_v, chain_var = _pooled(kind, cols, df)
-        target, target_var = np.full(S, chain_v), np.full(S, chain_var)
-        for region, idx in df.groupby("region").indices.items():
-            rv, rvar = _pooled(kind, cols, df.iloc[idx])
-            if not np.isnan(rv):
-                target[idx], target_var[idx] = rv, rvar
+        target, target_var = _targets(kind, cols, df, region_sums, codes)
         m = leaf.prior
         v0 = np.where(n > 0, v, 0.0)
         shrunk = np.where(n + m > 0, (n * v0 + m * target) / np.maximum(n + m, 1e-9), target)
