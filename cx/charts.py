@@ -125,7 +125,14 @@ def journey_heatmap(values: pd.DataFrame, n: pd.DataFrame, small: pd.DataFrame, 
         z=z * (100 if pct else 1), x=values.columns, y=values.index, colorscale=HEAT_SCALES[value],
         reversescale=False, zmid=0 if value == "net" else None, xgap=2, ygap=2, text=text, texttemplate="%{text}",
         textfont={"color": "#111", "size": 12}, customdata=custom,
-        colorbar={"title": {"text": "%" if pct else ""}, "thickness": 12},
+        colorbar={"title": {"text": "%" if pct else ""}, "thickness": 12}, hoverinfo="skip"))
+    # Heatmap traces cannot be selected in the browser, so an invisible marker on every cell with data carries
+    # the hover text and makes a click a selection event (the page drills into that cell's verbatims).
+    cells = [(i, j) for i in range(values.shape[0]) for j in range(values.shape[1]) if pd.notna(n.iat[i, j]) and n.iat[i, j] > 0]
+    fig.add_trace(go.Scatter(
+        x=[values.columns[j] for _, j in cells], y=[values.index[i] for i, _ in cells], mode="markers",
+        marker={"symbol": "square", "size": 18, "opacity": 0}, selected={"marker": {"opacity": 0}},
+        unselected={"marker": {"opacity": 0}}, customdata=[custom[i][j] for i, j in cells], showlegend=False,
         hovertemplate="%{y}<br>%{x}：" + fmt + "（n=%{customdata[1]:,}）<extra></extra>"))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
     fig.update_xaxes(side="top", tickangle=0 if values.shape[1] <= 8 else -45)

@@ -31,6 +31,7 @@ class Filters:
             "channels": list(self.channels) or None,
             "formats": list(self.formats) or None,
             "scope_stores": None if self.scope_stores is None else list(self.scope_stores),
+            "no_store": NO_STORE, "no_format": NO_FORMAT, "no_channel": NO_CHANNEL,
         }
 
     def with_(self, **kw) -> "Filters":
@@ -52,4 +53,6 @@ class Filters:
         return "；".join(parts)
 
 
+# Labels for missing store / format / channel: shown as heatmap columns and accepted back as filter values.
+NO_STORE, NO_FORMAT, NO_CHANNEL = "未关联门店", "未知业态", "未知渠道"
 SOURCE_LABELS = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情"}

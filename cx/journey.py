@@ -47,6 +47,14 @@ def cells(con, filters: Filters, dim: str = "region", q: float = 0.05) -> pd.Dat
     return df.sort_values(["order", "col"])[cols].reset_index(drop=True)
 
 
+def hottest(df: pd.DataFrame) -> tuple[str, str]:
+    """(touchpoint, column) of the cell with the most negative mentions among cells with enough data (any
+    cell when none has): where a drill-down should start."""
+    pool = df[~df["small"]] if (~df["small"]).any() else df
+    r = pool.sort_values(["negative", "order", "col"], ascending=[False, True, True]).iloc[0]
+    return r["touchpoint"], r["col"]
+
+
 def matrix(df: pd.DataFrame, value: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(values, n, small-n mask, significantly-worse mask) as touchpoint × column frames in journey order."""
     key = {"volume": "n", "neg_rate": "neg_rate", "net": "net", "avg_nps": "avg_nps"}[value]

@@ -59,16 +59,18 @@ if points:
     y, x = points[0].get("y"), points[0].get("x")
     if y in by_label and x in cols:
         st.session_state["jr_tp"], st.session_state["jr_col"] = by_label[y], x
-if st.session_state.get("jr_tp") not in labels:
-    st.session_state["jr_tp"] = tp_ids.sort_values("order")["touchpoint"].iloc[0]
-if st.session_state.get("jr_col") not in cols:
-    st.session_state["jr_col"] = cols[0]
+if st.session_state.get("jr_tp") not in labels or st.session_state.get("jr_col") not in cols:
+    # start on the cell with the most negative mentions among those with enough data
+    hot = journey.hottest(cells)
+    st.session_state["jr_tp"], st.session_state["jr_col"] = hot
 st.subheader("单元格原声")
 a, b = st.columns(2)
 tp = a.selectbox("触点", list(labels), format_func=labels.get, key="jr_tp")
 col = b.selectbox(journey.DIMENSIONS[dim], cols, key="jr_col")
 cell = cells[(cells["touchpoint"] == tp) & (cells["col"] == col)]
-if not cell.empty:
+if cell.empty:
+    st.caption(f"{labels[tp]} × {col}：提及 0")
+else:
     r = cell.iloc[0]
     st.caption(f"{labels[tp]} × {col}：提及 {r.n:,}，负面率 {r.neg_rate:.0%}，净情感 {r.net:+.0%}"
                + ("（样本不足）" if r.small else "") + ("，显著差于其他部分" if r.worse else ""))

@@ -75,3 +75,24 @@ def test_drivers_gap_and_quadrants(con):
     assert d.loc["serving_speed", "importance"] > d.loc["taste", "importance"]
     assert d.loc["serving_speed", "quadrant"] == "重点改进"
     assert set(d["quadrant"]) <= set(drivers.QUADRANTS.values())
+
+
+def test_drill_starts_at_the_hottest_cell_with_enough_data(tiny):
+    c = journey.cells(tiny, ALL, "region")
+    assert journey.hottest(c) == ("serving_speed", "华东")
+    only_small = c[c["touchpoint"] == "parking"]          # 5 mentions: nothing has enough data, take what there is
+    assert journey.hottest(only_small) == ("parking", "华南")
+
+
+def test_drill_into_the_no_store_column_finds_its_rows(tiny):
+    from cx import painpoints
+    from cx.filters import NO_STORE
+
+    load(tiny, "编号,时间,内容", [("o1", "2026-03-01", "上菜太慢了，等了一小时"), ("o2", "2026-03-02", "上菜太慢")],
+         "opinion", "o.csv")
+    c = journey.cells(tiny, ALL, "region").set_index(["touchpoint", "col"])
+    assert c.loc[("serving_speed", NO_STORE), "n"] == 2
+    v = painpoints.verbatims(tiny, journey.drill(ALL, "region", NO_STORE), "serving_speed")
+    assert sorted(v["text"]) == ["上菜太慢", "上菜太慢了，等了一小时"]
+    # and the stores' own rows are not in that column
+    assert len(painpoints.verbatims(tiny, journey.drill(ALL, "region", "华东"), "serving_speed")) == 40

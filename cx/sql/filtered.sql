@@ -1,25 +1,27 @@
 -- Prefix for every feedback query: the filter bar and the user's scope, as bound parameters — the one
--- place where they become SQL. f = feedback rows; ft = feedback × touchpoint rows under the same filter.
+-- place where they become SQL. Missing values match the labels the heatmap shows for them ($no_*),
+-- so a drill into the 未关联门店 column finds its rows.
+-- f = feedback rows; ft = feedback × touchpoint rows under the same filter.
 WITH f AS (
     SELECT fb.*, s.region, s.city, s.format, s.name AS store_name
     FROM feedback fb
     LEFT JOIN stores s USING (store_id)
     WHERE fb.created_at >= $start AND fb.created_at < $end
-      AND ($regions IS NULL OR list_contains($regions, s.region))
-      AND ($stores IS NULL OR list_contains($stores, fb.store_id))
+      AND ($regions IS NULL OR list_contains($regions, coalesce(s.region, $no_store)))
+      AND ($stores IS NULL OR list_contains($stores, coalesce(fb.store_id, $no_store)))
       AND ($sources IS NULL OR list_contains($sources, fb.source))
-      AND ($channels IS NULL OR list_contains($channels, fb.channel))
-      AND ($formats IS NULL OR list_contains($formats, s.format))
+      AND ($channels IS NULL OR list_contains($channels, coalesce(fb.channel, $no_channel)))
+      AND ($formats IS NULL OR list_contains($formats, coalesce(s.format, $no_format)))
       AND ($scope_stores IS NULL OR list_contains($scope_stores, fb.store_id))
 ), ft AS (
     SELECT t.*, s.region, s.format
     FROM feedback_touchpoints t
     LEFT JOIN stores s USING (store_id)
     WHERE t.created_at >= $start AND t.created_at < $end
-      AND ($regions IS NULL OR list_contains($regions, s.region))
-      AND ($stores IS NULL OR list_contains($stores, t.store_id))
+      AND ($regions IS NULL OR list_contains($regions, coalesce(s.region, $no_store)))
+      AND ($stores IS NULL OR list_contains($stores, coalesce(t.store_id, $no_store)))
       AND ($sources IS NULL OR list_contains($sources, t.source))
-      AND ($channels IS NULL OR list_contains($channels, t.channel))
-      AND ($formats IS NULL OR list_contains($formats, s.format))
+      AND ($channels IS NULL OR list_contains($channels, coalesce(t.channel, $no_channel)))
+      AND ($formats IS NULL OR list_contains($formats, coalesce(s.format, $no_format)))
       AND ($scope_stores IS NULL OR list_contains($scope_stores, t.store_id))
 )

@@ -2,6 +2,7 @@
 page by its URL, change a filter, download a chart; no exception box, no unexpected console errors.
 Screenshots go to artifacts/screens/ (git-ignored) for a human look."""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -143,5 +144,45 @@ def test_filter_change_and_chart_download(server, browser):
         page.get_by_role("button", name="PNG（演示用，1600×900）").first.click()
     path = dl.value.path()
     assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not errors, errors[:5]
+    ctx.close()
+
+
+def test_heatmap_cell_click_drills_into_verbatims_and_deck_downloads(server, browser):
+    ctx, page, errors = login(browser, server, "demo-hq", auth.DEMO_PASSWORDS["hq"])
+    visit(page, f"{server}/journey", "hq")
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+    cell_caption = re.compile(r" × .+：提及 ")      # "<touchpoint> × <column>：提及 n，负面率 …"
+    before = page.get_by_text(cell_caption).first.inner_text()
+    # the heatmap's plot area; a click on a cell low and right of the default (first touchpoint, first column)
+    area = page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first
+    box = area.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.6)
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.6)
+    page.wait_for_timeout(1500)        # the selection event reaches the server asynchronously
+    settle(page)
+    page.screenshot(path=str(SHOTS / "hq_journey_clicked.png"))
+    after = page.get_by_text(cell_caption).first.inner_text()
+    assert after != before, (before, after)
+    tp_label, col = after.split("：")[0].split(" × ")
+    main = page.get_by_test_id("stMainBlockContainer")
+    shown = [main.get_by_role("combobox", name=label).input_value() for label in ("触点", "区域")]
+    assert shown == [tp_label, col]
+    # the verbatims behind the clicked cell are listed (a cell is only clickable where it has mentions)
+    assert page.get_by_text("没有符合条件的原声").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(SHOTS / "hq_journey_clicked.png"))
+
+    visit(page, f"{server}/report", "hq")
+    page.get_by_role("button", name="生成报告").click()
+    page.get_by_role("button", name="下载报告").wait_for(timeout=180_000)
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="下载报告").click()
+    from pptx import Presentation
+
+    deck = Presentation(dl.value.path())
+    assert len(deck.slides) >= 5
+    assert any("客户" in sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
     assert not errors, errors[:5]
     ctx.close()

@@ -1,11 +1,11 @@
 -- Touchpoint × column cells: feedback mentioning the touchpoint, negative/positive, and scores behind them.
 SELECT touchpoint,
        CASE $dim
-           WHEN 'region'  THEN coalesce(region, '未关联门店')
-           WHEN 'format'  THEN coalesce(format, '未知业态')
+           WHEN 'region'  THEN coalesce(region, $no_store)
+           WHEN 'format'  THEN coalesce(format, $no_format)
            WHEN 'month'   THEN strftime(date_trunc('month', created_at), '%Y-%m')
-           WHEN 'channel' THEN coalesce(channel, '未知渠道')
-           WHEN 'store'   THEN coalesce(store_id, '未关联门店')
+           WHEN 'channel' THEN coalesce(channel, $no_channel)
+           WHEN 'store'   THEN coalesce(store_id, $no_store)
            ELSE source
        END AS col,
        count(*)                                             AS n,
