@@ -40,7 +40,7 @@ def _verification(con, f: Filters):
 
 
 PAGES = {
-    "总览 overview": lambda con, f: (overview.kpis(con, f), overview.monthly(con, f), overview.by_source(con, f)),
+    "总览 overview": lambda con, f: overview.page(con, f),
     "旅程热力图 heatmap": lambda con, f: (journey.cells(con, f, "region"), journey.stage_map(con, f), drivers.key_drivers(con, f)),
     "痛点分析 pain points": lambda con, f: (painpoints.touchpoints(con, f), painpoints.emerging(con, f),
                                         painpoints.keyword_table(con, f), painpoints.verbatims(con, f, "serving_speed", -1)),

@@ -9,10 +9,8 @@ from cx import db, metrics
 from cx.filters import Filters
 
 
-def _counts(con, filters: Filters) -> dict:
-    """Period totals = sums of the monthly counts (one query serves cards and trends)."""
-    df = db.filtered_df(con, "overview/monthly", filters).drop(columns=["month"])
-    return {k: int(v) for k, v in df.sum().items()} if len(df) else {k: 0 for k in df.columns}
+COUNTS = ["n", "nps_n", "promoters", "passives", "detractors", "csat_n", "csat_top", "ces_n", "ces_top", "ces_sum",
+          "reviews_rated", "reviews_negative"]
 
 
 def previous_period(filters: Filters) -> Filters:
@@ -21,13 +19,31 @@ def previous_period(filters: Filters) -> Filters:
     return filters.with_(start=filters.start - timedelta(days=days), end=filters.start - timedelta(days=1))
 
 
-def kpis(con, filters: Filters, compare: bool = True) -> dict:
+def daily(con, filters: Filters, compare: bool = True) -> pd.DataFrame:
+    """Day × source × channel counts for the period (and the previous equal period with ``compare``): the one
+    scan that kpis, monthly and by_source derive from."""
+    span = filters.with_(start=previous_period(filters).start) if compare else filters
+    df = db.filtered_df(con, "overview/daily", span)
+    df["day"] = pd.to_datetime(df["day"]).dt.date
+    return df
+
+
+def _totals(days: pd.DataFrame) -> dict:
+    sums = days[COUNTS].sum()
+    out = {k: int(sums[k]) for k in COUNTS}
+    for s in ("survey", "service", "review", "opinion"):
+        out[f"n_{s}"] = int(days.loc[days["source"] == s, "n"].sum())
+    return out
+
+
+def kpis(con, filters: Filters, compare: bool = True, days: pd.DataFrame | None = None) -> dict:
     """Headline KPIs for the filters; with ``compare``, each also gets ``<key>_change`` vs the previous
-    equal-length period (direction only when significant at 5 %)."""
-    c = _counts(con, filters)
+    equal-length period (direction only when significant at 5 %). ``days``: a ``daily`` frame to reuse."""
+    days = daily(con, filters, compare) if days is None else days
+    c = _totals(days[days["day"] >= filters.start])
     out = _estimates(c)
     if compare:
-        p = _counts(con, previous_period(filters))
+        p = _totals(days[days["day"] < filters.start])
         out["previous_n"] = int(p["n"])
         out["nps_change"] = metrics.nps_change((p["promoters"], p["passives"], p["detractors"]),
                                                (c["promoters"], c["passives"], c["detractors"]))
@@ -50,9 +66,14 @@ def _estimates(c: dict) -> dict:
     }
 
 
-def monthly(con, filters: Filters) -> pd.DataFrame:
+def monthly(con, filters: Filters, days: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per month with NPS, CSAT, CES and negative-review rate (value, low, high, n)."""
-    df = db.filtered_df(con, "overview/monthly", filters)
+    days = daily(con, filters, compare=False) if days is None else days
+    days = days[days["day"] >= filters.start]
+    if days.empty:
+        return pd.DataFrame()
+    month = pd.to_datetime(days["day"]).dt.to_period("M").dt.to_timestamp()
+    df = days[COUNTS].groupby(month.rename("month")).sum().reset_index().sort_values("month")
     out = []
     for r in df.itertuples(index=False):
         row = {"month": r.month, "n": r.n}
@@ -65,8 +86,18 @@ def monthly(con, filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def by_source(con, filters: Filters) -> pd.DataFrame:
-    return db.filtered_df(con, "overview/by_source", filters)
+def by_source(con, filters: Filters, days: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Feedback count per source × channel in the period, largest channel first within a source."""
+    days = daily(con, filters, compare=False) if days is None else days
+    days = days[days["day"] >= filters.start]
+    df = days.groupby(["source", "channel"], dropna=False)["n"].sum().reset_index()
+    return df.sort_values(["source", "n"], ascending=[True, False]).reset_index(drop=True)
+
+
+def page(con, filters: Filters) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Everything the 总览 page shows (KPIs with comparison, monthly trend, source mix) from one scan."""
+    days = daily(con, filters)
+    return kpis(con, filters, days=days), monthly(con, filters, days), by_source(con, filters, days)
 
 
 def filter_options(con, scope_stores: tuple[str, ...] | None = None) -> dict:

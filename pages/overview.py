@@ -10,7 +10,7 @@ ctx = shell.page("总览")
 
 @st.cache_data(show_spinner="计算中…", max_entries=64)
 def _load(_con, version, filters):
-    return overview.kpis(_con, filters), overview.monthly(_con, filters), overview.by_source(_con, filters)
+    return overview.page(_con, filters)
 
 
 st.title("总览")

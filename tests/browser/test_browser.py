@@ -1,35 +1,21 @@
-"""One real browser (system Chromium via Playwright) against a live server: log in as two roles, open every
-page by its URL, change a filter, download a chart; no exception box, no unexpected console errors.
+"""One real browser (system Chromium via Playwright) against a live server: log in as each role, open the
+pages by URL, change a filter, click a heatmap cell into its verbatims, download a chart and a deck; no
+exception box, no unexpected console errors.
 Screenshots go to artifacts/screens/ (git-ignored) for a human look."""
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from cx import auth, db
+from cx import auth
 from cx.db import ROOT
+from tests.browser import live
+from tests.browser.live import ARGS, CHROMIUM, PAGES, login, settle, visit
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed (scripts/setup.sh installs it)")]
-PAGES = ["", "overview", "journey", "pain_points", "rankings", "store_profile", "scheme", "tickets", "verification",
-         "kano", "report", "import_data"]
 SHOTS = ROOT / "artifacts" / "screens"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -37,25 +23,8 @@ def server(demo_db, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     path = tmp / "app.duckdb"
     shutil.copy(demo_db, path)
-    env = dict(os.environ, CX_DB=str(path), CX_USERS=str(tmp / "users.yaml"))
-    os.environ["CX_USERS"] = env["CX_USERS"]
-    con = db.connect(path)
-    auth.create_demo_users(con)
-    con.close()
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with live.server(path, tmp / "users.yaml") as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -66,38 +35,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
-
-
-def settle(page):
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
-    page.wait_for_timeout(800)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
-
-
-def visit(page, url: str, role: str) -> None:
-    """Open a page by URL; a direct visit starts a new session, so sign in again when asked."""
-    page.goto(url)
-    settle(page)
-    if page.get_by_label("用户名").count():
-        page.get_by_label("用户名").fill(f"demo-{role}")
-        page.get_by_label("密码").fill(auth.DEMO_PASSWORDS[role])
-        page.get_by_role("button", name="登录").click()
-        settle(page)
-
-
-def login(browser, url, user, password):
-    ctx = browser.new_context(viewport={"width": 1500, "height": 2400}, accept_downloads=True)
-    page = ctx.new_page()
-    errors = []
-    # The frontend first probes <page>/_stcore/* relative to a page URL and falls back to the root (404s by design).
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
-    page.goto(url)
-    settle(page)
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    settle(page)
-    return ctx, page, errors
 
 
 @pytest.mark.parametrize("role", ["hq", "store"])

@@ -1,11 +1,10 @@
--- Monthly counts behind every headline KPI (the period totals are their sums).
+-- Daily counts behind every headline KPI, per source × channel: period totals, the previous period, the
+-- monthly trend and the source mix are all sums of these rows (one scan serves the whole 总览 page).
 SELECT
-    date_trunc('month', created_at)                            AS month,
+    CAST(created_at AS DATE)                                   AS day,
+    source,
+    channel,
     count(*)                                                   AS n,
-    count(*) FILTER (WHERE source = 'survey')                  AS n_survey,
-    count(*) FILTER (WHERE source = 'service')                 AS n_service,
-    count(*) FILTER (WHERE source = 'review')                  AS n_review,
-    count(*) FILTER (WHERE source = 'opinion')                 AS n_opinion,
     count(nps)                                                 AS nps_n,
     count(*) FILTER (WHERE nps >= 9)                           AS promoters,
     count(*) FILTER (WHERE nps BETWEEN 7 AND 8)                AS passives,
@@ -18,5 +17,4 @@ SELECT
     count(rating) FILTER (WHERE source = 'review')             AS reviews_rated,
     count(*) FILTER (WHERE source = 'review' AND rating <= 2)  AS reviews_negative
 FROM f
-GROUP BY 1
-ORDER BY 1
+GROUP BY 1, 2, 3
