@@ -105,6 +105,19 @@ def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
 
 
+def bump_loop_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark tickets/actions as changed. Kept apart from data_version: an SLA escalation on the 工单中心 page
+    must not throw away every cached analysis of unchanged feedback."""
+    con.execute("INSERT INTO meta VALUES ('loop_version', '1') ON CONFLICT (key) DO UPDATE "
+                "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)")
+
+
+def loop_version(con: duckdb.DuckDBPyConnection) -> int:
+    with con.cursor() as cur:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'loop_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     with con.cursor() as cur:
         row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()

@@ -70,8 +70,7 @@ with tab_queue:
                 except tickets.TicketError as e:
                     st.error(str(e))
                 else:
-                    st.cache_data.clear()
-                    st.rerun()
+                    st.rerun()          # ticket views are read fresh on every run (nothing cached to clear)
 
 with tab_sla:
     s = tickets.sla_table(ctx.con, ctx.filters, now)

@@ -174,5 +174,5 @@ def run(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime | None 
             cur.register("staged_events", events[["ticket_id", "event_at", "actor", "event", "detail"]])
             cur.execute(db.sql("loop/insert_events"))
             cur.unregister("staged_events")
-            db.bump_data_version(cur)
+            db.bump_loop_version(cur)
     return len(created)

@@ -75,7 +75,7 @@ def act(con: duckdb.DuckDBPyConnection, ticket_id: str, action: str, actor: str,
         else:
             raise TicketError(f"未知的操作：{action}")
         _save(cur, t)
-        db.bump_data_version(cur)
+        db.bump_loop_version(cur)
     return get(con, ticket_id)
 
 
@@ -115,7 +115,7 @@ def apply(cur, updates: list[tuple], evts: list[tuple]) -> None:
         cur.execute(db.sql("loop/insert_events"))
         cur.unregister("staged_events")
     if updates or evts:
-        db.bump_data_version(cur)
+        db.bump_loop_version(cur)
 
 
 def _event(cur, ticket_id: str, at: datetime, actor: str, event: str, detail: str | None) -> None:

@@ -85,3 +85,15 @@ def test_resolved_tickets_do_not_escalate(ticket):
 def test_injectable_clock(ticket):
     con, tid = ticket
     assert tickets.escalate(con, clock=lambda: T0 + timedelta(hours=25)) == 1
+
+
+def test_ticket_changes_leave_the_analytics_cache_key_alone(ticket):
+    from cx import db
+
+    con, tid = ticket
+    data, loop = db.data_version(con), db.loop_version(con)
+    assert loop >= 1                                     # the import's alert rule opened the ticket
+    assert tickets.escalate(con, T0 + timedelta(days=3)) > 0
+    tickets.act(con, tid, "comment", "区域经理", note="已联系", now=T0 + timedelta(days=3))
+    assert db.data_version(con) == data                  # cached analyses of unchanged feedback stay valid
+    assert db.loop_version(con) == loop + 2
