@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cx import db, kano
+from cx import db, kano, rollup
 from cx.demo_text import Composer
 from cx.ingest.clean import clean_text
 from cx.ingest.validate import stable_id
@@ -104,6 +104,7 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
                 done += _write_chunk(con, *pending)
                 step(0.02 + 0.9 * done / cfg.rows, f"生成并分析反馈 {done:,}/{cfg.rows:,} 条…")
             pending = job
+    rollup.refresh_all(con)
     step(0.93, "生成 KANO 问卷与平台评分…")
     for table, frame in (("kano_answers", g.kano()), ("external_ratings", g.ratings())):
         con.register("demo_extra", frame)

@@ -32,7 +32,18 @@ class Filters:
             "formats": list(self.formats) or None,
             "scope_stores": None if self.scope_stores is None else list(self.scope_stores),
             "no_store": NO_STORE, "no_format": NO_FORMAT, "no_channel": NO_CHANNEL,
+            **self.full_months(),
         }
+
+    def full_months(self) -> dict:
+        """[full_start, full_end): the whole calendar months inside the period (empty when there are none),
+        which roll-ups can answer; the days outside it are read from the rows."""
+        after = self.end + timedelta(days=1)
+        first = self.start if self.start.day == 1 else (self.start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        last = after.replace(day=1)
+        if first >= last:
+            first = last = self.start
+        return {"full_start": first, "full_end": last}
 
     def with_(self, **kw) -> "Filters":
         return replace(self, **kw)

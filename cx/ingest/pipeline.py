@@ -8,14 +8,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 import pandas as pd
 
-from cx import db
+from cx import db, rollup
 from cx.ingest import mapping, readers, validate
 from cx.text import Analyzer
 from cx.text import store as text_store
@@ -174,6 +174,9 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
             inserted = len(new_ids)
             text_store.write_children(cur, mentions[mentions["feedback_id"].isin(new_ids)],
                                       hits[hits["feedback_id"].isin(new_ids)])
+            if new_ids:
+                times = pd.to_datetime(staged.loc[staged["feedback_id"].isin(new_ids), "created_at"])
+                rollup.refresh(cur, times.min().to_pydatetime(), times.max().to_pydatetime() + timedelta(seconds=1))
         cur.unregister("staged")
     result.rows_ok = int(inserted)
     result.rows_duplicate = result.rows_in - result.rows_ok - result.rows_rejected

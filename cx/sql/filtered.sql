@@ -1,7 +1,7 @@
 -- Prefix for every feedback query: the filter bar and the user's scope, as bound parameters — the one
 -- place where they become SQL. Missing values match the labels the heatmap shows for them ($no_*),
 -- so a drill into the 未关联门店 column finds its rows.
--- f = feedback rows; ft = feedback × touchpoint rows under the same filter.
+-- f = feedback rows; ft = feedback × touchpoint rows; sm = store × month roll-up rows, all under the same filter.
 WITH f AS (
     SELECT fb.*, s.region, s.city, s.format, s.name AS store_name
     FROM feedback fb
@@ -24,4 +24,17 @@ WITH f AS (
       AND ($channels IS NULL OR list_contains($channels, coalesce(t.channel, $no_channel)))
       AND ($formats IS NULL OR list_contains($formats, coalesce(s.format, $no_format)))
       AND ($scope_stores IS NULL OR list_contains($scope_stores, t.store_id))
+), sm AS (
+    -- store × month roll-up rows for the whole months in the period ([$full_start, $full_end)); rows in the
+    -- partial months at either edge come from f (see scoring/leaves.sql)
+    SELECT r.*, s.region, s.format
+    FROM store_month r
+    LEFT JOIN stores s USING (store_id)
+    WHERE r.month >= $full_start AND r.month < $full_end
+      AND ($regions IS NULL OR list_contains($regions, coalesce(s.region, $no_store)))
+      AND ($stores IS NULL OR list_contains($stores, r.store_id))
+      AND ($sources IS NULL OR list_contains($sources, r.source))
+      AND ($channels IS NULL OR list_contains($channels, coalesce(r.channel, $no_channel)))
+      AND ($formats IS NULL OR list_contains($formats, coalesce(s.format, $no_format)))
+      AND ($scope_stores IS NULL OR list_contains($scope_stores, r.store_id))
 )

@@ -6,7 +6,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from cx import db
+from cx import db, rollup
 from cx.text import Analysis, Analyzer
 
 TEXT_COLUMNS = ["sentiment", "sentiment_label", "keywords", "neg_keywords"]
@@ -69,4 +69,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, progress: Callable[[float, str], Non
                 db.bump_data_version(cur)
             done += len(chunk)
             step(done / total, f"重新分析文本 {done:,}/{total:,}…")
+        with db.transaction(cur):
+            rollup.refresh_all(cur)      # sentiment labels and sensitive hits feed the store × month counts
+            db.bump_data_version(cur)
     return done

@@ -1,31 +1,49 @@
--- Per store: the counts behind every indicator metric (scope/filters applied through f).
-, s AS (
+-- Per store: the counts behind every indicator metric (scope/filters applied through f and sm).
+-- Whole months are summed from the store_month roll-up; partial months at the edges from the rows.
+, edge AS (
+    -- rows in the partial months at either end of the period (whole months come from the roll-up sm)
+    SELECT * FROM f WHERE created_at < $full_start
+    UNION ALL
+    SELECT * FROM f WHERE created_at >= $full_end
+), hi AS (
+    SELECT DISTINCT feedback_id FROM sensitive_hits WHERE severity = 'high'
+), parts AS (
+    SELECT store_id, source, n, nps_n, nps_p, nps_d, csat_n, csat_k, ces_n, ces_k, rating_n, rating_sum,
+           rating_sumsq, neg_reviews, neg_opinion, sensitive
+    FROM sm
+    UNION ALL
+    SELECT e.store_id, e.source, 1, CAST(e.nps IS NOT NULL AS INT), CAST(e.nps >= 9 AS INT), CAST(e.nps <= 6 AS INT),
+           CAST(e.csat IS NOT NULL AS INT), CAST(e.csat >= 4 AS INT), CAST(e.ces IS NOT NULL AS INT),
+           CAST(e.ces >= 5 AS INT),
+           CAST(e.source = 'review' AND e.rating IS NOT NULL AS INT), CASE WHEN e.source = 'review' THEN e.rating END,
+           CASE WHEN e.source = 'review' THEN e.rating * e.rating END,
+           CAST(e.source = 'review' AND e.rating <= 2 AS INT), CAST(e.source = 'opinion' AND e.sentiment_label < 0 AS INT),
+           CAST(hi.feedback_id IS NOT NULL AS INT)
+    FROM edge e LEFT JOIN hi USING (feedback_id)
+    WHERE e.store_id IS NOT NULL
+), s AS (
     SELECT store_id,
-           count(*)                                                            AS n,
-           count(nps)                                                          AS nps_n,
-           count(*) FILTER (WHERE nps >= 9)                                    AS nps_p,
-           count(*) FILTER (WHERE nps <= 6)                                    AS nps_d,
-           count(csat)                                                         AS csat_n,
-           count(*) FILTER (WHERE csat >= 4)                                   AS csat_k,
-           count(ces)                                                          AS ces_n,
-           count(*) FILTER (WHERE ces >= 5)                                    AS ces_k,
-           count(*) FILTER (WHERE source = 'service')                          AS complaints,
-           count(rating) FILTER (WHERE source = 'review')                      AS rating_n,
-           coalesce(sum(rating) FILTER (WHERE source = 'review'), 0)           AS rating_sum,
-           coalesce(sum(rating * rating) FILTER (WHERE source = 'review'), 0)  AS rating_sumsq,
-           count(*) FILTER (WHERE source = 'review' AND rating <= 2)           AS neg_reviews,
-           count(*) FILTER (WHERE source = 'opinion' AND sentiment_label < 0)  AS neg_opinion
-    FROM f WHERE store_id IS NOT NULL
+           sum(n)                                                  AS n,
+           sum(nps_n)                                              AS nps_n,
+           coalesce(sum(nps_p), 0)                                 AS nps_p,
+           coalesce(sum(nps_d), 0)                                 AS nps_d,
+           sum(csat_n)                                             AS csat_n,
+           coalesce(sum(csat_k), 0)                                AS csat_k,
+           sum(ces_n)                                              AS ces_n,
+           coalesce(sum(ces_k), 0)                                 AS ces_k,
+           coalesce(sum(n) FILTER (WHERE source = 'service'), 0)   AS complaints,
+           sum(rating_n)                                           AS rating_n,
+           coalesce(sum(rating_sum), 0)                            AS rating_sum,
+           coalesce(sum(rating_sumsq), 0)                          AS rating_sumsq,
+           coalesce(sum(neg_reviews), 0)                           AS neg_reviews,
+           coalesce(sum(neg_opinion), 0)                           AS neg_opinion,
+           coalesce(sum(sensitive), 0)                             AS sensitive
+    FROM parts
     GROUP BY 1
 ), rep AS (
     SELECT store_id, count(*) AS complainers, count(*) FILTER (WHERE k >= 2) AS repeaters
     FROM (SELECT store_id, customer_key, count(*) AS k FROM f
           WHERE source = 'service' AND customer_key IS NOT NULL AND store_id IS NOT NULL GROUP BY 1, 2)
-    GROUP BY 1
-), sens AS (
-    SELECT f.store_id, count(DISTINCT h.feedback_id) AS sensitive
-    FROM sensitive_hits h JOIN f USING (feedback_id)
-    WHERE h.severity = 'high' AND f.store_id IS NOT NULL
     GROUP BY 1
 ), ext AS (
     SELECT store_id, count(*) AS ext_n, sum(rating) AS ext_sum, sum(rating * rating) AS ext_sumsq
@@ -43,7 +61,7 @@ SELECT st.store_id, st.name, st.region, st.city, st.format,
        coalesce(repeaters, 0) AS repeaters, coalesce(sensitive, 0) AS sensitive,
        coalesce(ext_n, 0) AS ext_n, coalesce(ext_sum, 0) AS ext_sum, coalesce(ext_sumsq, 0) AS ext_sumsq
 FROM stores st
-LEFT JOIN s USING (store_id) LEFT JOIN rep USING (store_id) LEFT JOIN sens USING (store_id) LEFT JOIN ext USING (store_id)
+LEFT JOIN s USING (store_id) LEFT JOIN rep USING (store_id) LEFT JOIN ext USING (store_id)
 WHERE ($scope_stores IS NULL OR list_contains($scope_stores, st.store_id))
   AND ($regions IS NULL OR list_contains($regions, st.region))
   AND ($formats IS NULL OR list_contains($formats, st.format))
