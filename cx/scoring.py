@@ -225,7 +225,7 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 
 def normalize(values: np.ndarray, scheme: Scheme) -> np.ndarray:
     """0–100 per leaf across the stores (axis 0), 100 = best. Works on stores × leaves (× draws)."""
-    out = np.empty_like(values, dtype=float)
+    out = np.empty(values.shape, dtype=np.result_type(values.dtype, np.float32))
     S = values.shape[0]
     for j, leaf in enumerate(scheme.leaves):
         x = values[:, j] if leaf.direction == "higher" else -values[:, j]
@@ -269,7 +269,9 @@ def simulate_ranks(a: Assessment, overrides: dict[str, float] | None = None, dra
         return np.zeros(0), np.zeros(0)
     D = draws or a.scheme.simulations
     rng = np.random.default_rng(seed)
-    sims = a.value[:, :, None] + a.se[:, :, None] * rng.standard_normal((S, a.value.shape[1], D))
+    # float32: half the memory traffic of the (stores × leaves × draws) cube; ranks need no more precision
+    noise = rng.standard_normal((S, a.value.shape[1], D), dtype=np.float32)
+    sims = a.value[:, :, None].astype(np.float32) + a.se[:, :, None].astype(np.float32) * noise
     comp = np.einsum("sld,l->sd", normalize(sims, a.scheme), a.scheme.weights(overrides))
     ranks = _ranks(-comp) + 1
     return np.percentile(ranks, 5, axis=1).round(), np.percentile(ranks, 95, axis=1).round()
