@@ -46,7 +46,7 @@ PAGES = {
                                         painpoints.keyword_table(con, f), painpoints.verbatims(con, f, "serving_speed", -1)),
     "门店排名 rankings": lambda con, f: scoring.rank_stores(con, f.start, f.end, f),
     "门店画像 store profile": _profile,
-    "工单中心 tickets": lambda con, f: (tickets.queue(con, f), tickets.sla_table(con, f)),
+    "工单中心 tickets": lambda con, f: (tickets.queue(con, f), tickets.sla(con, f)),
     "改进验证 verification": _verification,
     "KANO": lambda con, f: kano.features(con, f),
     "汇报导出 report data": lambda con, f: deck.collect(con, f, "全国"),

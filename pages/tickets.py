@@ -4,7 +4,6 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cx import db
 from cx.loop import rules, tickets
 from ui import shell, verbatims
 
@@ -47,7 +46,7 @@ with tab_queue:
                    f" · SLA {t['sla_hours']} 小时 · 截止 {pd.Timestamp(t['due_at']):%Y-%m-%d %H:%M}"
                    + (f" · 根因：{t['root_cause']}" if isinstance(t["root_cause"], str) else ""))
         if isinstance(t["feedback_id"], str):
-            fb = db.df(ctx.con, "loop/feedback_of", {"feedback_id": t["feedback_id"]})
+            fb = tickets.feedback_of(ctx.con, t["feedback_id"])
             if not fb.empty:
                 with st.container(border=True):
                     st.markdown(verbatims.escape(str(fb.iloc[0]["text"] or "（无文本）")))
@@ -73,29 +72,25 @@ with tab_queue:
                     st.rerun()          # ticket views are read fresh on every run (nothing cached to clear)
 
 with tab_sla:
-    s = tickets.sla_table(ctx.con, ctx.filters, now)
-    if s.empty:
+    s = tickets.sla(ctx.con, ctx.filters, now)
+    if s.tickets == 0:
         shell.empty_state("没有工单。")
     else:
-        done = s["resolved_at"].notna()
+        rate_col = {"SLA内解决率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)}
         c = st.columns(4)
-        c[0].metric("工单总数", f"{len(s):,}", border=True)
-        c[1].metric("未关闭", f"{int(s['status'].isin(tickets.OPEN).sum()):,}", border=True)
-        c[2].metric("SLA 内解决率", f"{s.loc[done, 'within_sla'].mean():.0%}" if done.any() else "—", border=True,
-                    help="已解决工单中，在最初 SLA 截止前解决的占比")
-        c[3].metric("已超时（含已解决）", f"{int(s['breached'].sum()):,}", border=True)
-        st.dataframe(s.groupby("status").size().rename("工单数").reset_index().rename(columns={"status": "状态"}),
-                     hide_index=True)
-        reg = s.groupby("region").agg(工单数=("status", "size"), SLA内解决率=("within_sla", "mean"),
-                                      超时数=("breached", "sum"), 升级次数=("escalations", "sum")).reset_index()
-        st.dataframe(reg.rename(columns={"region": "区域"}), hide_index=True, width="stretch",
-                     column_config={"SLA内解决率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
-        age = (pd.Timestamp(now) - s.loc[s["status"].isin(tickets.OPEN), "created_at"]).dt.total_seconds() / 3600
-        bins = pd.cut(age, [0, 4, 24, 72, 168, float("inf")], labels=["<4 小时", "4–24 小时", "1–3 天", "3–7 天", ">7 天"])
+        c[0].metric("工单总数", f"{s.tickets:,}", border=True)
+        c[1].metric("未关闭", f"{s.open:,}", border=True)
+        c[2].metric("SLA 内解决率", f"{s.within_rate:.0%}" if s.within_rate is not None else "—", border=True,
+                    help="已解决工单中，在最初 SLA 截止前解决的占比（区域、门店表同口径）")
+        c[3].metric("已超时（含已解决）", f"{s.breached:,}", border=True)
+        st.dataframe(s.by_status.rename(columns={"status": "状态", "tickets": "工单数"}), hide_index=True)
+        st.dataframe(s.by_region.rename(columns={"region": "区域", "tickets": "工单数", "within_rate": "SLA内解决率",
+                                                 "breached": "超时数", "escalations": "升级次数"}),
+                     hide_index=True, width="stretch", column_config=rate_col)
         st.markdown("**未关闭工单账龄**")
-        st.bar_chart(bins.value_counts().sort_index())
-        by_store = s.groupby(["store_id", "store_name"]).agg(工单数=("status", "size"), SLA内解决率=("within_sla", "mean")) \
-            .reset_index().sort_values("SLA内解决率").head(15)
+        st.bar_chart(s.open_age.rename("工单数"))
+        worst = s.by_store[s.by_store["resolved"] > 0].sort_values(["within_rate", "tickets"], ascending=[True, False])
         st.markdown("**SLA 内解决率最低的门店**")
-        st.dataframe(by_store.rename(columns={"store_id": "门店编号", "store_name": "门店"}), hide_index=True, width="stretch",
-                     column_config={"SLA内解决率": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+        st.dataframe(worst.head(15)[["store_id", "store_name", "tickets", "within_rate"]].rename(
+            columns={"store_id": "门店编号", "store_name": "门店", "tickets": "工单数", "within_rate": "SLA内解决率"}),
+            hide_index=True, width="stretch", column_config=rate_col)

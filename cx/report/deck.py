@@ -141,13 +141,12 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
         slides.append(Slide("建议", "建议行动", recs or ["本期数据未显示需要优先处理的触点；保持现有做法并持续监测"]))
     if "执行与验证" in sections:
         step(0.85, "执行与验证…")
-        s = tickets.sla_table(con, filters)
+        s = tickets.sla(con, filters)
         bullets = []
-        if not s.empty:
-            done = s["resolved_at"].notna()
-            bullets.append(f"工单 {len(s):,} 张，已解决 {int(done.sum()):,} 张，SLA 内解决率 "
-                           + (f"{s.loc[done, 'within_sla'].mean():.0%}" if done.any() else "—"))
-            bullets.append(f"超时 {int(s['breached'].sum()):,} 张，升级 {int(s['escalations'].sum()):,} 次")
+        if s.tickets:
+            bullets.append(f"工单 {s.tickets:,} 张，已解决 {s.resolved:,} 张，SLA 内解决率 "
+                           + (f"{s.within_rate:.0%}" if s.within_rate is not None else "—"))
+            bullets.append(f"超时 {s.breached:,} 张，升级 {s.escalations:,} 次")
         for a in verify.actions(con, filters.scope_stores).head(3).to_dict("records"):
             v = verify.verify(con, a, scope=filters)
             if v.did is not None:

@@ -97,3 +97,21 @@ def test_ticket_changes_leave_the_analytics_cache_key_alone(ticket):
     tickets.act(con, tid, "comment", "区域经理", note="已联系", now=T0 + timedelta(days=3))
     assert db.data_version(con) == data                  # cached analyses of unchanged feedback stay valid
     assert db.loop_version(con) == loop + 2
+
+
+def test_sla_figures_aggregate_in_sql(ticket):
+    from cx.filters import Filters
+
+    con, tid = ticket
+    import_bytes(con, "编号,门店编号,时间,推荐度,内容\nb,S002,2026-03-01 13:00,2,服务员态度很差\n".encode(), "t.csv",
+                 "survey", now=NOW)
+    f = Filters(T0.date(), T0.date())
+    tickets.act(con, tid, "accept", "店长", now=T0 + timedelta(hours=1))
+    tickets.act(con, tid, "resolve", "店长", note="已致歉", now=T0 + timedelta(hours=2))   # within the 24 h SLA
+    s = tickets.sla(con, f, now=T0 + timedelta(hours=50))                               # the other is 49 h old
+    assert (s.tickets, s.open, s.resolved, s.within_sla, s.breached) == (2, 1, 1, 1, 1)
+    assert s.within_rate == 1.0
+    assert s.open_age.to_dict() == {"<4 小时": 0, "4–24 小时": 0, "1–3 天": 1, "3–7 天": 0, ">7 天": 0}
+    assert set(s.by_store["store_id"]) == {"S001", "S002"}
+    assert pd.isna(s.by_store.set_index("store_id").loc["S002", "within_rate"])        # none resolved yet
+    assert tickets.sla(con, f.with_(scope_stores=("S002",)), now=T0).tickets == 1
