@@ -36,7 +36,7 @@ def _profile(con, f: Filters):
 
 def _verification(con, f: Filters):
     acts = verify.actions(con)
-    return [verify.verify(con, r) for r in acts.head(2).to_dict("records")]
+    return [verify.verify(con, r, scope=f) for r in acts.head(1).to_dict("records")]   # the page shows one action
 
 
 PAGES = {
