@@ -28,7 +28,7 @@ CALLS = {
     "painpoints.verbatims": lambda con, f: painpoints.verbatims(con, f, None, None, limit=5000),
     "journey.cells(store)": lambda con, f: journey.cells(con, f, "store").rename(columns={"col": "store_id"}),
     "tickets.queue": lambda con, f: tickets.queue(con, f, limit=100000),
-    "tickets.sla_table": lambda con, f: tickets.sla_table(con, f),
+    "tickets.sla": lambda con, f: tickets.sla(con, f).by_store,
     "verify.actions": lambda con, f: verify.actions(con, f.scope_stores),
     "scoring.visible(rank_stores)": lambda con, f: scoring.visible(scoring.rank_stores(con, f.start, f.end), f.scope_stores),
     "scoring.touchpoint_rates": lambda con, f: scoring.touchpoint_rates(con, f).reset_index(),
