@@ -137,7 +137,9 @@ def journey_heatmap(values: pd.DataFrame, n: pd.DataFrame, small: pd.DataFrame, 
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
     fig.update_xaxes(side="top", tickangle=0 if values.shape[1] <= 8 else -45)
     fig = _layout(fig, title, subtitle, height=max(420, 24 * values.shape[0] + 150))
-    fig.update_layout(hovermode="closest", margin={"l": 170, "r": 20, "t": 110, "b": 30}, plot_bgcolor="white")
+    # a click anywhere in a cell reaches its (cell-centred) marker: hover picks the nearest within this many px
+    fig.update_layout(hovermode="closest", hoverdistance=40, margin={"l": 170, "r": 20, "t": 110, "b": 30},
+                      plot_bgcolor="white")
     return fig
 
 

@@ -91,12 +91,16 @@ def test_heatmap_cell_click_drills_into_verbatims_and_deck_downloads(server, bro
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
     cell_caption = re.compile(r" × .+：提及 ")      # "<touchpoint> × <column>：提及 n，负面率 …"
     before = page.get_by_text(cell_caption).first.inner_text()
-    # the heatmap's plot area; a click on a cell low and right of the default (first touchpoint, first column)
-    area = page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first
-    box = area.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.6)
-    page.wait_for_timeout(300)
-    page.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.6)
+    # the centre of a cell in the heatmap's plot area (columns × rows from the axis ticks): the last column,
+    # a row in the middle — not the default hottest cell (serving speed)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    cols, rows = chart.locator(".xtick").count(), chart.locator(".ytick").count()
+    x = box["x"] + box["width"] * (cols - 0.5) / cols
+    y = box["y"] + box["height"] * (rows // 2 - 3.5) / rows
+    page.mouse.move(x, y)
+    page.wait_for_timeout(500)
+    page.mouse.click(x, y)
     page.wait_for_timeout(1500)        # the selection event reaches the server asynchronously
     settle(page)
     page.screenshot(path=str(SHOTS / "hq_journey_clicked.png"))
