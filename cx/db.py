@@ -112,16 +112,18 @@ def bump_loop_version(con: duckdb.DuckDBPyConnection) -> None:
                 "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)")
 
 
-def loop_version(con: duckdb.DuckDBPyConnection) -> int:
+def _counter(con: duckdb.DuckDBPyConnection, key: str) -> int:
     with con.cursor() as cur:
-        row = cur.execute("SELECT value FROM meta WHERE key = 'loop_version'").fetchone()
+        row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return int(row[0]) if row else 0
+
+
+def loop_version(con: duckdb.DuckDBPyConnection) -> int:
+    return _counter(con, "loop_version")
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    with con.cursor() as cur:
-        row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-    return int(row[0]) if row else 0
+    return _counter(con, "data_version")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-
-import dataclasses
+from dataclasses import dataclass, replace
 
 from cx.text import aspect, clauses, polarity, sentiment
 from cx.text.taxonomy import Taxonomy, default
@@ -132,7 +130,7 @@ def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None 
         decided = {it.touchpoint: flat[k + j] for j, it in enumerate(items[i])}
         k += len(items[i])
         out[i] = [m if decided[m.touchpoint] is None or decided[m.touchpoint] == m.polarity
-                  else dataclasses.replace(m, polarity=decided[m.touchpoint]) for m in batch[i][1]]
+                  else replace(m, polarity=decided[m.touchpoint]) for m in batch[i][1]]
     return out
 
 
