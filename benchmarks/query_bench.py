@@ -20,18 +20,30 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cx import db, demo, drivers, journey, kano, overview, painpoints, scoring  # noqa: E402
+from cx import charts, db, demo, drivers, journey, kano, overview, painpoints, scoring  # noqa: E402
 from cx.loop import tickets, verify  # noqa: E402
 from cx.report import deck  # noqa: E402
 from cx.filters import Filters  # noqa: E402
 
 def _profile(con, f: Filters):
-    """门店画像: the assessment (cached by the page per filter) + one store's sentences, pains and verbatims."""
+    """门店画像 as it first opens for a store: the assessment and the league with movement (both shared with
+    门店排名 through the page cache), 短板/长板, the monthly trend, the store's pains and verbatims."""
     a = scoring.assess(con, f)
-    sid = a.stores["store_id"].iloc[0]
+    table = scoring.rank_table(a, scoring.assess(con, scoring.previous(f)))
+    sid = table["store_id"].iloc[0]
     one = f.with_(stores=(sid,))
-    return (scoring.strengths_weaknesses(a, sid, extra=scoring.touchpoint_rates(con, f)),
-            painpoints.touchpoints(con, one), painpoints.verbatims(con, one, None, None))
+    return (table, scoring.strengths_weaknesses(a, sid, extra=scoring.touchpoint_rates(con, f)),
+            scoring.store_trend(scoring.assess_months(con, f), sid), painpoints.touchpoints(con, one),
+            painpoints.verbatims(con, one, None, -1, limit=10))
+
+
+def _pain_points(con, f: Filters):
+    """痛点分析 as it first opens: TOP touchpoints, emerging issues, keywords, the rendered word cloud of
+    negative clauses and the negative verbatims of all touchpoints."""
+    words = painpoints.negative_words(con, f)
+    return (painpoints.touchpoints(con, f), painpoints.emerging(con, f), painpoints.keyword_table(con, f),
+            charts.wordcloud_png(dict(zip(words["word"], words["n"].astype(int)))),
+            painpoints.verbatims(con, f, None, -1, limit=40))
 
 
 def _verification(con, f: Filters):
@@ -42,8 +54,7 @@ def _verification(con, f: Filters):
 PAGES = {
     "总览 overview": lambda con, f: overview.page(con, f),
     "旅程热力图 heatmap": lambda con, f: (journey.cells(con, f, "region"), journey.stage_map(con, f), drivers.key_drivers(con, f)),
-    "痛点分析 pain points": lambda con, f: (painpoints.touchpoints(con, f), painpoints.emerging(con, f),
-                                        painpoints.keyword_table(con, f), painpoints.verbatims(con, f, "serving_speed", -1)),
+    "痛点分析 pain points": _pain_points,
     "门店排名 rankings": lambda con, f: scoring.rank_stores(con, f.start, f.end, f),
     "门店画像 store profile": _profile,
     "工单中心 tickets": lambda con, f: (tickets.queue(con, f), tickets.sla(con, f)),

@@ -78,6 +78,19 @@ def keyword_table(con, filters: Filters, limit: int = 50) -> pd.DataFrame:
 
 def verbatims(con, filters: Filters, touchpoint: str | None = None, polarity: int | None = None,
               limit: int = 50) -> pd.DataFrame:
-    """Texts behind a touchpoint (all touchpoints if None); polarity −1 = negative only, +1 = not negative."""
-    return db.filtered_df(con, "pain/verbatims", filters,
-                          {"touchpoint": touchpoint, "polarity": polarity, "limit": limit})
+    """Texts behind a touchpoint (all touchpoints if None); polarity −1 = negative only, +1 = not negative.
+
+    The query reads only the newest ``fetch`` feedback × touchpoint rows. A feedback has at most one row
+    per touchpoint and its rows sort together, so the newest ``limit`` feedback lie within the newest
+    limit × (touchpoints) rows — except for "not negative on any touchpoint", which needs every row.
+    """
+    per_feedback = 1 if touchpoint else 2 * len(taxonomy().by_id)   # 2×: ids of an older taxonomy still stored
+    fetch = None if touchpoint is None and polarity is not None and polarity >= 0 else limit * per_feedback
+    choice = {"touchpoint": touchpoint, "polarity": polarity}
+    picks = db.filtered_df(con, "pain/verbatim_picks", filters, {**choice, "limit": limit, "fetch": fetch})
+    if picks.empty:
+        return picks
+    texts = db.df(con, "pain/verbatim_texts", {**choice, "ids": picks["feedback_id"].tolist(),
+                                                "lo": picks["created_at"].min(), "hi": picks["created_at"].max()})
+    out = picks.merge(texts, on="feedback_id")     # keeps the picks' newest-first order
+    return out[["feedback_id", "created_at", *texts.columns.drop("feedback_id"), "worst"]]

@@ -1,5 +1,7 @@
-"""Keeps the store × month roll-up (migration 005) in step with feedback: every write path that adds
-feedback or changes its text signals calls ``refresh`` for the months it touched, inside its transaction."""
+"""Keeps the monthly roll-ups — store × month counts (migration 005), chain-level word counts (006),
+service customers and touchpoint counts per store × month (008) — in step with feedback: every write
+path that adds feedback or changes its text signals calls ``refresh`` for the months it touched, inside
+its transaction."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,12 +10,14 @@ import duckdb
 
 from cx import db
 
+TABLES = ("store_month", "word_month", "customer_month", "touchpoint_month")
 
 def refresh(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> None:
     """Recompute the whole months overlapping [start, end) from feedback (idempotent)."""
     params = {"start": start, "end": end}
-    con.execute(db.sql("rollup/clear"), params)
-    con.execute(db.sql("rollup/fill"), params)
+    for table in TABLES:
+        con.execute(db.sql(f"rollup/{table}_clear"), params)
+        con.execute(db.sql(f"rollup/{table}_fill"), params)
 
 
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,7 +1,4 @@
 """门店画像: one store against its region and the chain — radar, 短板/长板, composite trend, pains, verbatims."""
-from datetime import date, timedelta
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -55,22 +52,7 @@ with right:
         st.markdown(f"- :green[{x['sentence']}]")
 
 
-@st.cache_data(show_spinner="计算月度得分…", max_entries=32)
-def _trend(_con, version, filters, store_id):
-    out, m = [], date(filters.start.year, filters.start.month, 1)
-    while m <= filters.end:
-        nxt = date(m.year + m.month // 12, m.month % 12 + 1, 1)
-        f = ranking.scope(filters).with_(start=m, end=nxt - timedelta(days=1))
-        a = scoring.assess(_con, f)
-        comp = scoring.composite(a)
-        idx = np.flatnonzero(a.stores["store_id"].to_numpy() == store_id)
-        if len(idx):
-            out.append({"month": pd.Timestamp(m), "composite": comp[idx[0]], "n": int(a.stores["n"].iloc[idx[0]])})
-        m = nxt
-    return pd.DataFrame(out)
-
-
-trend = _trend(ctx.con, ctx.version, ctx.filters, store)
+trend = scoring.store_trend(ranking.monthly(ctx.con, ctx.version, ctx.filters), store)
 if len(trend) >= 2:
     t = trend.assign(composite_low=trend["composite"], composite_high=trend["composite"], composite_n=trend["n"])
     export.chart(charts.trend_with_ci(t, "composite", "综合得分月度趋势", "每月与全连锁门店比较；样本少的月份已向区域均值收缩"), key="store_profile_2")

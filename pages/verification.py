@@ -1,5 +1,4 @@
 """改进验证: before/after of an improvement action with CI and a test, and difference-in-differences."""
-import pandas as pd
 import streamlit as st
 
 from cx import charts

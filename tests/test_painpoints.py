@@ -1,8 +1,9 @@
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from cx import metrics, painpoints
+from cx import db, metrics, painpoints
 from cx.filters import Filters
 from cx.ingest import import_bytes
 from tests.conftest import NOW
@@ -75,3 +76,19 @@ def test_two_proportion_test_hand_example():
 def test_benjamini_hochberg():
     assert metrics.benjamini_hochberg([0.001, 0.02, 0.04, 0.5]) == [True, True, False, False]
     assert metrics.benjamini_hochberg([0.2, 0.3]) == [False, False]
+
+
+@pytest.mark.parametrize("touchpoint", [None, "serving_speed", "taste"])
+@pytest.mark.parametrize("polarity", [-1, 1, None])
+def test_verbatims_bounded_read_equals_full_read(demo_con, touchpoint, polarity):
+    """The bounded top-N read finds exactly the newest feedback that reading every row finds."""
+    end = demo_con.execute("SELECT max(created_at)::DATE FROM feedback").fetchone()[0]
+    f = Filters(date(end.year, end.month, 1), end)
+    fast = painpoints.verbatims(demo_con, f, touchpoint, polarity, limit=25)
+    full = db.filtered_df(demo_con, "pain/verbatim_picks", f,
+                          {"touchpoint": touchpoint, "polarity": polarity, "limit": 25, "fetch": None})
+    assert len(fast) == 25
+    pd.testing.assert_frame_equal(fast[full.columns], full)
+    assert fast["text"].notna().all() and all(len(w) for w in fast["words"])
+    if polarity is not None:
+        assert ((fast["worst"] < 0) == (polarity < 0)).all()

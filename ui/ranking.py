@@ -20,8 +20,15 @@ def assessment(_con, version: int, filters: Filters) -> scoring.Assessment:
 
 @st.cache_data(show_spinner="计算排名与区间…", max_entries=32)
 def ranking(_con, version: int, filters: Filters, overrides: tuple = ()) -> "scoring.pd.DataFrame":
-    f = scope(filters)
-    return scoring.rank_stores(_con, f.start, f.end, f, overrides=dict(overrides) or None)
+    """The league with movement, from the cached assessments of this period and the one before."""
+    return scoring.rank_table(assessment(_con, version, filters),
+                              assessment(_con, version, scoring.previous(scope(filters))), dict(overrides) or None)
+
+
+@st.cache_data(show_spinner="计算月度得分…", max_entries=32)
+def monthly(_con, version: int, filters: Filters) -> dict:
+    """One assessment per calendar month of the period (for trends), shared by every store's profile."""
+    return scoring.assess_months(_con, scope(filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from pathlib import Path
 
 from cx.db import ROOT
 

@@ -1,7 +1,6 @@
 """AppTest: every page runs without exceptions on a small demo store, and filters act."""
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from cx import auth

@@ -1,6 +1,5 @@
 """Regression guards on the real public corpora in ../shared/realdata (skipped when it is absent)."""
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -1,3 +1,8 @@
--- Per store × touchpoint: feedback mentioning it and how many negatively (for 短板/长板 diagnostics).
-SELECT store_id, touchpoint, count(*) AS n, count(*) FILTER (WHERE worst < 0) AS negative
-FROM ft WHERE store_id IS NOT NULL GROUP BY 1, 2
+-- Per store × touchpoint: feedback mentioning it and how many negatively (for 短板/长板 diagnostics);
+-- whole months from the touchpoint roll-up (tm), the rest from rows (ftw).
+, t AS (
+    SELECT store_id, touchpoint, n, negative FROM tm WHERE store_id IS NOT NULL
+    UNION ALL
+    SELECT store_id, touchpoint, 1, CAST(worst < 0 AS INT) FROM ftw WHERE store_id IS NOT NULL
+)
+SELECT store_id, touchpoint, sum(n) AS n, sum(negative) AS negative FROM t GROUP BY 1, 2

@@ -1,0 +1,4 @@
+-- Recompute the touchpoint_month rows of the whole months overlapping [$start, $end).
+INSERT INTO touchpoint_month
+SELECT * FROM touchpoint_month_counts(date_trunc('month', CAST($start AS TIMESTAMP)),
+                                date_trunc('month', CAST($end AS TIMESTAMP) - INTERVAL 1 MICROSECOND) + INTERVAL 1 MONTH)

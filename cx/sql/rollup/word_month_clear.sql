@@ -1,0 +1,3 @@
+-- The word_month rows of the whole months overlapping [$start, $end) (recomputed by word_month_fill.sql).
+DELETE FROM word_month
+WHERE month >= CAST(date_trunc('month', CAST($start AS TIMESTAMP)) AS DATE) AND month < CAST($end AS TIMESTAMP)
