@@ -28,8 +28,8 @@ from cx.filters import Filters  # noqa: E402
 def _profile(con, f: Filters):
     """门店画像 as it first opens for a store: the assessment and the league with movement (both shared with
     门店排名 through the page cache), 短板/长板, the monthly trend, the store's pains and verbatims."""
-    a = scoring.assess(con, f)
-    table = scoring.rank_table(a, scoring.assess(con, scoring.previous(f)))
+    a, before = scoring.assess_pair(con, f)
+    table = scoring.rank_table(a, before)
     sid = table["store_id"].iloc[0]
     one = f.with_(stores=(sid,))
     return (table, scoring.strengths_weaknesses(a, sid, extra=scoring.touchpoint_rates(con, f)),

@@ -11,7 +11,7 @@ import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -162,11 +162,11 @@ def _raw(kind: str, cols: tuple[str, ...], df: pd.DataFrame) -> tuple[np.ndarray
     return mean, n, var
 
 
-def _targets(kind: str, cols: tuple[str, ...], df: pd.DataFrame, region_sums: pd.DataFrame,
+def _targets(kind: str, cols: tuple[str, ...], chain_sums: pd.DataFrame, region_sums: pd.DataFrame,
              codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Shrinkage target per store: the pooled value and per-observation variance of its region (of the
     chain where the region has no observations or the store none)."""
-    chain_v, chain_n, chain_var = _raw(kind, cols, df[list(cols)].sum().to_frame().T)
+    chain_v, chain_n, chain_var = _raw(kind, cols, chain_sums)
     cv, cvar = (chain_v[0], chain_var[0]) if chain_n[0] > 0 else (np.nan, np.nan)
     rv, rn, rvar = _raw(kind, cols, region_sums)
     has = codes >= 0
@@ -189,21 +189,35 @@ class Assessment:
     leaf_ids: list[str] = field(default_factory=list)
 
 
-def leaves(con, filters: Filters, monthly: bool = False, extra: dict | None = None) -> pd.DataFrame:
-    """Indicator counts per store for the period — or per store × calendar month of it (``monthly``), in
-    one query — with a ``bucket`` column: the start of the period or month."""
+def leaves(con, filters: Filters, monthly: bool = False, extra: dict | None = None,
+           cuts: tuple[date, ...] = ()) -> pd.DataFrame:
+    """Indicator counts per store for the period — or, in one query, per store × calendar month of it
+    (``monthly``) or per store × part of it split at ``cuts`` (month starts) — with a ``bucket`` column:
+    the start of the period or part."""
     p = filters.params()
-    cuts = [p["start"]]
+    bounds = [p["start"], *(datetime.combine(c, time.min) for c in cuts)]
     if monthly:
         m = pd.Timestamp(filters.start).to_period("M")
         while (m := m + 1).start_time < p["end"]:
-            cuts.append(m.start_time.to_pydatetime())
+            bounds.append(m.start_time.to_pydatetime())
     return db.filtered_df(con, "scoring/leaves", filters,
-                          {"bucket_lo": cuts, "bucket_hi": cuts[1:] + [p["end"]], **(extra or {})})
+                          {"bucket_lo": bounds, "bucket_hi": bounds[1:] + [p["end"]], **(extra or {})})
 
 
 def assess(con, filters: Filters, scheme: Scheme | None = None) -> Assessment:
     return _assess(leaves(con, filters), scheme or default())
+
+
+def assess_pair(con, filters: Filters, scheme: Scheme | None = None) -> tuple[Assessment, Assessment]:
+    """Assessments of the period and of the previous equal period — in one query when the period starts
+    on the 1st (a cut inside a month the roll-ups answer whole would split it wrongly)."""
+    scheme = scheme or default()
+    prev = previous(filters)
+    if filters.start.day != 1:
+        return assess(con, filters, scheme), assess(con, prev, scheme)
+    df = leaves(con, filters.with_(start=prev.start), cuts=(filters.start,))
+    now = df["bucket"] >= pd.Timestamp(filters.start)
+    return (_assess(df[now].reset_index(drop=True), scheme), _assess(df[~now].reset_index(drop=True), scheme))
 
 
 def assess_months(con, filters: Filters, scheme: Scheme | None = None) -> dict[date, Assessment]:
@@ -229,10 +243,11 @@ def _assess(df: pd.DataFrame, scheme: Scheme) -> Assessment:
     codes, _ = pd.factorize(df["region"])
     all_cols = sorted({c for leaf in scheme.leaves for c in METRICS[leaf.metric][1]})
     region_sums = df[all_cols].groupby(codes).sum().reindex(range(codes.max() + 1 if S else 0), fill_value=0)
+    chain_sums = df[all_cols].sum().to_frame().T
     for j, leaf in enumerate(scheme.leaves):
         kind, cols, scale = METRICS[leaf.metric]
         v, n, var = _raw(kind, cols, df)
-        target, target_var = _targets(kind, cols, df, region_sums, codes)
+        target, target_var = _targets(kind, cols, chain_sums, region_sums, codes)
         m = leaf.prior
         v0 = np.where(n > 0, v, 0.0)
         shrunk = np.where(n + m > 0, (n * v0 + m * target) / np.maximum(n + m, 1e-9), target)
@@ -358,7 +373,7 @@ def rank_stores(con, start: date, end: date, filters: Filters | None = None, sch
     Columns include store_id, composite (0–100), rank (1 = best), rank_low, rank_high, n, insufficient.
     """
     f = (filters or Filters(start, end)).with_(start=start, end=end)
-    return rank_table(assess(con, f, scheme), assess(con, previous(f), scheme), overrides)
+    return rank_table(*assess_pair(con, f, scheme), overrides)
 
 
 def visible(table: pd.DataFrame, scope: tuple[str, ...] | None) -> pd.DataFrame:

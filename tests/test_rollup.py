@@ -2,6 +2,7 @@
 are only ever a shortcut."""
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,3 +105,15 @@ def test_monthly_buckets_equal_one_query_per_month(demo_con):
         alone = scoring.leaves(demo_con, f.with_(start=lo, end=hi))
         pd.testing.assert_frame_equal(got.drop(columns="bucket").reset_index(drop=True),
                                       alone.drop(columns="bucket"), check_dtype=False)
+
+
+@pytest.mark.parametrize("start_day", [1, 12])
+def test_assessment_pair_equals_two_assessments(demo_con, start_day):
+    end = last_month(demo_con)
+    f = Filters((pd.Timestamp(end) - pd.DateOffset(months=3)).date().replace(day=start_day), end)
+    now, before = scoring.assess_pair(demo_con, f)
+    for got, alone in ((now, scoring.assess(demo_con, f)), (before, scoring.assess(demo_con, scoring.previous(f)))):
+        pd.testing.assert_frame_equal(got.stores, alone.stores)
+        np.testing.assert_allclose(got.value, alone.value)
+        np.testing.assert_allclose(got.se, alone.se)
+    assert before.stores["n"].sum() > 0

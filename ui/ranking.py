@@ -14,15 +14,19 @@ def scope(filters: Filters) -> Filters:
 
 
 @st.cache_data(show_spinner="计算考核得分…", max_entries=32)
+def assessments(_con, version: int, filters: Filters) -> tuple[scoring.Assessment, scoring.Assessment]:
+    """This period's assessment and the previous equal period's (for rank movement), from one query."""
+    return scoring.assess_pair(_con, scope(filters))
+
+
 def assessment(_con, version: int, filters: Filters) -> scoring.Assessment:
-    return scoring.assess(_con, scope(filters))
+    return assessments(_con, version, filters)[0]
 
 
 @st.cache_data(show_spinner="计算排名与区间…", max_entries=32)
 def ranking(_con, version: int, filters: Filters, overrides: tuple = ()) -> "scoring.pd.DataFrame":
-    """The league with movement, from the cached assessments of this period and the one before."""
-    return scoring.rank_table(assessment(_con, version, filters),
-                              assessment(_con, version, scoring.previous(scope(filters))), dict(overrides) or None)
+    """The league with movement (the rank simulation is the slow part, so it is cached per weights)."""
+    return scoring.rank_table(*assessments(_con, version, filters), dict(overrides) or None)
 
 
 @st.cache_data(show_spinner="计算月度得分…", max_entries=32)
