@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -37,8 +38,13 @@ def show(df: pd.DataFrame, empty: str = "没有符合条件的原声。") -> Non
             score.append(f"{r.rating:g} 星")
         if pd.notna(r.sentiment):
             score.append(f"情感 {r.sentiment:.2f}")
-        meta = " · ".join([f"{r.created_at:%Y-%m-%d %H:%M}", escape(str(r.store_name or "未关联门店")),
-                           SOURCE_LABELS.get(r.source, r.source), escape(str(r.channel or ""))] + score)
+        meta = " · ".join([f"{r.created_at:%Y-%m-%d %H:%M}", escape(_or(r.store_name, "未关联门店")),
+                           SOURCE_LABELS.get(r.source, r.source), escape(_or(r.channel, ""))] + score)
         with st.container(border=True):
-            st.markdown(highlight(r.text, list(r.words) if r.words is not None else []))
+            st.markdown(highlight(r.text, list(r.words) if isinstance(r.words, (list, tuple, np.ndarray)) else []))
             st.caption(meta)
+
+
+def _or(value, default: str) -> str:
+    """The value as text, or ``default`` when missing (None or NaN, which pandas uses for missing strings)."""
+    return default if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)

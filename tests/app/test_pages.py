@@ -89,6 +89,12 @@ def test_pain_points_page(app_db):
     at.selectbox(key="pain_tp").select("serving_speed").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="pain_tp").value == "serving_speed"
+    # public-opinion posts without a store: their verbatims say so (pandas' NaN once showed as "nan")
+    at.selectbox(key="pain_tp").select(None).run()
+    at.multiselect(key="f_sources").select("opinion").run()
+    metas = [c.value for c in at.caption if " · 舆情" in c.value]
+    assert metas and any("未关联门店" in m for m in metas), metas
+    assert not any("nan" in m.split(" · ") for m in metas)
 
 
 def test_journey_page_dimensions_values_and_drill(app_db):
