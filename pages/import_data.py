@@ -15,7 +15,7 @@ st.caption("支持 CSV（UTF-8 / GBK / GB18030）与 Excel .xlsx。整批导入�
 
 c1, c2 = st.columns([1, 2])
 with c1:
-    source = st.selectbox("数据来源", SOURCES, format_func=SOURCE_LABELS.get, key="imp_source")
+    source = st.selectbox("数据来源", SOURCES, format_func=SOURCE_LABELS.get, key="imp_source", placeholder="请选择")
     create = st.checkbox("遇到未知门店编号时自动创建门店", value=False,
                          help="不勾选时，这些行会被拒绝并记录原因，可下载后修正再导入。")
     st.download_button("下载导入模板", template_csv(source), file_name=f"模板_{SOURCE_LABELS[source]}.csv",
@@ -60,7 +60,7 @@ else:
     with_rejects = hist[hist["rows_rejected"] > 0]
     if not with_rejects.empty:
         pick = st.selectbox("查看被拒绝的行", with_rejects["import_id"],
-                            format_func=lambda i: f"{i} · {hist.set_index('import_id').loc[i, 'file_name']}")
+                            format_func=lambda i: f"{i} · {hist.set_index('import_id').loc[i, 'file_name']}", placeholder="请选择")
         rej = rejects_of(ctx.con, pick).rename(columns={"row_number": "行号", "reason": "原因", "raw": "原始内容"})
         st.dataframe(rej, hide_index=True, width="stretch")
         st.download_button("下载被拒绝的行（CSV）", rej.to_csv(index=False).encode("utf-8-sig"),

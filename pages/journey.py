@@ -65,8 +65,8 @@ if st.session_state.get("jr_tp") not in labels or st.session_state.get("jr_col")
     st.session_state["jr_tp"], st.session_state["jr_col"] = hot
 st.subheader("单元格原声")
 a, b = st.columns(2)
-tp = a.selectbox("触点", list(labels), format_func=labels.get, key="jr_tp")
-col = b.selectbox(journey.DIMENSIONS[dim], cols, key="jr_col")
+tp = a.selectbox("触点", list(labels), format_func=labels.get, key="jr_tp", placeholder="请选择")
+col = b.selectbox(journey.DIMENSIONS[dim], cols, key="jr_col", placeholder="请选择")
 cell = cells[(cells["touchpoint"] == tp) & (cells["col"] == col)]
 if cell.empty:
     st.caption(f"{labels[tp]} × {col}：提及 0")

@@ -69,7 +69,7 @@ labels = dict(zip(tps["touchpoint"], tps["label"] + "（" + tps["stage"] + "）"
 if st.session_state.get("pain_tp") not in options:
     st.session_state["pain_tp"] = None
 c1, c2 = st.columns([2, 1])
-tp = c1.selectbox("触点", options, key="pain_tp", format_func=lambda t: "全部触点" if t is None else labels[t])
+tp = c1.selectbox("触点", options, key="pain_tp", format_func=lambda t: "全部触点" if t is None else labels[t], placeholder="请选择")
 pol = c2.radio("情感", [-1, 1, None], horizontal=True, key="pain_pol",
                format_func={-1: "负面", 1: "非负面", None: "全部"}.get)
 cloud, n_words = _cloud(ctx.con, ctx.version, ctx.filters, tp)

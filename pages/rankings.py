@@ -45,7 +45,7 @@ export.table(
                    "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),
                    **{g: st.column_config.NumberColumn(format="%.0f") for g in groups}})
 pick = st.selectbox("查看门店画像", view["store_id"], format_func=lambda s: f"{s} {table.set_index('store_id').at[s, 'name']}",
-                    key="rk_pick")
+                    key="rk_pick", placeholder="请选择")
 if st.button("打开门店画像", icon=":material/storefront:"):
     st.session_state["profile_store"] = pick
     st.switch_page("pages/store_profile.py")

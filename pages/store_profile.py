@@ -15,7 +15,7 @@ ids = stores["store_id"].tolist()
 if st.session_state.get("profile_store") not in ids:
     st.session_state["profile_store"] = ctx.filters.stores[0] if ctx.filters.stores else ids[0]
 names = dict(zip(stores["store_id"], stores["name"]))
-store = st.selectbox("门店", ids, format_func=lambda s: f"{s} {names[s]}", key="profile_store")
+store = st.selectbox("门店", ids, format_func=lambda s: f"{s} {names[s]}", key="profile_store", placeholder="请选择")
 
 a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
 table = ranking.ranking(ctx.con, ctx.version, ctx.filters)

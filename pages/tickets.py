@@ -39,7 +39,7 @@ with tab_queue:
         st.dataframe(styled, hide_index=True, width="stretch", height=360)
         st.caption("SLA 剩余为负（红色）表示已超时；超时工单会逐级升级：门店 → 区域 → 总部。")
         pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick",
-                            format_func=lambda t: f"{t} · {q.set_index('ticket_id').at[t, 'title'][:40]}")
+                            format_func=lambda t: f"{t} · {q.set_index('ticket_id').at[t, 'title'][:40]}", placeholder="请选择")
         t = tickets.get(ctx.con, pick)
         st.markdown(f"**{verbatims.escape(t['title'])}**")
         st.caption(f"状态 {t['status']} · 层级 {rules.LEVEL_LABELS[t['owner_level']]} · 严重度 {rules.SEVERITY_LABELS[t['severity']]}"
@@ -60,8 +60,8 @@ with tab_queue:
         with st.form("tk_action", clear_on_submit=True):
             a1, a2 = st.columns(2)
             action = a1.selectbox("操作", ["accept", "comment", "root_cause", "resolve", "close", "reopen"],
-                                  format_func=tickets.ACTION_LABELS.get)
-            cause = a2.selectbox("根因（设定根因时）", rules.default_root_causes())
+                                  format_func=tickets.ACTION_LABELS.get, placeholder="请选择")
+            cause = a2.selectbox("根因（设定根因时）", rules.default_root_causes(), placeholder="请选择")
             note = st.text_area("说明 / 备注", max_chars=1000)
             if st.form_submit_button("提交", type="primary"):
                 try:

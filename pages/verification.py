@@ -16,7 +16,7 @@ tax = taxonomy()
 label = {r.action_id: f"{r.start_date:%Y-%m-%d} · {r.store_name or r.region or ''} · {tax.label(r.touchpoint)} · {r.description}"
          for r in acts.itertuples()}
 c1, c2 = st.columns([3, 1])
-pick = c1.selectbox("改进措施", acts["action_id"], format_func=label.get, key="vf_action")
+pick = c1.selectbox("改进措施", acts["action_id"], format_func=label.get, key="vf_action", placeholder="请选择")
 window = c2.select_slider("前后窗口", options=[14, 28, 56, 84], value=56, format_func=lambda d: f"{d} 天", key="vf_window")
 action = acts.set_index("action_id").loc[pick].to_dict() | {"action_id": pick}
 v = verify.verify(ctx.con, action, window, ctx.filters)
