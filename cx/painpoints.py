@@ -88,8 +88,6 @@ def verbatims(con, filters: Filters, touchpoint: str | None = None, polarity: in
     fetch = None if touchpoint is None and polarity is not None and polarity >= 0 else limit * per_feedback
     choice = {"touchpoint": touchpoint, "polarity": polarity}
     picks = db.filtered_df(con, "pain/verbatim_picks", filters, {**choice, "limit": limit, "fetch": fetch})
-    if picks.empty:
-        return picks
     texts = db.df(con, "pain/verbatim_texts", {**choice, "ids": picks["feedback_id"].tolist(),
                                                 "lo": picks["created_at"].min(), "hi": picks["created_at"].max()})
     out = picks.merge(texts, on="feedback_id")     # keeps the picks' newest-first order

@@ -92,3 +92,9 @@ def test_verbatims_bounded_read_equals_full_read(demo_con, touchpoint, polarity)
     assert fast["text"].notna().all() and all(len(w) for w in fast["words"])
     if polarity is not None:
         assert ((fast["worst"] < 0) == (polarity < 0)).all()
+
+
+def test_no_verbatims_still_has_every_column(store):
+    empty = painpoints.verbatims(store, APRIL.with_(scope_stores=("S003",)), "serving_speed")
+    full = painpoints.verbatims(store, APRIL, "serving_speed")
+    assert empty.empty and list(empty.columns) == list(full.columns)
