@@ -45,6 +45,11 @@ class Filters:
             first = last = self.start
         return {"full_start": first, "full_end": last}
 
+    def previous(self) -> "Filters":
+        """The period of equal length just before this one (same other filters): comparisons and rank movement."""
+        days = (self.end - self.start).days + 1
+        return replace(self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1))
+
     def with_(self, **kw) -> "Filters":
         return replace(self, **kw)
 

@@ -1,8 +1,6 @@
 """Headline numbers for the 总览 page: volumes by source and the survey/review KPIs for the filters."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 
 from cx import db, metrics
@@ -13,16 +11,10 @@ COUNTS = ["n", "nps_n", "promoters", "passives", "detractors", "csat_n", "csat_t
           "reviews_rated", "reviews_negative"]
 
 
-def previous_period(filters: Filters) -> Filters:
-    """The period of equal length just before the filter's period (same other filters)."""
-    days = (filters.end - filters.start).days + 1
-    return filters.with_(start=filters.start - timedelta(days=days), end=filters.start - timedelta(days=1))
-
-
 def daily(con, filters: Filters, compare: bool = True) -> pd.DataFrame:
     """Day × source × channel counts for the period (and the previous equal period with ``compare``): the one
     scan that kpis, monthly and by_source derive from."""
-    span = filters.with_(start=previous_period(filters).start) if compare else filters
+    span = filters.with_(start=filters.previous().start) if compare else filters
     df = db.filtered_df(con, "overview/daily", span)
     df["day"] = pd.to_datetime(df["day"]).dt.date
     return df

@@ -1,8 +1,6 @@
 """Pain points: which touchpoints hurt most, in which words, and what is getting worse."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 
 from cx import db, metrics
@@ -44,8 +42,7 @@ def emerging(con, filters: Filters, q: float = 0.05) -> pd.DataFrame:
 
     Two-proportion z-test per touchpoint, Benjamini–Hochberg across touchpoints at FDR q.
     """
-    days = (filters.end - filters.start).days + 1
-    both = filters.with_(start=filters.start - timedelta(days=days))
+    both = filters.with_(start=filters.previous().start)
     df = db.filtered_df(con, "pain/touchpoints_two_periods", both, {"current_start": filters.params()["start"]})
     tax = taxonomy()
     df = df[df["touchpoint"].isin(list(tax.by_id))].reset_index(drop=True)

@@ -11,7 +11,7 @@ import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -212,7 +212,7 @@ def assess_pair(con, filters: Filters, scheme: Scheme | None = None) -> tuple[As
     """Assessments of the period and of the previous equal period — in one query when the period starts
     on the 1st (a cut inside a month the roll-ups answer whole would split it wrongly)."""
     scheme = scheme or default()
-    prev = previous(filters)
+    prev = filters.previous()
     if filters.start.day != 1:
         return assess(con, filters, scheme), assess(con, prev, scheme)
     df = leaves(con, filters.with_(start=prev.start), cuts=(filters.start,))
@@ -349,12 +349,6 @@ def league(a: Assessment, overrides: dict[str, float] | None = None, simulate: b
         df["rank_low"], df["rank_high"] = lo.astype(int), hi.astype(int)
     df = df.join(group_scores(a, overrides).reset_index(drop=True))
     return df.sort_values(["rank", "store_id"]).reset_index(drop=True)
-
-
-def previous(filters: Filters) -> Filters:
-    """The period of equal length just before the filters' period (for rank movement)."""
-    days = (filters.end - filters.start).days + 1
-    return filters.with_(start=filters.start - timedelta(days=days), end=filters.start - timedelta(days=1))
 
 
 def rank_table(now: Assessment, before: Assessment, overrides: dict[str, float] | None = None) -> pd.DataFrame:

@@ -112,7 +112,7 @@ def test_assessment_pair_equals_two_assessments(demo_con, start_day):
     end = last_month(demo_con)
     f = Filters((pd.Timestamp(end) - pd.DateOffset(months=3)).date().replace(day=start_day), end)
     now, before = scoring.assess_pair(demo_con, f)
-    for got, alone in ((now, scoring.assess(demo_con, f)), (before, scoring.assess(demo_con, scoring.previous(f)))):
+    for got, alone in ((now, scoring.assess(demo_con, f)), (before, scoring.assess(demo_con, f.previous()))):
         pd.testing.assert_frame_equal(got.stores, alone.stores)
         np.testing.assert_allclose(got.value, alone.value)
         np.testing.assert_allclose(got.se, alone.se)
