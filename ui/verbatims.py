@@ -46,5 +46,5 @@ def show(df: pd.DataFrame, empty: str = "没有符合条件的原声。") -> Non
 
 
 def _or(value, default: str) -> str:
-    """The value as text, or ``default`` when missing (None or NaN, which pandas uses for missing strings)."""
-    return default if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    """A text column's value, or ``default`` when missing (None, or the NaN pandas uses for missing strings)."""
+    return value if isinstance(value, str) and value else default
