@@ -36,3 +36,21 @@ def test_nothing_in_empty_or_unrelated_text():
 def test_summary_balances_clauses():
     ms = tag("味道很好，菜很好吃，就是有一道菜太咸")
     assert summary(ms)["taste"] == 1
+
+
+def touchpoints(text):
+    return {m.touchpoint for m in tag(text)}
+
+
+def test_words_that_only_look_like_a_touchpoint():
+    assert "value" not in touchpoints("下次还会再来，值得一试")              # a recommendation, not value for money
+    assert "queue" not in touchpoints("老板给我们安排了靠窗的位置")            # 安排了 is not 排了
+    assert "serving_speed" not in touchpoints("慢慢品尝，回味无穷")           # an adverb, not slow service
+    assert "serving_speed" not in touchpoints("菜端上来的时候还冒着热气")       # serving, not its speed
+    assert "promotion" not in touchpoints("点了一个双人套餐")                 # a set meal is a menu item
+    assert "promotion" in touchpoints("买的团购套餐很划算")
+
+
+def test_waiting_for_a_table_is_queue_and_waiting_for_dishes_is_serving_speed():
+    assert touchpoints("取号后等了快一个小时还没轮到") == {"queue"}
+    assert "serving_speed" in touchpoints("宫保鸡丁等了四十多分钟才上")
