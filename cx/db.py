@@ -113,9 +113,18 @@ def bump_loop_version(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _counter(con: duckdb.DuckDBPyConnection, key: str) -> int:
+    value = meta_value(con, key)
+    return int(value) if value is not None else 0
+
+
+def meta_value(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     with con.cursor() as cur:
         row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return int(row[0]) if row else 0
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
 def loop_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -25,6 +25,7 @@ from cx.demo_text import Composer
 from cx.ingest.clean import clean_text
 from cx.ingest.validate import stable_id
 from cx.text import Analyzer
+from cx.text import config as text_config
 from cx.text import store as text_store
 
 DEMO_DIR = db.ROOT / "data" / "demo"
@@ -114,6 +115,7 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
     _loop(con, g)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('demo_stories', ?), ('demo_seed', ?)",
                 [yaml.safe_dump(g.stories, allow_unicode=True), str(cfg.seed)])
+    text_config.record(con)
     db.bump_data_version(con)
     step(1.0, "完成")
     return {"rows": done, "stores": len(g.stores), "stories": g.stories}

@@ -4,6 +4,7 @@ import streamlit as st
 from cx.ingest import ImportFailed, history, import_bytes, rejects_of
 from cx.ingest.mapping import SOURCE_LABELS, SOURCES
 from cx.ingest.templates import template_csv
+from cx.text.store import rebuild as rebuild_text
 from ui import shell
 
 ctx = shell.page("数据导入", filters=False)
@@ -41,6 +42,23 @@ if upload is not None and st.button("开始导入", type="primary", icon=":mater
             bar.empty()
             (st.warning if result.rows_rejected else st.success)(result.summary())
             st.cache_data.clear()
+
+if ctx.user.can_edit_config:
+    rebuilt = st.session_state.pop("text_rebuilt", None)
+    with st.expander("重新分析全部文本", icon=":material/sync:",
+                     expanded=rebuilt is not None or shell.text_config_stale(ctx.con)):
+        if rebuilt is not None:
+            st.success(f"已用当前配置重新分析 {rebuilt:,} 条文本。", icon=":material/check_circle:")
+        st.caption("修改旅程分类（data/taxonomy.yaml）、分词词典、情感词典或模型并重启应用后，用新配置重新分析库中全部文本"
+                   "（触点、情感、关键词、敏感词）。每批单独提交，中断后再运行一次即可。百万条以上的大库建议在服务器上运行 "
+                   "`python -m cx rebuild-text`。")
+        if st.button("重新分析全部文本", icon=":material/sync:"):
+            bar = st.progress(0.0, text="开始…")
+            n = rebuild_text(ctx.con, progress=lambda f, m: bar.progress(min(1.0, f), text=m),
+                             fingerprint=shell.text_config())
+            st.cache_data.clear()
+            st.session_state["text_rebuilt"] = n
+            st.rerun()           # redraw from the top: the stale-configuration notice goes away
 
 st.subheader("导入记录")
 hist = history(ctx.con)

@@ -17,6 +17,7 @@ import time as _time
 
 from cx import auth, db, demo, overview
 from cx.filters import SOURCE_LABELS, Filters
+from cx.text import config as cx_text_config
 
 NAV = [
     ("app.py", "首页", ":material/home:"),
@@ -51,6 +52,25 @@ class Context:
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return db.connect(path)
+
+
+@st.cache_resource(show_spinner=False)
+def text_config() -> str:
+    """The text configuration this server process analyses with: the taxonomy, dictionaries and models
+    are loaded once per process, so the fingerprint is taken once too (edits need a restart)."""
+    return cx_text_config.fingerprint()
+
+
+def text_config_stale(con) -> bool:
+    return cx_text_config.stale(con, text_config())
+
+
+def stale_text_notice(con, user: auth.User) -> None:
+    """Tell the people who can act on it that stored texts were tagged with another configuration."""
+    if user.role in ("hq", "analyst") and text_config_stale(con):
+        st.warning("旅程分类、词典或模型已修改，库中已有文本仍按旧配置分析，新旧结果混在一起。请总部在「数据导入」页"
+                   "点击「重新分析全部文本」，或在服务器上运行 `python -m cx rebuild-text`。",
+                   icon=":material/sync_problem:")
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -203,6 +223,7 @@ def page(title: str, filters: bool = True) -> Context:
     scope = auth.scope(con, user)
     version = db.data_version(con)
     _nav(user)
+    stale_text_notice(con, user)
     if filters:
         flt, opts = filter_bar(con, version, scope)
     else:

@@ -18,6 +18,7 @@ import pandas as pd
 from cx import db, rollup
 from cx.ingest import mapping, readers, validate
 from cx.text import Analyzer
+from cx.text import config as text_config
 from cx.text import store as text_store
 
 Progress = Callable[[float, str], None]
@@ -168,6 +169,7 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
             inserted = cur.execute(db.sql("ingest/insert_kano"), {"import_id": import_id}).fetchone()[0]
         else:
             per_text, mentions, hits = text if text is not None else text_store.frames([], [])
+            text_config.claim(cur)
             staged = staged.merge(per_text, on="feedback_id", how="left")
             cur.register("staged", staged)
             new_ids = {r[0] for r in cur.execute(db.sql("ingest/insert_feedback"), {"import_id": import_id}).fetchall()}

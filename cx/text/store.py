@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from cx import db, rollup
-from cx.text import Analysis, Analyzer
+from cx.text import Analysis, Analyzer, config
 
 TEXT_COLUMNS = ["sentiment", "sentiment_label", "keywords", "neg_keywords"]
 
@@ -46,9 +46,11 @@ def write_children(cur: duckdb.DuckDBPyConnection, mentions: pd.DataFrame, hits:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, progress: Callable[[float, str], None] | None = None,
-            page: int = 20_000, workers: int | None = None) -> int:
+            page: int = 20_000, workers: int | None = None, fingerprint: str | None = None) -> int:
     """Re-analyse every stored text (after a taxonomy or dictionary change). Each page commits on its own,
-    so an interrupted rebuild can simply be run again. Returns the number of texts analysed."""
+    so an interrupted rebuild can simply be run again (the store counts as re-analysed only at the end).
+    ``fingerprint``: the configuration this process analyses with (default: the files on disk now).
+    Returns the number of texts analysed."""
     step = progress or (lambda f, m: None)
     with con.cursor() as cur:
         total = cur.execute(db.sql("text/count_texts")).fetchone()[0]
@@ -71,5 +73,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, progress: Callable[[float, str], Non
             step(done / total, f"重新分析文本 {done:,}/{total:,}…")
         with db.transaction(cur):
             rollup.refresh_all(cur)      # sentiment labels and sensitive hits feed the store × month counts
+            config.record(cur, fingerprint)
             db.bump_data_version(cur)
     return done

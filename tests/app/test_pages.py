@@ -159,3 +159,23 @@ def test_ticket_action_from_the_page(app_db):
     trail = [d.value for d in at.dataframe if "说明" in d.value.columns][0]
     assert "已电话回访顾客" in trail["说明"].tolist()
     assert "备注" in trail["动作"].tolist()
+
+
+def test_stale_text_configuration_is_flagged_and_rebuilt_from_the_import_page(app_db):
+    from cx import db
+    from cx.text import config
+
+    con = db.connect(app_db)
+    config.record(con, "before-a-taxonomy-edit")
+    texts = con.execute(db.sql("text/count_texts")).fetchall()[0][0]
+    con.close()
+    at = start()
+    assert any("旧配置" in w.value for w in at.warning)
+    region = start(auth.User("t-region", "测试区域", "region", region="华东"))
+    assert not any("旧配置" in w.value for w in region.warning)        # nothing a region manager can do about it
+    at.switch_page("pages/import_data.py").run()
+    [button] = [b for b in at.button if b.label == "重新分析全部文本"]
+    button.click().run()
+    assert not at.exception, at.exception
+    assert not any("旧配置" in w.value for w in at.warning)
+    assert any(f"已用当前配置重新分析 {texts:,} 条文本" in s.value for s in at.success), [s.value for s in at.success]
