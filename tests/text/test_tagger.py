@@ -54,3 +54,10 @@ def test_words_that_only_look_like_a_touchpoint():
 def test_waiting_for_a_table_is_queue_and_waiting_for_dishes_is_serving_speed():
     assert touchpoints("取号后等了快一个小时还没轮到") == {"queue"}
     assert "serving_speed" in touchpoints("宫保鸡丁等了四十多分钟才上")
+
+
+def test_greasy_food_is_taste_and_greasy_tables_are_hygiene():
+    assert touchpoints("菜有点油腻") == {"taste"}
+    assert ("hygiene", -1) in pairs("菜单黏糊糊的")
+    assert touchpoints("桌子太小了，挤得慌") == {"space"}
+    assert touchpoints("一桌子小姑娘都在流口水") == set()       # a table of people, not the table's size
