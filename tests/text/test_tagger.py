@@ -61,3 +61,10 @@ def test_greasy_food_is_taste_and_greasy_tables_are_hygiene():
     assert ("hygiene", -1) in pairs("菜单黏糊糊的")
     assert touchpoints("桌子太小了，挤得慌") == {"space"}
     assert touchpoints("一桌子小姑娘都在流口水") == set()       # a table of people, not the table's size
+
+
+def test_a_serving_counted_is_not_a_portion_judged():
+    assert "portion" not in touchpoints("点了一份大盘鸡，一份三十块")        # 份 as a counter
+    assert ("portion", 1) in pairs("一份就够两个人吃")
+    assert ("portion", -1) in pairs("根本不够吃")
+    assert ("portion", -1) in pairs("这份太少了")
