@@ -68,3 +68,9 @@ def test_a_serving_counted_is_not_a_portion_judged():
     assert ("portion", 1) in pairs("一份就够两个人吃")
     assert ("portion", -1) in pairs("根本不够吃")
     assert ("portion", -1) in pairs("这份太少了")
+
+
+def test_a_seat_is_not_the_shops_location():
+    assert "location" not in touchpoints("点好餐以后要自己找位置")
+    assert "location" not in touchpoints("店内位置还蛮多")
+    assert ("location", 1) in pairs("位置很好找，就在地铁口")
