@@ -46,19 +46,21 @@ def _for_touchpoint(tp: Touchpoint) -> tuple[re.Pattern, dict[str, float]]:
 
 
 @functools.cache
-def _modifiers() -> tuple[re.Pattern, re.Pattern, dict[str, float]]:
-    """Negator at the end of the 4 characters before a word (one character may sit between), and degree."""
+def _modifiers() -> tuple[re.Pattern, re.Pattern | None, re.Pattern, dict[str, float]]:
+    """Negator at the end of the 4 characters before a word (one character may sit between), words that only
+    look like one (特别), and degree."""
     lx = lexicon()
     neg = "|".join(map(re.escape, sorted(lx["negators"], key=len, reverse=True)))
     deg = lx["degree"]
-    return (re.compile(f"(?:{neg}).?$"),
+    lookalikes = _alternation(lx.get("not_negators", [])) if lx.get("not_negators") else None
+    return (re.compile(f"(?:{neg}).?$"), lookalikes,
             re.compile("(?:" + "|".join(map(re.escape, sorted(deg, key=len, reverse=True))) + ")$"), deg)
 
 
 def score(clause: str, tp: Touchpoint | None = None) -> float:
     """Signed strength: > 0 positive, < 0 negative, 0 when the lexicon finds nothing."""
     pattern, signs = _for_touchpoint(tp) if tp is not None else _general()
-    negator, degree, weights = _modifiers()
+    negator, lookalikes, degree, weights = _modifiers()
     total = 0.0
     for m in pattern.finditer(clause):
         v = signs[m.group(0)]
@@ -66,7 +68,7 @@ def score(clause: str, tp: Touchpoint | None = None) -> float:
         if not before:
             total += v
             continue
-        if abs(v) != 2.0 and negator.search(before):
+        if abs(v) != 2.0 and negator.search(lookalikes.sub("", before) if lookalikes else before):
             v = -v * 0.8
         d = degree.search(before)
         if d:

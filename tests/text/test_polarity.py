@@ -27,3 +27,10 @@ def test_degree_words_strengthen():
 def test_neutral_clauses_score_zero():
     for c in ("周末和朋友来吃饭", "看点评来打卡", "会员卡在前台办"):
         assert score(c) == 0, c
+
+
+def test_words_ending_in_a_negator_character_do_not_negate():
+    # 特别 ends in 别 (don't): 特别好吃 is very tasty — this once read as a complaint
+    assert score("特别好吃") > 0 and score("服务特别周到") > 0
+    assert score("特别好吃") > score("好吃")            # and 特别 still strengthens
+    assert score("不特别好吃") < 0                        # a real negator before it still flips
