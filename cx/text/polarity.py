@@ -57,13 +57,29 @@ def _modifiers() -> tuple[re.Pattern, re.Pattern | None, re.Pattern, dict[str, f
             re.compile("(?:" + "|".join(map(re.escape, sorted(deg, key=len, reverse=True))) + ")$"), deg)
 
 
+@functools.cache
+def _masks() -> re.Pattern | None:
+    words = lexicon().get("not_sentiment") or []
+    return _alternation(words) if words else None
+
+
 def score(clause: str, tp: Touchpoint | None = None) -> float:
-    """Signed strength: > 0 positive, < 0 negative, 0 when the lexicon finds nothing."""
+    """Signed strength: > 0 positive, < 0 negative, 0 when the lexicon finds nothing.
+
+    Compounds that only contain a sentiment word (海鲜, 凉菜) are masked first; a one-character positive word
+    right before a negative one is an adverb (好慢 = so slow), counted as degree, not as praise."""
     pattern, signs = _for_touchpoint(tp) if tp is not None else _general()
     negator, lookalikes, degree, weights = _modifiers()
+    masks = _masks()
+    if masks is not None:
+        clause = masks.sub(lambda m: "□" * len(m.group(0)), clause)
+    found = list(pattern.finditer(clause))
     total = 0.0
-    for m in pattern.finditer(clause):
+    for i, m in enumerate(found):
         v = signs[m.group(0)]
+        if (v > 0 and len(m.group(0)) == 1 and i + 1 < len(found) and found[i + 1].start() == m.end()
+                and signs[found[i + 1].group(0)] < 0):
+            continue
         before = clause[max(0, m.start() - 4):m.start()]
         if not before:
             total += v

@@ -34,3 +34,15 @@ def test_words_ending_in_a_negator_character_do_not_negate():
     assert score("特别好吃") > 0 and score("服务特别周到") > 0
     assert score("特别好吃") > score("好吃")            # and 特别 still strengthens
     assert score("不特别好吃") < 0                        # a real negator before it still flips
+
+
+def test_compounds_that_only_contain_a_sentiment_word():
+    assert score("凉菜") == 0 and score("菜都凉了") < 0          # a cold dish vs food gone cold
+    assert score("海鲜") == 0 and score("海鲜很新鲜") > 0
+    assert score("好像") == 0 and score("不好意思久等了") == 0
+
+
+def test_hao_before_a_complaint_is_an_adverb():
+    assert score("送餐好慢") < score("送餐慢") < 0                # so slow: stronger, not cancelled by 好
+    assert score("好贵啊") < 0
+    assert score("好好吃") > score("好吃") > 0
