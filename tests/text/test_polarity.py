@@ -46,3 +46,9 @@ def test_hao_before_a_complaint_is_an_adverb():
     assert score("送餐好慢") < score("送餐慢") < 0                # so slow: stronger, not cancelled by 好
     assert score("好贵啊") < 0
     assert score("好好吃") > score("好吃") > 0
+
+
+def test_adverbs_and_dialect_read_right():
+    assert score("唔错") > 0 and score("唔好食") < 0             # Cantonese 不错 / 不好吃
+    assert score("菜量实在太少") < 0 and score("分量很实在", default().by_id["portion"]) > 0
+    assert score("不是一般的小", default().by_id["portion"]) < 0    # 'no ordinary' intensifies, it is not 一般
