@@ -67,7 +67,9 @@ def touchpoint_bars(df: pd.DataFrame, value: str, title: str, subtitle: str | No
         x=x, y=d["label"] + "（" + d["stage"] + "）", orientation="h", marker_color=colors, error_x=err,
         customdata=d[["touchpoint", "n", "negative"]].to_numpy(),
         hovertemplate=("负面率 %{x:.1f}%" if rate else "负面提及 %{x:,}") + "<br>提及 n=%{customdata[1]:,}<extra></extra>"))
-    fig.update_xaxes(ticksuffix="%" if rate else "")
+    fig.update_xaxes(ticksuffix="%" if rate else "", rangemode="tozero")
+    if not rate:            # counts: whole-number ticks (a store's 3 complaints once showed 0.5 steps)
+        fig.update_xaxes(tickformat=",d", dtick=1 if len(d) and d["negative"].max() <= 8 else None)
     fig = _layout(fig, title, subtitle, height=max(320, 34 * len(d) + 110))
     fig.update_layout(hovermode="closest", margin={"l": 150, "r": 20, "t": 70, "b": 40})
     return fig

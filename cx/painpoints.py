@@ -29,7 +29,9 @@ def touchpoints(con, filters: Filters) -> pd.DataFrame:
 
 def top(df: pd.DataFrame, by: str = "negative", n: int = 10) -> pd.DataFrame:
     """TOP-N by negative mentions, or by negative rate (ranked by the interval's lower bound, so a
-    touchpoint with 3 mentions cannot top the list by luck)."""
+    touchpoint with 3 mentions cannot top the list by luck). Touchpoints without a negative mention are
+    not pain points and are left out."""
+    df = df[df["negative"] > 0] if not df.empty else df
     if df.empty:
         return df
     if by == "neg_rate":

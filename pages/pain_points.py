@@ -32,12 +32,16 @@ if tps.empty:
     st.stop()
 
 sub = ctx.filters.describe()
-left, right = st.columns(2)
-with left:
-    event = export.chart(charts.touchpoint_bars(painpoints.top(tps, "negative"), "negative", "负面提及最多的触点 TOP10", sub), on_select="rerun", selection_mode="points", key="pain_bar_count")
-with right:
-    export.chart(charts.touchpoint_bars(painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub), on_select="rerun", selection_mode="points", key="pain_bar_rate")
-st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
+worst = painpoints.top(tps, "negative")
+if worst.empty:
+    st.info("当前筛选条件下没有负面的触点提及。", icon=":material/sentiment_satisfied:")
+else:
+    left, right = st.columns(2)
+    with left:
+        export.chart(charts.touchpoint_bars(worst, "negative", "负面提及最多的触点 TOP10", sub), on_select="rerun", selection_mode="points", key="pain_bar_count")
+    with right:
+        export.chart(charts.touchpoint_bars(painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub), on_select="rerun", selection_mode="points", key="pain_bar_rate")
+    st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
 
 # A click on either chart selects the touchpoint for the drill-down below.
 for key in ("pain_bar_count", "pain_bar_rate"):

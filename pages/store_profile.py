@@ -60,9 +60,10 @@ if len(trend) >= 2:
 store_filters = ctx.filters.with_(stores=(store,))
 tps = painpoints.touchpoints(ctx.con, store_filters)
 st.subheader("主要痛点")
-if tps.empty:
-    st.info("该门店本期没有触点提及。")
+worst = painpoints.top(tps, "negative", 8)
+if worst.empty:
+    st.info("该门店本期没有触点提及。" if tps.empty else "该门店本期没有负面的触点提及。")
 else:
-    export.chart(charts.touchpoint_bars(painpoints.top(tps, "negative", 8), "negative", "负面提及最多的触点", names[store]), key="store_profile_3")
+    export.chart(charts.touchpoint_bars(worst, "negative", "负面提及最多的触点", names[store]), key="store_profile_3")
 st.subheader("最新负面原声")
 verbatims.show(painpoints.verbatims(ctx.con, store_filters, None, -1, limit=10))

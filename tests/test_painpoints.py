@@ -45,6 +45,21 @@ def test_top_by_rate_uses_lower_bound(store):
     assert painpoints.top(df, "negative").iloc[0]["touchpoint"] == "serving_speed"
 
 
+def test_top_lists_only_touchpoints_with_complaints_in_whole_numbers(store):
+    import json
+
+    from cx import charts
+
+    march = painpoints.touchpoints(store, Filters(date(2026, 3, 1), date(2026, 3, 31)))
+    assert set(march["touchpoint"]) == {"serving_speed", "taste"}             # taste: 10 mentions, none negative
+    for by in ("negative", "neg_rate"):
+        assert painpoints.top(march, by)["touchpoint"].tolist() == ["serving_speed"]
+    few = painpoints.top(march).assign(negative=3)
+    axis = json.loads(charts.touchpoint_bars(few, "negative", "t").to_json())["layout"]["xaxis"]
+    assert axis["dtick"] == 1 and axis["tickformat"] == ",d"
+    assert painpoints.top(march[march["touchpoint"] == "taste"]).empty
+
+
 def test_emerging_issue_found_and_steady_touchpoint_not(store):
     em = painpoints.emerging(store, APRIL).set_index("touchpoint")
     assert em.loc["serving_speed", "significant"]

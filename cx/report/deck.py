@@ -98,9 +98,11 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
         slides.append(Slide("客户说什么", "典型负面原声", [f"“{t[:80]}”" for t in v["text"]] or ["本期没有负面原声"]))
     if "问题是什么" in sections and not tps.empty:
         step(0.3, "问题是什么…")
+        worst = painpoints.top(tps)
         slides.append(Slide("问题是什么", "负面提及最多的触点",
-                            [f"{r.label}（{r.stage}）：负面 {r.negative:,} 次，负面率 {r.neg_rate:.0%}" for r in painpoints.top(tps).head(5).itertuples()],
-                            charts.touchpoint_bars(painpoints.top(tps), "negative", "负面提及最多的触点 TOP10", sub)))
+                            [f"{r.label}（{r.stage}）：负面 {r.negative:,} 次，负面率 {r.neg_rate:.0%}" for r in worst.head(5).itertuples()]
+                            or ["本期没有负面的触点提及"],
+                            charts.touchpoint_bars(worst, "negative", "负面提及最多的触点 TOP10", sub) if len(worst) else None))
         dim = "month" if (filters.regions or filters.stores) else "region"
         cells = journey.cells(con, filters, dim)
         if not cells.empty:
