@@ -63,6 +63,7 @@ def _masks() -> re.Pattern | None:
     return _alternation(words) if words else None
 
 
+@functools.lru_cache(maxsize=65_536)
 def score(clause: str, tp: Touchpoint | None = None) -> float:
     """Signed strength: > 0 positive, < 0 negative, 0 when the lexicon finds nothing.
 
