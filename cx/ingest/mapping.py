@@ -1,23 +1,43 @@
-"""Map a file's headers (Chinese or English, any width/case) onto the schema's field names."""
+"""Map a file's headers (Chinese or English, any width/case, question texts) onto the schema's fields.
+
+Order of evidence, strongest first: an explicit choice (mapping step, ``overrides``), the profile's
+``columns``, the aliases of ``data/ingest_mapping.yaml`` (exact after normalising), then — for survey tools
+that put the question text in the header — keywords in the question text ("2、您有多大可能向朋友推荐本店？"
+→ NPS). Duplicate column names are never resolved by position: they need an explicit choice.
+"""
 from __future__ import annotations
 
 import functools
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from cx.db import ROOT
-from cx.ingest.clean import fold_width
+from cx.ingest.profiles import Profile, norm_header
 
 MAPPING_FILE = ROOT / "data" / "ingest_mapping.yaml"
 SOURCES = ("survey", "service", "review", "opinion", "kano")
 SOURCE_LABELS = {"survey": "问卷", "service": "客服记录", "review": "线上评价", "opinion": "舆情", "kano": "KANO 问卷"}
 
+# Keywords in question texts, checked in this order; `not` words veto a header for that field.
+QUESTION_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("store_id", ("门店编号", "门店代码", "门店编码", "门店id", "店铺编号", "门店号", "店号", "storecode", "storeid"), ("名称", "name")),
+    ("created_at", ("提交答卷时间", "提交时间", "答题时间", "填写时间", "评价时间", "反馈时间", "创建时间", "recordeddate",
+                    "submittime", "submitted", "timestamp", "时间", "日期", "date"), ("所用时间", "用时", "时长", "duration", "开始", "start", "生日")),
+    ("nps", ("推荐", "nps", "recommend"), ("group", "原因", "为什么", "why")),
+    ("ces", ("费力", "省力", "容易", "便利", "方便程度", "effort", "ces"), ("原因", "为什么")),
+    ("csat", ("满意", "csat", "satisf"), ("原因", "为什么", "不满意的地方", "哪些方面")),
+    ("rating", ("评分", "星级", "打分", "rating", "stars"), ()),
+    ("text", ("意见", "建议", "评价内容", "留言", "反馈", "评论", "想说", "原因", "comment", "feedback", "内容"), ()),
+    ("customer_key", ("手机", "会员号", "会员id", "用户id", "顾客id", "customerid", "phone", "email", "邮箱"), ()),
+    ("channel", ("渠道", "平台", "channel"), ()),
+]
+PREFER = ("整体", "总体", "综合", "总", "overall")
+
 
 class MappingError(ValueError):
-    """Headers that do not satisfy the source's required fields; the message lists what is missing."""
+    """Headers that do not satisfy the source's required fields, or need an explicit choice; Chinese message."""
 
 
 @dataclass(frozen=True)
@@ -31,9 +51,14 @@ class SourceSpec:
         return self.required + self.any_of + self.optional
 
 
-def _norm(header: str) -> str:
-    h = fold_width(str(header)).strip().lower()
-    return re.sub(r"[\s_\-（）()：:·.]+", "", h)
+@dataclass
+class Resolution:
+    """Result of :func:`propose`: field → header chosen, how each was chosen, and what is left to decide."""
+    columns: dict[str, str] = field(default_factory=dict)
+    how: dict[str, str] = field(default_factory=dict)          # field → 指定/配置/列名/题目关键词
+    ignored: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @functools.cache
@@ -59,35 +84,111 @@ def spec(source: str) -> SourceSpec:
     return specs[source]
 
 
-def resolve(headers: list[str], source: str) -> dict[str, str]:
-    """Return {field: header} for the source's fields found in ``headers``.
-
-    Raises MappingError naming every missing required field with its Chinese label and accepted headers.
-    """
+def _alias_index() -> dict[str, str]:
     fields, _ = load()
+    idx: dict[str, str] = {}
+    for f, d in fields.items():
+        for a in [f] + list(d.get("aliases", [])):
+            idx.setdefault(norm_header(a), f)
+    return idx
+
+
+def propose(headers: list[str], source: str, profile: Profile | None = None,
+            overrides: dict[str, str | None] | None = None, raw_headers: list[str] | None = None) -> Resolution:
+    """Propose field → header for ``headers`` (display names, unique) of a ``source`` file.
+
+    Never raises for missing fields: problems are listed in ``Resolution.problems`` (Chinese) so the mapping
+    step can show them; :func:`resolve` raises them.
+    """
     sp = spec(source)
-    by_norm: dict[str, str] = {}
-    for h in headers:
-        by_norm.setdefault(_norm(h), h)
-    found: dict[str, str] = {}
+    wanted = set(sp.fields)
+    res = Resolution()
+    alias = _alias_index()
+    keys = [norm_header(h) for h in (raw_headers or headers)]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    free = []
+    for h, k in zip(headers, keys):
+        if profile and (k in profile.ignore or any(k.endswith(s) for s in profile.ignore_suffix if s)):
+            res.ignored.append(h)
+        else:
+            free.append((h, k))
     taken: set[str] = set()
-    for field in sp.fields:
-        candidates = [field] + list(fields.get(field, {}).get("aliases", []))
-        for c in candidates:
-            h = by_norm.get(_norm(c))
-            if h is not None and h not in taken:
-                found[field] = h
-                taken.add(h)
-                break
-    missing = [f for f in sp.required if f not in found]
-    problems = [f"缺少“{label(f)}”列（可用列名：{_examples(f)}）" for f in missing]
+
+    def take(f: str, h: str, how: str) -> None:
+        res.columns[f] = h
+        res.how[f] = how
+        taken.add(h)
+
+    dup_fields: dict[str, list[str]] = {}
+    for stage, table in (("配置", profile.columns if profile else {}), ("列名", alias)):
+        for h, k in free:
+            f = table.get(k)
+            if f is None or f not in wanted or h in taken:
+                continue
+            if counts[k] > 1:
+                dup_fields.setdefault(f, []).append(h)
+                continue
+            if f not in res.columns:
+                take(f, h, stage)
+            elif res.how.get(f) == stage and f != "created_at":
+                res.notes.append(f"“{h}”也可作为{label(f)}，已使用“{res.columns[f]}”")
+    if profile is None or profile.questions:
+        for f, words, veto in QUESTION_RULES:
+            if f not in wanted or f in res.columns or f in dup_fields:
+                continue
+            cands = [(h, k) for h, k in free if h not in taken and counts[k] == 1
+                     and any(w in k for w in words) and not any(v in k for v in veto)]
+            if not cands:
+                continue
+            pref = [c for c in cands if any(p in c[1] for p in PREFER)]
+            pick = (pref or cands)[0]
+            take(f, pick[0], "题目关键词")
+            others = [h for h, _ in cands if h != pick[0]]
+            if others:
+                res.notes.append(f"有多列可作为{label(f)}：使用“{pick[0]}”，未使用“{'”“'.join(others[:3])}”（可在映射中更改）")
+    for f, hs in dup_fields.items():
+        if f not in res.columns:
+            res.problems.append(f"列名“{hs[0]}”出现了 {len(hs)} 次，无法自动判断哪一列是{label(f)}：请在映射中明确指定")
+    for f, h in (overrides or {}).items():
+        if f not in wanted:
+            res.problems.append(f"字段“{f}”不适用于{SOURCE_LABELS.get(source, source)}")
+            continue
+        if h in (None, ""):
+            res.columns.pop(f, None)
+            res.how.pop(f, None)
+            continue
+        if h not in headers:
+            res.problems.append(f"映射指定的列“{h}”不在文件中")
+            continue
+        for other, oh in list(res.columns.items()):
+            if oh == h and other != f:
+                res.columns.pop(other)
+                res.how.pop(other, None)
+        take(f, h, "指定")
+    res.problems.extend(_missing(res.columns, source, headers))
+    return res
+
+
+def _missing(found: dict[str, str], source: str, headers: list[str]) -> list[str]:
+    sp = spec(source)
+    problems = [f"缺少“{label(f)}”列（可用列名：{_examples(f)}）" for f in sp.required if f not in found]
     if sp.any_of and not any(f in found for f in sp.any_of):
-        names = "、".join(label(f) for f in sp.any_of)
-        problems.append(f"至少需要以下一列：{names}")
-    if problems:
-        got = "、".join(headers[:30]) or "（无表头）"
-        raise MappingError(f"{SOURCE_LABELS.get(source, source)}文件的列不完整：" + "；".join(problems) + f"。文件中的列：{got}")
-    return found
+        problems.append(f"至少需要以下一列：{'、'.join(label(f) for f in sp.any_of)}")
+    return problems
+
+
+def resolve(headers: list[str], source: str, profile: Profile | None = None,
+            overrides: dict[str, str | None] | None = None, raw_headers: list[str] | None = None) -> dict[str, str]:
+    """Return {field: header}. Raises MappingError naming every problem (missing fields with their Chinese
+    labels and accepted headers, duplicate column names that need an explicit choice)."""
+    res = propose(headers, source, profile, overrides, raw_headers)
+    if res.problems:
+        got = "、".join(h for h in headers[:30] if h) or "（无表头）"
+        raise MappingError(f"{SOURCE_LABELS.get(source, source)}文件的列不完整：" + "；".join(res.problems)
+                           + f"。文件中的列：{got}")
+    return res.columns
 
 
 def _examples(field: str) -> str:

@@ -1,13 +1,19 @@
-"""One import = read → map → validate → write, all-or-nothing.
+"""One import = read → locate → map → decide columns → validate → write, all-or-nothing.
+
+:func:`plan` does everything up to validation and is what the mapping step shows (detected profile, header
+row, each column's field, scales, date order, sheets, assumptions in words, a preview of stored values);
+:func:`import_bytes` runs the same plan on the whole file and writes it. Page, CLI and API call these.
 
 The write phase is a single transaction: a failure anywhere in it leaves the store exactly as before.
-Counts always satisfy rows_in = rows_ok + rows_rejected + rows_duplicate.
+Counts always satisfy ``rows_in = rows_ok + rows_rejected + rows_duplicate + rows_skipped`` where rows_ok
+counts new and updated records (``rows_updated`` of them updates).
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -16,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from cx import db, rollup
-from cx.ingest import mapping, readers, validate
+from cx.ingest import dates, layout, mapping, profiles, readers, validate
 from cx.text import Analyzer
 from cx.text import config as text_config
 from cx.text import store as text_store
@@ -24,12 +30,90 @@ from cx.text import store as text_store
 Progress = Callable[[float, str], None]
 
 FEEDBACK_COLUMNS = ["feedback_id", "source", "channel", "store_id", "created_at", "customer_key", "segment",
-                    "nps", "csat", "ces", "rating", "text"]
+                    "nps", "csat", "ces", "rating", "text", "csat_raw", "ces_raw", "rating_raw"]
 KANO_COLUMNS = ["answer_id", "respondent", "feature", "functional", "dysfunctional", "created_at", "store_id"]
+PREVIEW_ROWS = 200
+ANALYSIS_MAX = validate.MAX_TEXT
 
 
 class ImportFailed(Exception):
     """The file could not be imported; nothing was written. The message is one Chinese sentence."""
+
+
+@dataclass
+class ImportOptions:
+    """What the user (mapping step, CLI flags, API) decided; None = take the profile's or infer."""
+    profile: str | None = None
+    columns: dict[str, str | None] = field(default_factory=dict)     # field → header (None/"" = not used)
+    sheets: list[str] | None = None
+    date_order: str | None = None
+    timezone: str | None = None
+    scores: dict[str, dict] = field(default_factory=dict)             # field → {scale, direction, labels}
+    questionnaire: str | None = None
+    header_rows: int | None = None
+    ids: str | None = None
+
+    @classmethod
+    def of(cls, value: "ImportOptions | dict | None") -> "ImportOptions":
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        return cls(**value)
+
+
+@dataclass
+class Plan:
+    """Everything the mapping step shows, and what an import will do."""
+    file_name: str
+    source: str
+    fmt: str
+    profile: profiles.Profile
+    options: ImportOptions
+    sheet_names: list[str]
+    tables: list[layout.Table]
+    skipped_sheets: list[str]
+    resolution: mapping.Resolution
+    headers: list[str]
+    raw_headers: list[str]
+    columns: validate.Columns | None
+    assumptions: list[str]
+    problems: list[str]
+    preview: pd.DataFrame | None = None
+    preview_rejects: list[tuple[int, str]] = field(default_factory=list)
+    partial: bool = False
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return dict(self.resolution.columns)
+
+    def key(self) -> str:
+        """Identity of the mapping (with the file's SHA-256 it decides "already imported")."""
+        doc = {"profile": self.profile.name, "columns": self.mapping, "sheets": [t.sheet for t in self.tables],
+               "date_order": self.columns.date_order if self.columns else None, "tz": self.options.timezone or self.profile.timezone,
+               "scores": {f: c.scale for f, c in (self.columns.scores.items() if self.columns else [])},
+               "questionnaire": self.options.questionnaire, "header_rows": [t.header_rows for t in self.tables]}
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def profile_doc(self) -> dict:
+        """The confirmed mapping in the profile format (for :func:`profiles.save`)."""
+        doc: dict = {"columns": {h: f for f, h in self.mapping.items()},
+                     "header_rows": self.tables[0].header_rows if self.tables else 1}
+        if self.columns:
+            doc["dates"] = {"order": self.columns.date_order}
+            tz = self.options.timezone or self.profile.timezone
+            if tz:
+                doc["dates"]["timezone"] = tz
+            doc["scores"] = {f: {"scale": c.scale} for f, c in self.columns.scores.items()
+                             if c.scale and c.scale in _SAVABLE_SCALES}
+            for f, c in self.columns.scores.items():
+                if c.labels and c.label_scale:
+                    doc["scores"].setdefault(f, {})["labels"] = c.label_scale
+            doc["ids"] = {"counter": "counter", "global": "global"}.get(self.columns.id_kind, "auto")
+        return doc
+
+
+_SAVABLE_SCALES = set(validate.values.SCALE_LABELS)
 
 
 @dataclass
@@ -43,19 +127,41 @@ class ImportResult:
     rows_ok: int = 0
     rows_rejected: int = 0
     rows_duplicate: int = 0
+    rows_skipped: int = 0
+    rows_updated: int = 0
     new_stores: list[str] = field(default_factory=list)
     tickets: int = 0
+    profile: str = ""
+    sheets: dict[str, dict[str, int]] = field(default_factory=dict)   # sheet → {read, ok, rejected, duplicate, skipped}
+    assumptions: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_new(self) -> int:
+        return self.rows_ok - self.rows_updated
 
     def summary(self) -> str:
+        """One Chinese paragraph: counts (adding up), per-sheet counts, assumptions, conflicts."""
         if self.status == "same_file":
-            return f"文件“{self.file_name}”此前已成功导入，本次未做任何更改（{self.rows_in} 行）。"
-        s = (f"读取 {self.rows_in} 行 = 成功 {self.rows_ok} + 拒绝 {self.rows_rejected} + 重复 {self.rows_duplicate}"
+            return f"文件“{self.file_name}”已按相同映射成功导入过，本次未做任何更改（{self.rows_in} 行）。"
+        s = (f"读取 {self.rows_in} 行 = 成功 {self.rows_ok}（新增 {self.rows_new}、更新 {self.rows_updated}）"
+             f" + 拒绝 {self.rows_rejected} + 重复 {self.rows_duplicate} + 跳过 {self.rows_skipped}"
              f"（{mapping.SOURCE_LABELS.get(self.source, self.source)}，{self.fmt}）")
+        if len(self.sheets) > 1:
+            s += "；各工作表：" + "，".join(
+                f"“{n}” 读取 {c['read']} 成功 {c['ok']}" + (f" 拒绝 {c['rejected']}" if c["rejected"] else "")
+                + (f" 重复 {c['duplicate']}" if c["duplicate"] else "") for n, c in self.sheets.items())
         if self.new_stores:
             s += f"；新建门店 {len(self.new_stores)} 家"
         if self.tickets:
             s += f"；触发预警工单 {self.tickets} 张"
         return s
+
+    def details(self) -> list[str]:
+        """Assumptions, conflicts and notes as separate lines (shown under the summary and by the CLI)."""
+        return ([f"假设：{a}" for a in self.assumptions] + [f"冲突：{c}" for c in self.conflicts]
+                + [f"说明：{n}" for n in self.notes])
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, source: str, **kw) -> ImportResult:
@@ -67,46 +173,194 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, source: str, *
     return import_bytes(con, data, p.name, source, **kw)
 
 
-def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, source: str, *,
-                 unknown_store: str = "reject", progress: Progress | None = None, now: datetime | None = None,
-                 imported_by: str | None = None, analyzer: Analyzer | None = None) -> ImportResult:
-    """Import one uploaded file. Raises ImportFailed (nothing written) when the file as a whole is unusable."""
-    step = progress or (lambda f, m: None)
+def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict | None = None, *,
+         preview_rows: int | None = PREVIEW_ROWS, known_stores: set[str] | None = None,
+         now: datetime | None = None) -> Plan:
+    """Read what the mapping step needs and propose the mapping. ``preview_rows``: rows read per sheet
+    (None = the whole file, as the import does). Raises ImportFailed only when the file cannot be read at
+    all; mapping problems are in ``Plan.problems`` (Chinese)."""
+    opt = ImportOptions.of(options)
     if source not in mapping.SOURCES:
         raise ImportFailed(f"未知的数据来源“{source}”，可选：{'、'.join(mapping.SOURCES)}")
-    sha = hashlib.sha256(data).hexdigest()
-    step(0.02, "读取文件…")
     try:
-        frame, fmt = readers.read_table(data, file_name)
-        cols = mapping.resolve(list(frame.columns), source)
-    except (readers.ReadError, mapping.MappingError) as e:
+        book = readers.read_book(data, file_name, max_rows=preview_rows + 40 if preview_rows else None)
+        prof_all = profiles.load_all()
+    except (readers.ReadError, profiles.ProfileError) as e:
         raise ImportFailed(str(e)) from None
-    if frame.empty:
+    known_words = set(mapping._alias_index())
+    sheet_names = [s.name for s in book.sheets]
+    if opt.sheets is not None:
+        missing = [s for s in opt.sheets if s not in sheet_names]
+        if missing:
+            raise ImportFailed(f"工作簿中没有工作表：{'、'.join(missing)}（可选：{'、'.join(sheet_names)}）")
+    chosen = [s for s in book.sheets if opt.sheets is None or s.name in opt.sheets]
+    # Locate each sheet's table once to detect the profile, then again with its header rows.
+    located: list[layout.Table] = []
+    skipped_sheets: list[str] = []
+    try:
+        for s in chosen:
+            if not any(any(c.strip() for c in r) for r in s.rows):
+                skipped_sheets.append(f"工作表“{s.name}”为空，未读取")
+                continue
+            located.append(layout.locate(s.name, s.rows, None, known_words, s.total_rows, s.truncated))
+    except readers.ReadError as e:
+        raise ImportFailed(str(e)) from None
+    if not located:
+        raise ImportFailed("文件为空" if not book.sheets or book.sheets[0].name == "" else "工作簿中没有数据")
+    if opt.profile:
+        try:
+            prof = profiles.get(opt.profile)
+        except profiles.ProfileError as e:
+            raise ImportFailed(str(e)) from None
+        if prof.source and prof.source != source:
+            raise ImportFailed(f"导入配置“{prof.label}”用于{mapping.SOURCE_LABELS[prof.source]}，不能导入为{mapping.SOURCE_LABELS[source]}")
+    else:
+        prof = profiles.detect(located[0].raw_headers, source)
+    hr = opt.header_rows or (prof.header_rows if prof.name != "generic" else None)
+    tables: list[layout.Table] = []
+    res = None
+    try:
+        for s, t0 in zip([s for s in chosen if any(any(c.strip() for c in r) for r in s.rows)], located):
+            t = layout.locate(s.name, s.rows, hr, known_words, s.total_rows, s.truncated) if hr else t0
+            r = mapping.propose(t.headers, source, prof, opt.columns, t.raw_headers)
+            if res is None:
+                res, first = r, t
+            elif [profiles.norm_header(h) for h in t.raw_headers] != [profiles.norm_header(h) for h in first.raw_headers]:
+                if opt.sheets is not None:
+                    raise ImportFailed(f"工作表“{t.sheet}”的表头与“{first.sheet}”不同，不能按同一映射导入：请分开导入")
+                skipped_sheets.append(f"工作表“{t.sheet}”的表头与“{first.sheet}”不同，未读取（如需导入请单独选择该工作表）")
+                continue
+            tables.append(t)
+    except readers.ReadError as e:
+        raise ImportFailed(str(e)) from None
+    assumptions: list[str] = [f"按导入配置“{prof.label}”读取" + ("（按表头自动识别）" if not opt.profile and prof.name != "generic" else "")]
+    for t in tables:
+        assumptions.extend((f"工作表“{t.sheet}”：" if t.sheet and len(tables) > 1 else "") + n for n in t.notes)
+        if t.skipped:
+            kinds = sorted({w for _, w in t.skipped})
+            assumptions.append((f"工作表“{t.sheet}”：" if t.sheet and len(tables) > 1 else "")
+                               + f"跳过 {len(t.skipped)} 行表头/说明行（{'、'.join(kinds)}；第 {'、'.join(str(n) for n, _ in t.skipped[:5])} 行）")
+    if len(book.sheets) > 1:
+        assumptions.append(f"读取工作表：{'、'.join(t.sheet for t in tables)}" + (f"（共 {len(book.sheets)} 个）" if len(tables) < len(book.sheets) else "（全部）"))
+    assumptions.extend(skipped_sheets)
+    assumptions.extend(res.notes)
+    if res.ignored:
+        assumptions.append(f"未使用的列（配置中标为忽略）：{'、'.join(res.ignored[:8])}" + ("…" if len(res.ignored) > 8 else ""))
+    p = Plan(file_name, source, book.fmt, prof, opt, sheet_names, tables, skipped_sheets, res, first.headers,
+             first.raw_headers, None, assumptions, list(res.problems), partial=any(t.truncated for t in tables))
+    if p.problems:
+        return p
+    try:
+        cols, hdrs, raw_rows, numbers, sheets = _columns_of(p)
+        vopt = _voptions(p, book)
+        columns, _ = validate.decide_columns(cols, hdrs, source, vopt, lambda i: _row_label(sheets, numbers, i))
+    except (validate.ColumnError, dates.DateColumnError) as e:
+        p.problems.append(str(e))
+        return p
+    p.columns = columns
+    p.assumptions.extend(columns.assumptions)
+    if preview_rows:
+        known = known_stores if known_stores is not None else set()
+        v = validate.validate({f: c[:preview_rows] for f, c in cols.items()}, hdrs, raw_rows[:preview_rows],
+                              p.raw_headers, numbers[:preview_rows], sheets[:preview_rows], source,
+                              known or {r for r in (c for c in cols.get("store_id", []))}, "create", vopt, now)
+        keep = KANO_COLUMNS if source == "kano" else FEEDBACK_COLUMNS[1:12]
+        p.preview = pd.DataFrame([{**{"行号": r["_row"]}, **{k: r.get(k) for k in keep}} for r in v.rows[:50]])
+        p.preview_rejects = [(n, reason) for n, _, reason, _ in v.rejects[:20]]
+    return p
+
+
+def _row_label(sheets, numbers, i):
+    return f"{('工作表“' + sheets[i] + '”') if sheets[i] else ''}第 {numbers[i]} 行"
+
+
+def _voptions(p: Plan, book: readers.Book) -> validate.Options:
+    prof, opt = p.profile, p.options
+    scores = {f: dict(v) for f, v in prof.scores.items()}
+    for f, v in opt.scores.items():
+        scores[f] = {**scores.get(f, {}), **{k: x for k, x in v.items() if x not in (None, "")}}
+    return validate.Options(
+        date_order=opt.date_order or prof.date_order, timezone=opt.timezone or prof.timezone, scores=scores,
+        ids=opt.ids or prof.ids, questionnaire=(opt.questionnaire or "").strip() or None,
+        anonymous_ids=prof.anonymous_ids, decimal_comma=book.delimiter == ";")
+
+
+def _columns_of(p: Plan) -> tuple[dict[str, list[str]], dict[str, str], list[list[str]], list[int], list[str]]:
+    """Field → cells over every chosen sheet (same header), with raw rows, row numbers and sheet names."""
+    cols: dict[str, list[str]] = {f: [] for f in p.mapping}
+    raw_rows: list[list[str]] = []
+    numbers: list[int] = []
+    sheets: list[str] = []
+    for t in p.tables:
+        idx = {f: t.headers.index(h) for f, h in p.mapping.items()}
+        for f, j in idx.items():
+            cols[f].extend(r[j] for r in t.rows)
+        raw_rows.extend(t.rows)
+        numbers.extend(t.row_numbers)
+        sheets.extend([t.sheet] * len(t.rows))
+    return cols, dict(p.mapping), raw_rows, numbers, sheets
+
+
+def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, source: str, *,
+                 options: ImportOptions | dict | None = None, profile: str | None = None,
+                 date_order: str | None = None, questionnaire: str | None = None, sheets: list[str] | None = None,
+                 unknown_store: str = "reject", progress: Progress | None = None, now: datetime | None = None,
+                 imported_by: str | None = None, analyzer: Analyzer | None = None) -> ImportResult:
+    """Import one uploaded file (CSV/TXT/XLSX, every sheet or the chosen ones).
+
+    ``options`` (or the shortcuts ``profile``, ``date_order``, ``questionnaire``, ``sheets``): the confirmed
+    mapping; omitted parts are detected exactly as :func:`plan` shows them. Raises ImportFailed (nothing
+    written) when the file as a whole is unusable or its mapping is ambiguous (the message says which
+    option decides it). Returns counts that add up, per-sheet counts and the assumptions made.
+    """
+    step = progress or (lambda f, m: None)
+    opt = ImportOptions.of(options)
+    for k, v in (("profile", profile), ("date_order", date_order), ("questionnaire", questionnaire), ("sheets", sheets)):
+        if v is not None:
+            setattr(opt, k, v)
+    step(0.02, "读取文件…")
+    p = plan(data, file_name, source, opt, preview_rows=None, now=now)
+    if p.problems:
+        raise ImportFailed("；".join(p.problems) if not p.problems[0].startswith(mapping.SOURCE_LABELS.get(source, "?"))
+                           else p.problems[0])
+    rows_in = sum(len(t.rows) + len(t.skipped) for t in p.tables)
+    if rows_in == sum(len(t.skipped) for t in p.tables):
         raise ImportFailed("文件只有表头，没有数据行")
-
+    sha = hashlib.sha256(data).hexdigest()
+    mkey = p.key()
     with con.cursor() as cur:
-        same = cur.execute(db.sql("ingest/find_same_file"), {"sha256": sha, "source": source}).fetchone()
+        same = cur.execute(db.sql("ingest/find_same_file"), {"sha256": sha, "source": source, "mapping_key": mkey}).fetchone()
         if same:
-            return ImportResult(same[0], file_name, source, "same_file", fmt, rows_in=len(frame),
-                                rows_duplicate=len(frame))
+            return ImportResult(same[0], file_name, source, "same_file", p.fmt, rows_in=rows_in,
+                                rows_duplicate=rows_in, profile=p.profile.name)
         known = {r[0] for r in cur.execute(db.sql("ingest/store_ids")).fetchall()}
-
-    checked = validate.validate(
-        frame, cols, source, known, unknown_store, now,
-        progress=lambda i, n: step(0.05 + 0.45 * i / n, f"校验第 {i}/{n} 行…"),
-    )
+    cols, hdrs, raw_rows, numbers, sheet_of = _columns_of(p)
+    try:
+        checked = validate.validate(
+            cols, hdrs, raw_rows, p.raw_headers, numbers, sheet_of, source, known, unknown_store,
+            _voptions(p, readers.Book([], p.fmt, ";" if "分号" in p.fmt else ",")), now,
+            progress=lambda i, n: step(0.05 + 0.40 * i / max(n, 1), f"校验第 {i}/{n} 行…"))
+    except (validate.ColumnError, dates.DateColumnError) as e:
+        raise ImportFailed(str(e)) from None
+    result = ImportResult(None, file_name, source, "ok", p.fmt, rows_in=rows_in,
+                          rows_rejected=len(checked.rejects), new_stores=sorted(checked.new_stores),
+                          profile=p.profile.name, assumptions=list(p.assumptions), conflicts=checked.conflicts)
+    if checked.long_texts:
+        result.notes.append(f"{checked.long_texts} 条文本超过 {ANALYSIS_MAX} 字：原文完整保存，文本分析只读取前 {ANALYSIS_MAX} 字")
+    plan_changes = None
+    if source != "kano" and checked.rows:
+        plan_changes = _changes(con, checked.rows)
     text = None
     if source != "kano" and checked.rows:
-        text = _analyze_new(con, checked.rows, analyzer,
-                            lambda i, n: step(0.5 + 0.35 * i / max(n, 1), f"文本分析 {i}/{n} 条…"))
+        todo = [r for r in checked.rows if r["text"] and r["feedback_id"] in plan_changes["analyse"]]
+        text = _analyze(todo, analyzer, lambda i, n: step(0.45 + 0.40 * i / max(n, 1), f"文本分析 {i}/{n} 条…"))
     step(0.86, "写入数据库…")
     import_id = uuid.uuid4().hex[:12]
-    result = ImportResult(import_id, file_name, source, "ok", fmt, rows_in=len(frame),
-                          rows_rejected=len(checked.rejects), new_stores=sorted(checked.new_stores))
+    result.import_id = import_id
     with con.cursor() as cur:
         try:
             with db.transaction(cur):
-                _write(cur, import_id, file_name, sha, source, imported_by, checked, result, now, text)
+                _write(cur, import_id, file_name, sha, mkey, source, imported_by, checked, result, now, text, p)
         except duckdb.Error as e:
             raise ImportFailed(f"写入数据库失败，已回滚，数据未改变：{str(e).splitlines()[0][:200]}") from None
     if source != "kano" and result.rows_ok:
@@ -118,74 +372,132 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
 
 def _alerts(con, rows: list[dict]) -> int:
     """Open tickets for the imported period (rules are idempotent, so re-covering old rows adds nothing)."""
-    from datetime import timedelta
-
     from cx.loop import rules
 
     times = [r["created_at"] for r in rows]
     return rules.run(con, min(times), max(times) + timedelta(seconds=1), actor="导入")
 
 
-def _analyze_new(con, rows: list[dict], analyzer: Analyzer | None, progress) -> tuple:
-    """Text analysis for the rows the store does not hold yet (a re-import analyses nothing)."""
-    ids = pd.DataFrame({"feedback_id": [r["feedback_id"] for r in rows]})
+_CMP = ["source", "channel", "store_id", "created_at", "customer_key", "segment", "nps", "csat", "ces", "rating", "text"]
+
+
+def _changes(con, rows: list[dict]) -> dict:
+    """Which staged ids are new, changed (updates) or unchanged (duplicates) against the store."""
+    staged = pd.DataFrame(rows, columns=FEEDBACK_COLUMNS)
     with con.cursor() as cur:
-        cur.register("staged_ids", ids)
-        existing = {r[0] for r in cur.execute(db.sql("ingest/existing_ids")).fetchall()}
-        cur.unregister("staged_ids")
-    todo = [r for r in rows if r["feedback_id"] not in existing and r["text"]]
+        cur.register("staged", _typed(staged))
+        got = cur.execute(db.sql("ingest/compare_existing")).fetchall()
+        cur.unregister("staged")
+    state = {fid: changed for fid, changed in got}
+    new = {r["feedback_id"] for r in rows} - set(state)
+    updated = {f for f, c in state.items() if c}
+    return {"new": new, "updated": updated, "same": {f for f, c in state.items() if not c},
+            "analyse": new | updated}
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for c in ("nps", "csat", "ces"):
+        out[c] = pd.array(out[c], dtype="Int16")
+    for c in ("rating", "csat_raw", "ces_raw", "rating_raw"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    out["created_at"] = pd.to_datetime(out["created_at"])
+    return out
+
+
+def _analyze(todo: list[dict], analyzer: Analyzer | None, progress) -> tuple:
     own = analyzer is None
     az = analyzer or Analyzer()
     try:
-        results = az.analyze([r["text"] for r in todo], progress=progress)
+        results = az.analyze([r["text"][:ANALYSIS_MAX] for r in todo], progress=progress)
     finally:
         if own:
             az.close()
     return text_store.frames([r["feedback_id"] for r in todo], results)
 
 
-def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: str, source: str,
+def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: str, mkey: str, source: str,
            imported_by: str | None, checked: validate.Validated, result: ImportResult, now: datetime | None,
-           text: tuple | None) -> None:
+           text: tuple | None, p: Plan) -> None:
     started = now or datetime.now()
     cur.execute(db.sql("ingest/start_import"), {
         "import_id": import_id, "file_name": file_name, "sha256": sha, "source": source,
-        "started_at": started, "rows_in": result.rows_in, "imported_by": imported_by})
+        "started_at": started, "rows_in": result.rows_in, "imported_by": imported_by,
+        "mapping_key": mkey, "profile": p.profile.name})
     if checked.new_stores:
         cur.execute(db.sql("ingest/create_stores"), {"store_ids": sorted(checked.new_stores)})
     if checked.rejects:
-        staged_rejects = pd.DataFrame(checked.rejects, columns=["row_number", "raw", "reason"])
+        multi = len(p.tables) > 1
+        staged_rejects = pd.DataFrame([(n, raw, (f"[工作表 {sh}] " if sh and multi else "") + why) for n, raw, why, sh in checked.rejects],
+                                      columns=["row_number", "raw", "reason"])
         cur.register("staged_rejects", staged_rejects)
         cur.execute(db.sql("ingest/insert_rejects"), {"import_id": import_id})
         cur.unregister("staged_rejects")
-    inserted = 0
+    inserted = updated = 0
+    ok_ids: set[str] = set()
     if checked.rows:
         kano = source == "kano"
-        key = "answer_id" if kano else "feedback_id"
-        staged = pd.DataFrame(checked.rows, columns=KANO_COLUMNS if kano else FEEDBACK_COLUMNS)
-        staged = staged.drop_duplicates(key, keep="first")
         if kano:
+            staged = pd.DataFrame(checked.rows, columns=KANO_COLUMNS)
             cur.register("staged", staged)
-            inserted = cur.execute(db.sql("ingest/insert_kano"), {"import_id": import_id}).fetchone()[0]
+            ok_ids = {r[0] for r in cur.execute(db.sql("ingest/insert_kano"), {"import_id": import_id}).fetchall()}
+            inserted = len(ok_ids)
         else:
             per_text, mentions, hits = text if text is not None else text_store.frames([], [])
             text_config.claim(cur)
-            staged = staged.merge(per_text, on="feedback_id", how="left")
+            staged = _typed(pd.DataFrame(checked.rows, columns=FEEDBACK_COLUMNS)).merge(per_text, on="feedback_id", how="left")
             cur.register("staged", staged)
+            changed = {r[0]: r[1] for r in cur.execute(db.sql("ingest/compare_existing")).fetchall()}
+            upd_ids = [f for f, c in changed.items() if c]
+            span = []
+            if upd_ids:
+                cur.register("staged_upd", pd.DataFrame({"feedback_id": upd_ids}))
+                span = cur.execute(db.sql("ingest/span_of_updated")).fetchall()
+                cur.execute(db.sql("ingest/keep_versions"), {"import_id": import_id, "replaced_at": started})
+                cur.execute(db.sql("ingest/clear_children"))
+                cur.execute(db.sql("ingest/update_feedback"), {"import_id": import_id})
+                cur.unregister("staged_upd")
+                updated = len(upd_ids)
             new_ids = {r[0] for r in cur.execute(db.sql("ingest/insert_feedback"), {"import_id": import_id}).fetchall()}
             inserted = len(new_ids)
-            text_store.write_children(cur, mentions[mentions["feedback_id"].isin(new_ids)],
-                                      hits[hits["feedback_id"].isin(new_ids)])
-            if new_ids:
-                times = pd.to_datetime(staged.loc[staged["feedback_id"].isin(new_ids), "created_at"])
-                rollup.refresh(cur, times.min().to_pydatetime(), times.max().to_pydatetime() + timedelta(seconds=1))
+            ok_ids = new_ids | set(upd_ids)
+            text_store.write_children(cur, mentions[mentions["feedback_id"].isin(ok_ids)],
+                                      hits[hits["feedback_id"].isin(ok_ids)])
+            if ok_ids:
+                times = list(pd.to_datetime(staged.loc[staged["feedback_id"].isin(ok_ids), "created_at"]))
+                times += [t for row in span for t in row if t is not None]
+                rollup.refresh(cur, min(times).to_pydatetime() if hasattr(min(times), "to_pydatetime") else min(times),
+                               _plus(max(times)))
         cur.unregister("staged")
-    result.rows_ok = int(inserted)
-    result.rows_duplicate = result.rows_in - result.rows_ok - result.rows_rejected
+    result.rows_ok = int(inserted + updated)
+    result.rows_updated = int(updated)
+    result.rows_skipped = sum(len(t.skipped) for t in p.tables)
+    result.rows_duplicate = result.rows_in - result.rows_ok - result.rows_rejected - result.rows_skipped
+    per: dict[str, dict[str, int]] = {}
+    for t in p.tables:
+        per[t.sheet] = {"read": len(t.rows) + len(t.skipped), "ok": 0, "rejected": 0, "duplicate": 0, "skipped": len(t.skipped)}
+    for r in checked.rows:
+        key = r["answer_id" if source == "kano" else "feedback_id"]
+        if key in ok_ids:
+            per[r["_sheet"]]["ok"] += 1
+    for _, _, _, sh in checked.rejects:
+        per[sh]["rejected"] += 1
+    for c in per.values():
+        c["duplicate"] = c["read"] - c["ok"] - c["rejected"] - c["skipped"]
+    result.sheets = per
+    details = {"sheets": per, "assumptions": result.assumptions, "conflicts": result.conflicts, "notes": result.notes,
+               "scales": {f: c.scale for f, c in checked.columns.scores.items()}, "id_kind": checked.columns.id_kind}
     cur.execute(db.sql("ingest/finish_import"), {
         "import_id": import_id, "finished_at": datetime.now(), "rows_ok": result.rows_ok,
-        "rows_rejected": result.rows_rejected, "rows_duplicate": result.rows_duplicate})
+        "rows_rejected": result.rows_rejected, "rows_duplicate": result.rows_duplicate,
+        "rows_updated": result.rows_updated, "rows_skipped": result.rows_skipped,
+        "details": json.dumps(details, ensure_ascii=False)})
     db.bump_data_version(cur)
+
+
+def _plus(t) -> datetime:
+    t = t.to_pydatetime() if hasattr(t, "to_pydatetime") else t
+    return t + timedelta(seconds=1)
 
 
 def history(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:
@@ -194,3 +506,14 @@ def history(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:
 
 def rejects_of(con: duckdb.DuckDBPyConnection, import_id: str) -> pd.DataFrame:
     return db.df(con, "ingest/rejects_of", {"import_id": import_id})
+
+
+def import_details(con: duckdb.DuckDBPyConnection, import_id: str) -> dict:
+    """The stored details of an import (per-sheet counts, assumptions, conflicts), {} if none."""
+    with con.cursor() as cur:
+        row = cur.execute(db.sql("ingest/details_of"), {"import_id": import_id}).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+__all__ = ["ImportFailed", "ImportOptions", "ImportResult", "Plan", "history", "import_bytes", "import_file",
+           "import_details", "plan", "rejects_of", "asdict"]

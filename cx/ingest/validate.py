@@ -1,21 +1,24 @@
-"""Row validation: turn mapped string cells into typed records, or a Chinese reason for rejecting the row."""
+"""Row validation: mapped columns of a located table → typed records, or a Chinese reason per rejected row.
+
+Column-level decisions come first (they need the whole column): the date order and time zone
+(:mod:`cx.ingest.dates`), each score column's scale and direction (:mod:`cx.ingest.values`), whether record
+ids are per-questionnaire counters, and whether ids or phone numbers were mangled by Excel (refused as a
+whole, naming the column). Then each row is checked; a rejected row keeps its raw cells — masked exactly like
+accepted text, customer keys hashed — so the reject list never holds a phone number in clear.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import pandas as pd
-
-from cx.ingest.clean import clean_text, fold_width
+from cx.ingest import dates, values
+from cx.ingest.clean import clean_text, fold_width, mask_personal
 from cx.ingest.mapping import label
 
-MAX_TEXT = 20_000
-EARLIEST = datetime(2000, 1, 1)
-SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+MAX_TEXT = 20_000            # longer texts are stored whole; analysis reads the first MAX_TEXT characters
 KANO_WORDS = {
     "喜欢": 1, "很喜欢": 1, "非常喜欢": 1, "我喜欢": 1,
     "理所当然": 2, "理应如此": 2, "必须的": 2, "应该的": 2, "本该如此": 2,
@@ -23,90 +26,24 @@ KANO_WORDS = {
     "能忍受": 4, "可以忍受": 4, "勉强接受": 4,
     "不喜欢": 5, "很不喜欢": 5, "讨厌": 5,
 }
-
-_DATE = re.compile(
-    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?"
-    r"\s*(?:Z|[+-]\d{2}:?\d{2})?\s*$"
-)
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:\s*(\d{2})(\d{2})(\d{2})?)?\s*$")
-_SLASH_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")
+# Texts platforms and survey tools write when the customer wrote nothing: stored as no text.
+PLACEHOLDER_TEXTS = {
+    "此用户没有填写评价", "该用户没有填写评价", "用户没有填写评价", "此用户未填写评价", "该用户未填写评价", "用户未填写评价",
+    "用户未填写文字评价", "该用户未填写文字评价", "系统默认好评", "默认好评", "评价方未及时做出评价系统默认好评",
+    "该用户觉得商品较好没有填写评价", "该用户觉得商品非常好没有填写评价", "暂无评价", "无评价", "没有评价", "无", "没有", "暂无",
+    "无意见", "没有意见", "无建议", "没有建议", "跳过", "空", "na", "n/a", "none", "null", "-", "/", "。",
+}
+ANONYMOUS_IDS = {"", "0", "-", "匿名", "anonymous", "null", "none", "n/a", "na", "未登录", "游客"}
+_SCI = re.compile(r"^[+-]?\d(?:\.\d+)?[eE][+-]?\d+$")
+_PUNCT = re.compile(r"[\s。，,.!！?？~～:：;；、\"'“”‘’()（）\[\]【】]+")
 
 
 class RowError(ValueError):
     """One row's problem, phrased for the import summary."""
 
 
-def parse_datetime(value: str, now: datetime | None = None) -> datetime:
-    """Parse the common Chinese export formats (2026-03-01, 2026/3/1 9:05, 2026年3月1日, 20260301 …).
-
-    Day-first ``01/03/2026`` is read as 1 March (the form Chinese Excel uses when it is not ISO).
-    """
-    s = fold_width(str(value)).strip()
-    if not s:
-        raise RowError("时间为空")
-    m = _DATE.match(s) or _COMPACT.match(s)
-    if m:
-        y, mo, d, hh, mi, ss = (int(g) if g else 0 for g in m.groups())
-    else:
-        m = _SLASH_DMY.match(s)
-        if not m:
-            raise RowError(f"无法识别的时间格式“{s[:30]}”（示例：2026-03-01 12:30）")
-        d, mo, y, hh, mi, ss = (int(g) if g else 0 for g in m.groups())
-    try:
-        dt = datetime(y, mo, d, hh, mi, ss)
-    except ValueError:
-        raise RowError(f"时间不存在“{s[:30]}”") from None
-    now = now or datetime.now()
-    if dt < EARLIEST:
-        raise RowError(f"时间过早“{s[:30]}”（早于 2000 年）")
-    if dt > now + timedelta(days=1):
-        raise RowError(f"时间在未来“{s[:30]}”")
-    return dt
-
-
-def parse_score(value: str, fld: str) -> int | None:
-    """Integer score in the field's range; empty → None."""
-    s = fold_width(str(value)).strip()
-    if not s:
-        return None
-    lo, hi = SCORE_RANGES[fld]
-    try:
-        x = float(s)
-    except ValueError:
-        raise RowError(f"{label(fld)}不是数字“{s[:20]}”") from None
-    if math.isnan(x) or x != int(x):
-        raise RowError(f"{label(fld)}必须是整数“{s[:20]}”")
-    if not lo <= x <= hi:
-        raise RowError(f"{label(fld)}超出范围 {lo}–{hi}：“{s[:20]}”")
-    return int(x)
-
-
-def parse_rating(value: str) -> float | None:
-    """Star rating 1–5, halves allowed; also accepts "4星" / "4.5分"."""
-    s = fold_width(str(value)).strip().rstrip("星分颗")
-    if not s:
-        return None
-    try:
-        x = float(s)
-    except ValueError:
-        raise RowError(f"评分不是数字“{s[:20]}”") from None
-    if math.isnan(x) or not 1 <= x <= 5:
-        raise RowError(f"评分超出范围 1–5：“{s[:20]}”")
-    return x
-
-
-def parse_kano(value: str, fld: str) -> int:
-    s = fold_width(str(value)).strip()
-    if s in KANO_WORDS:
-        return KANO_WORDS[s]
-    try:
-        x = float(s)
-    except ValueError:
-        raise RowError(f"{label(fld)}无法识别“{s[:20]}”（应为 1–5 或 喜欢/理所当然/无所谓/能忍受/不喜欢）") from None
-    if x != int(x) or not 1 <= x <= 5:
-        raise RowError(f"{label(fld)}超出范围 1–5：“{s[:20]}”")
-    return int(x)
+class ColumnError(ValueError):
+    """A whole column is unusable (Excel-mangled ids, contradictory dates); nothing is imported."""
 
 
 def stable_id(*parts: object) -> str:
@@ -114,82 +51,275 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
-def hash_customer(value: str) -> str | None:
-    """Customer keys are pseudonymised: a phone number or member id is never stored as given."""
+def hash_customer(value: str, anonymous: set[str] | frozenset = frozenset(ANONYMOUS_IDS)) -> str | None:
+    """Customer keys are pseudonymised: a phone number or member id is never stored as given.
+    Empty and anonymous markers ("0" = 腾讯问卷 免登录, 匿名, …) give None — never one shared key."""
+    s = fold_width(str(value)).replace("\ufeff", "").strip()
+    if s.lower() in anonymous or s.lower() in ANONYMOUS_IDS:
+        return None
+    return "c" + hashlib.sha256(("cx-lens:" + s).encode("utf-8")).hexdigest()[:15]
+
+
+def is_placeholder(text: str) -> bool:
+    return _PUNCT.sub("", fold_width(text)).lower() in PLACEHOLDER_TEXTS
+
+
+def parse_kano(value: str, fld: str) -> int:
     s = fold_width(str(value)).strip()
-    return None if not s else "c" + hashlib.sha256(("cx-lens:" + s).encode("utf-8")).hexdigest()[:15]
+    if s in KANO_WORDS:
+        return KANO_WORDS[s]
+    try:
+        x = values.read_number(s)
+    except values.ScoreError:
+        x = None
+    if x is None:
+        raise RowError(f"{label(fld)}无法识别“{s[:20]}”（应为 1–5 或 喜欢/理所当然/无所谓/能忍受/不喜欢）")
+    if x != int(x) or not 1 <= x <= 5:
+        raise RowError(f"{label(fld)}超出范围 1–5：“{s[:20]}”")
+    return int(x)
+
+
+def check_mangled(column: list[str], header: str, fld: str) -> None:
+    """Refuse an id/phone column that Excel turned into scientific notation (digits are lost)."""
+    bad = [v for v in column if _SCI.match(fold_width(v).strip())]
+    if bad:
+        what = "编号" if fld == "source_ref" else "手机号/顾客标识"
+        raise ColumnError(
+            f"“{header}”列的{what}被 Excel 转成了科学计数法（如“{bad[0]}”），原始数字已经丢失，导入会把不同记录"
+            f"{'或顾客' if fld == 'source_ref' else ''}合并成一条。请从原系统重新导出，不要在 Excel 中打开后另存；"
+            "或在 Excel 中把该列设为“文本”格式后再导入。")
+
+
+@dataclass
+class Columns:
+    """Column-level decisions for one import (shown as assumptions and stored with the import)."""
+    scores: dict[str, values.ScoreColumn] = field(default_factory=dict)
+    date_order: str = "ymd"
+    id_kind: str = "none"                  # none | global | counter | scoped
+    assumptions: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Validated:
     rows: list[dict] = field(default_factory=list)
-    rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, raw json, reason)
+    rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # (row number, raw json, reason, sheet)
     new_stores: set[str] = field(default_factory=set)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)       # (row number, note) merged in-file
+    conflicts: list[str] = field(default_factory=list)
+    long_texts: int = 0
+    columns: Columns = field(default_factory=Columns)
 
 
-def validate(frame: pd.DataFrame, mapping: dict[str, str], source: str, known_stores: set[str],
-             unknown_store: str = "reject", now: datetime | None = None, progress=None) -> Validated:
-    """Validate every row; row numbers are the spreadsheet's (header is row 1)."""
-    now = now or datetime.now()
-    out = Validated()
-    cols = {f: frame[h].tolist() for f, h in mapping.items()}
-    raw_records = frame.to_dict("records")
-    total = len(frame)
-    for i in range(total):
-        cell = {f: (v[i] if v[i] is not None else "") for f, v in cols.items()}
+@dataclass
+class Options:
+    """How to read a file; every field can come from a profile, the mapping step or the CLI."""
+    date_order: str = "auto"
+    timezone: str | None = None
+    chain_timezone: str | None = None
+    scores: dict = field(default_factory=dict)          # field → {scale, direction, labels}
+    ids: str = "auto"                                   # auto | global | counter
+    questionnaire: str | None = None
+    anonymous_ids: tuple[str, ...] = ("0",)
+    decimal_comma: bool = False
+
+
+def decide_columns(cols: dict[str, list[str]], headers: dict[str, str], source: str, opt: Options,
+                   row_label) -> tuple[Columns, dates.DateColumn | None]:
+    """Column-level decisions; raises ColumnError / dates.DateColumnError (Chinese) for unusable columns."""
+    out = Columns()
+    for f in ("source_ref", "customer_key"):
+        if f in cols:
+            check_mangled(cols[f], headers[f], f)
+    dcol = None
+    if "created_at" in cols:
+        dcol = dates.parse_column(cols["created_at"], order=opt.date_order or "auto", source_tz=opt.timezone,
+                                  chain_tz=opt.chain_timezone, row_label=row_label)
+        out.date_order = dcol.order
+        out.assumptions.extend(dcol.assumptions)
+    for f in values.SCORE_FIELDS:
+        if f in cols:
+            sc = opt.scores.get(f) or {}
+            labels = sc.get("labels")
+            if isinstance(labels, str):
+                labels = values.LABEL_SCALES[labels]
+            col = values.infer_column(f, cols[f], headers[f], scale=sc.get("scale"), direction=sc.get("direction"),
+                                      labels=labels, decimal_comma=opt.decimal_comma)
+            out.scores[f] = col
+            out.assumptions.extend(col.assumptions)
+    refs = [fold_width(v).strip() for v in cols.get("source_ref", []) if v and v.strip()]
+    if opt.questionnaire:
+        out.id_kind = "scoped"
+        out.assumptions.append(f"编号在问卷“{opt.questionnaire}”内唯一：同一问卷中相同编号视为同一条记录（内容不同则更新）")
+    elif refs:
+        counter = opt.ids == "counter" or (opt.ids == "auto" and all(r.isdigit() and len(r) <= 7 for r in refs))
+        out.id_kind = "counter" if counter else "global"
+        if counter and source != "kano":
+            out.assumptions.append("编号看起来是问卷内的答卷序号（1、2、3…）：只有门店和提交时间也相同时才视为同一份答卷"
+                                   "（内容不同则更新）；不同问卷的相同序号不会互相覆盖。可在映射中填写问卷名称来明确区分")
+    return out, dcol
+
+
+def validate(table_cols: dict[str, list[str]], headers: dict[str, str], raw_rows: list[list[str]],
+             raw_headers: list[str], row_numbers: list[int], sheets: list[str], source: str,
+             known_stores: set[str], unknown_store: str = "reject", options: Options | None = None,
+             now: datetime | None = None, progress=None) -> Validated:
+    """Validate every row of a (possibly multi-sheet) table.
+
+    ``table_cols``: field → list of cells (one per row); ``headers``: field → header text (for messages);
+    ``raw_rows``/``raw_headers``: the original cells (kept, masked, for rejects); ``row_numbers``/``sheets``:
+    the spreadsheet row and sheet of each row. Raises ColumnError / DateColumnError for column-level faults.
+    """
+    opt = options or Options()
+    n = len(row_numbers)
+
+    def row_label(i: int) -> str:
+        return f"{('工作表“' + sheets[i] + '”') if sheets[i] else ''}第 {row_numbers[i]} 行"
+    columns, dcol = decide_columns(table_cols, headers, source, opt, row_label)
+    out = Validated(columns=columns)
+    anonymous = {a.lower() for a in opt.anonymous_ids} | ANONYMOUS_IDS
+    pending_stores: dict[int, str] = {}
+    by_id: dict[str, int] = {}
+    for i in range(n):
+        cell = {f: (v[i] or "") for f, v in table_cols.items()}
         try:
-            rec = _row(cell, source, known_stores, unknown_store, now, out.new_stores)
+            rec = _row(cell, i, source, known_stores, unknown_store, columns, dcol, opt, anonymous)
         except RowError as e:
-            out.rejects.append((i + 2, json.dumps(raw_records[i], ensure_ascii=False), str(e)))
-        else:
-            out.rows.append(rec)
-        if progress and (i % 5000 == 4999 or i == total - 1):
-            progress(i + 1, total)
+            raw = {h or f"列{j + 1}": v for j, (h, v) in enumerate(zip(raw_headers, raw_rows[i]))}
+            out.rejects.append((row_numbers[i], _mask_raw(raw, table_cols, headers, i), str(e), sheets[i]))
+            continue
+        store = rec.get("store_id")
+        if store is not None and store not in known_stores:
+            pending_stores[len(out.rows)] = store
+        rec["_row"] = row_numbers[i]
+        rec["_sheet"] = sheets[i]
+        if rec.pop("_long", False):
+            out.long_texts += 1
+        key = rec["answer_id" if source == "kano" else "feedback_id"]
+        if key in by_id:
+            j = by_id[key]
+            prev = out.rows[j]
+            where = f"{row_label(i)}"
+            if _same(prev, rec):
+                out.duplicates.append((row_numbers[i], f"{where}与第 {prev['_row']} 行完全相同"))
+                continue
+            ref = cell.get("source_ref", "").strip() or "（无编号）"
+            out.conflicts.append(f"第 {prev['_row']} 行与{where}编号相同（{ref[:30]}）但内容不同：保留较后的{where}（如追评、更新）")
+            out.duplicates.append((prev["_row"], f"被{where}取代（同一编号）"))
+            out.rows[j] = rec
+            if j in pending_stores:
+                pending_stores.pop(j)
+            if store is not None and store not in known_stores:
+                pending_stores[j] = store
+            continue
+        by_id[key] = len(out.rows)
+        out.rows.append(rec)
+        if progress and (i % 5000 == 4999 or i == n - 1):
+            progress(i + 1, n)
+    out.new_stores = set(pending_stores.values())   # only stores of accepted rows are ever created
+    if progress:
+        progress(n, n)
     return out
 
 
-def _row(cell: dict[str, str], source: str, known: set[str], unknown_store: str, now: datetime,
-         new_stores: set[str]) -> dict:
-    store = fold_width(cell.get("store_id", "")).strip() or None
-    if store is None and source not in ("opinion", "kano"):
-        raise RowError("门店编号为空")
-    if store is not None and store not in known:
-        if unknown_store == "create":
-            new_stores.add(store)
-        else:
+_COMPARE = ("store_id", "created_at", "channel", "customer_key", "segment", "nps", "csat", "ces", "rating", "text",
+            "respondent", "feature", "functional", "dysfunctional")
+
+
+def _same(a: dict, b: dict) -> bool:
+    return all(a.get(k) == b.get(k) for k in _COMPARE)
+
+
+def _mask_raw(raw: dict, cols: dict[str, list[str]], headers: dict[str, str], i: int) -> str:
+    """The rejected row as JSON with personal numbers masked and the customer key replaced by its hash."""
+    masked = {k: mask_personal(fold_width(str(v))) if v else v for k, v in raw.items()}
+    if "customer_key" in cols and headers.get("customer_key") in masked:
+        masked[headers["customer_key"]] = hash_customer(cols["customer_key"][i]) or ""
+    return json.dumps(masked, ensure_ascii=False)
+
+
+def _store(cell: dict, source: str, known: set[str], unknown_store: str) -> str | None:
+    store = fold_width(cell.get("store_id", "")).replace("\ufeff", "").strip() or None
+    if store is None:
+        if source not in ("opinion", "kano"):
+            raise RowError("门店编号为空")
+        return None
+    if store not in known:
+        if store.isdigit():
+            padded = [k for k in known if k.isdigit() and k.lstrip("0") == store.lstrip("0") and k != store]
+            if padded:
+                raise RowError(f"未知门店“{store[:30]}”：是否为“{padded[0]}”？（Excel 可能去掉了编号前面的 0，请把该列设为文本格式）")
+        if unknown_store != "create":
             raise RowError(f"未知门店“{store[:30]}”（可在导入时选择自动创建门店）")
-    created = parse_datetime(cell.get("created_at", ""), now)
+    return store
+
+
+def _row(cell: dict, i: int, source: str, known: set[str], unknown_store: str, columns: Columns,
+         dcol: dates.DateColumn | None, opt: Options, anonymous: set[str]) -> dict:
+    store = _store(cell, source, known, unknown_store)
+    if dcol is None:
+        raise RowError("时间为空")
+    if i in dcol.errors:
+        raise RowError(dcol.errors[i])
+    created = dcol.values[i]
     if source == "kano":
-        respondent = cell["respondent"].strip()
+        respondent = fold_width(cell["respondent"]).strip()
         feature = clean_text(cell["feature"])
         if not respondent or not feature:
             raise RowError("答卷人或功能为空")
         f, d = parse_kano(cell["functional"], "functional"), parse_kano(cell["dysfunctional"], "dysfunctional")
         return {"answer_id": stable_id("kano", respondent, feature, store), "respondent": respondent,
                 "feature": feature, "functional": f, "dysfunctional": d, "created_at": created, "store_id": store}
+    scores: dict[str, float | None] = {}
+    raws: dict[str, float | None] = {}
+    for f in values.SCORE_FIELDS:
+        col = columns.scores.get(f)
+        if col is None:
+            scores[f] = raws[f] = None
+            continue
+        try:
+            scores[f], raws[f] = values.read_value(col, cell.get(f, ""))
+        except values.ScoreError as e:
+            raise RowError(f"{label(f)}{e}") from None
+    text_in = cell.get("text", "")
+    text = clean_text(text_in) if text_in else None
+    if text is not None and is_placeholder(text):
+        text = None
     rec = {
         "source": source,
         "channel": (clean_text(cell.get("channel")) or None) if cell.get("channel") else None,
         "store_id": store,
         "created_at": created,
-        "customer_key": hash_customer(cell.get("customer_key", "")),
+        "customer_key": hash_customer(cell.get("customer_key", ""), anonymous),
         "segment": clean_text(cell.get("segment")) if cell.get("segment") else None,
-        "nps": parse_score(cell.get("nps", ""), "nps"),
-        "csat": parse_score(cell.get("csat", ""), "csat"),
-        "ces": parse_score(cell.get("ces", ""), "ces"),
-        "rating": parse_rating(cell.get("rating", "")),
-        "text": clean_text(cell.get("text", "")) if cell.get("text") else None,
+        "nps": _int(scores["nps"]), "csat": _int(scores["csat"]), "ces": _int(scores["ces"]),
+        "rating": scores["rating"], "text": text,
+        "csat_raw": raws["csat"] if columns.scores.get("csat") and raws["csat"] != scores["csat"] else None,
+        "ces_raw": raws["ces"] if columns.scores.get("ces") and raws["ces"] != scores["ces"] else None,
+        "rating_raw": raws["rating"] if columns.scores.get("rating") and raws["rating"] != scores["rating"] else None,
     }
-    if rec["text"] is not None and len(rec["text"]) > MAX_TEXT:
-        raise RowError(f"评价内容过长（{len(rec['text'])} 字，上限 {MAX_TEXT}）")
-    if source == "survey" and rec["nps"] is None and rec["csat"] is None and rec["ces"] is None:
+    if text is not None and len(text) > MAX_TEXT:
+        rec["_long"] = True
+    any_score = any(rec[f] is not None for f in ("nps", "csat", "ces", "rating"))
+    if source == "survey" and not any(rec[f] is not None for f in ("nps", "csat", "ces")):
         raise RowError("问卷没有任何评分（推荐度/满意度/费力度均为空）")
-    if source in ("service", "review", "opinion") and not rec["text"]:
+    if source == "review" and not rec["text"] and rec["rating"] is None:
+        raise RowError("评价既没有内容也没有星级")
+    if source == "service" and not rec["text"] and not any_score:
+        raise RowError("客服记录没有内容")
+    if source == "opinion" and not rec["text"]:
         raise RowError("评价内容为空")
-    ref = fold_width(cell.get("source_ref", "")).strip()
-    if ref:
+    ref = fold_width(cell.get("source_ref", "")).replace("\ufeff", "").strip()
+    if ref and columns.id_kind == "scoped":
+        rec["feedback_id"] = stable_id(source, "q:" + (opt.questionnaire or ""), ref)
+    elif ref and columns.id_kind == "counter":
+        rec["feedback_id"] = stable_id(source, "n", ref, store, created.strftime("%Y-%m-%d %H:%M"))
+    elif ref:
         rec["feedback_id"] = stable_id(source, ref)
     else:
         rec["feedback_id"] = stable_id(source, store, created.isoformat(), rec["customer_key"], rec["nps"],
                                        rec["csat"], rec["ces"], rec["rating"], rec["text"])
     return rec
+
+
+def _int(x: float | None) -> int | None:
+    return None if x is None else int(x)

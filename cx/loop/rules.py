@@ -104,7 +104,9 @@ def default_root_causes() -> list[str]:
 def _dedup_key(rule: Rule, r) -> str:
     if rule.dedup == "store_day":
         return f"{r.store_id}|{r.created_at:%Y-%m-%d}"
-    if rule.dedup == "store_customer_week" and r.customer_key:
+    # Anonymous answers (no customer key: NULL, or NaN once pandas mixes them with keyed rows) are never
+    # one customer: each gets its own key, so every unhappy anonymous guest gets a ticket.
+    if rule.dedup == "store_customer_week" and isinstance(r.customer_key, str) and r.customer_key:
         return f"{r.store_id}|{r.customer_key}|{r.created_at:%G-%V}"
     return str(r.feedback_id)
 

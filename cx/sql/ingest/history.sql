@@ -1,3 +1,3 @@
-SELECT import_id, file_name, source, started_at, finished_at, rows_in, rows_ok, rows_rejected, rows_duplicate,
-       status, imported_by
+SELECT import_id, file_name, source, started_at, finished_at, rows_in, rows_ok, rows_updated, rows_rejected,
+       rows_duplicate, rows_skipped, profile, status, imported_by
 FROM imports ORDER BY started_at DESC LIMIT $limit

@@ -3,3 +3,4 @@ SELECT answer_id, respondent, feature, CAST(functional AS TINYINT), CAST(dysfunc
        CAST(created_at AS TIMESTAMP), store_id, $import_id
 FROM staged
 WHERE answer_id NOT IN (SELECT answer_id FROM kano_answers)
+RETURNING answer_id

@@ -1,0 +1,1 @@
+SELECT details FROM imports WHERE import_id = $import_id

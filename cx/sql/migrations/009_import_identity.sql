@@ -1,0 +1,68 @@
+-- Real exports (issue: real exports import correctly): one stored row per feedback_id, updates with an audit
+-- trail, original answers of converted scales, and what each import assumed.
+
+-- 1. Report, then resolve, rows that share a feedback_id (older importers stored in-file duplicates twice).
+CREATE TABLE IF NOT EXISTS migration_reports (
+    version     INTEGER NOT NULL,
+    item        VARCHAR NOT NULL,
+    detail      VARCHAR,
+    n           BIGINT,
+    reported_at TIMESTAMP DEFAULT now()
+);
+INSERT INTO migration_reports (version, item, detail, n)
+SELECT 9, 'duplicate feedback_id', feedback_id, count(*)
+FROM feedback GROUP BY feedback_id HAVING count(*) > 1;
+
+-- Keep the last stored copy of each id; its analysis children are rebuilt from scratch below (the stored
+-- children of a duplicated id mix the analyses of different texts).
+DELETE FROM feedback
+WHERE rowid NOT IN (SELECT max(rowid) FROM feedback GROUP BY feedback_id);
+DELETE FROM mentions WHERE feedback_id IN (SELECT detail FROM migration_reports WHERE version = 9 AND item = 'duplicate feedback_id');
+DELETE FROM sensitive_hits WHERE feedback_id IN (SELECT detail FROM migration_reports WHERE version = 9 AND item = 'duplicate feedback_id');
+DELETE FROM feedback_touchpoints WHERE feedback_id IN (SELECT detail FROM migration_reports WHERE version = 9 AND item = 'duplicate feedback_id');
+UPDATE feedback SET sentiment = NULL, sentiment_label = NULL, keywords = NULL, neg_keywords = NULL
+WHERE feedback_id IN (SELECT detail FROM migration_reports WHERE version = 9 AND item = 'duplicate feedback_id');
+
+DELETE FROM kano_answers
+WHERE rowid NOT IN (SELECT max(rowid) FROM kano_answers GROUP BY answer_id);
+
+-- 2. The store enforces identity from now on.
+CREATE UNIQUE INDEX feedback_id_key ON feedback (feedback_id);
+CREATE UNIQUE INDEX kano_answer_id_key ON kano_answers (answer_id);
+
+-- 3. Original answers of converted scales (CES 1–5 effort → canonical 1–7 ease, 10-point CSAT, ×10 stars).
+ALTER TABLE feedback ADD COLUMN csat_raw DOUBLE;
+ALTER TABLE feedback ADD COLUMN ces_raw DOUBLE;
+ALTER TABLE feedback ADD COLUMN rating_raw DOUBLE;
+
+-- 4. Previous versions of updated records (an edited review, an updated survey answer).
+CREATE TABLE feedback_versions (
+    feedback_id  VARCHAR NOT NULL,
+    replaced_at  TIMESTAMP NOT NULL,
+    replaced_by  VARCHAR,            -- import_id of the update
+    import_id    VARCHAR,            -- import that had stored the old version
+    source       VARCHAR,
+    channel      VARCHAR,
+    store_id     VARCHAR,
+    created_at   TIMESTAMP,
+    customer_key VARCHAR,
+    segment      VARCHAR,
+    nps          TINYINT,
+    csat         TINYINT,
+    ces          TINYINT,
+    rating       DOUBLE,
+    text         VARCHAR
+);
+
+-- 5. What an import did and assumed: mapping key (re-import after changing the mapping), profile,
+--    updates, skipped header/description rows, per-sheet counts and the assumptions in words (JSON).
+ALTER TABLE imports ADD COLUMN mapping_key VARCHAR;
+ALTER TABLE imports ADD COLUMN profile VARCHAR;
+ALTER TABLE imports ADD COLUMN rows_updated INTEGER DEFAULT 0;
+ALTER TABLE imports ADD COLUMN rows_skipped INTEGER DEFAULT 0;
+ALTER TABLE imports ADD COLUMN details VARCHAR;
+
+-- 6. Rejected rows kept before masking existed: mask mainland mobile numbers and ID-card numbers in place.
+UPDATE rejects SET raw = regexp_replace(
+    regexp_replace(raw, '([1-9][0-9]{5})(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]', '\1************', 'g'),
+    '(1[3-9][0-9])[- ]?[0-9]{4}[- ]?([0-9]{4})', '\1****\2', 'g');
