@@ -1,47 +1,228 @@
-"""数据导入: upload CSV/XLSX per source, see progress and the summary, browse history and download rejects."""
+"""数据导入: choose source + file, confirm the proposed mapping (profile, sheets, header, columns, scales, dates,
+time zone, questionnaire) with a preview of stored values, then import with progress; save the confirmed mapping
+as a profile; browse history and download rejects. Decisions live in cx.ingest.ui_options."""
 import streamlit as st
 
-from cx.ingest import ImportFailed, history, import_bytes, rejects_of
+from cx.ingest import ImportFailed, ImportOptions, ImportResult, history, import_bytes, import_details, rejects_of
+from cx.ingest import ui_options as uo
 from cx.ingest.mapping import SOURCE_LABELS, SOURCES
+from cx.ingest.profiles import ProfileError
 from cx.ingest.templates import template_csv
 from cx.text.store import rebuild as rebuild_text
 from ui import shell
 
 ctx = shell.page("数据导入", filters=False)
-MAX_MB = 200
 
 st.title("数据导入")
 shell.require_write(ctx, "导入数据")
-st.caption("支持 CSV（UTF-8 / GBK / GB18030）与 Excel .xlsx。整批导入在一个事务中完成：失败时数据库保持不变；重复导入同一数据不会产生重复记录。")
+st.caption("支持 CSV / TXT（UTF-8、GBK、GB18030、UTF-16 自动识别）与 Excel .xlsx（可读取多个工作表）。上传后先确认映射和预览，"
+           "确认前不会写入任何数据；整批导入在一个事务中完成，失败时数据库保持不变。")
 
 c1, c2 = st.columns([1, 2])
 with c1:
     source = st.selectbox("数据来源", SOURCES, format_func=SOURCE_LABELS.get, key="imp_source", placeholder="请选择")
-    create = st.checkbox("遇到未知门店编号时自动创建门店", value=False,
-                         help="不勾选时，这些行会被拒绝并记录原因，可下载后修正再导入。")
+    create = st.checkbox("遇到未知门店编号时自动创建门店", value=False, key="imp_create",
+                         help="不勾选时，这些行会被拒绝并记录原因，可下载后修正再导入。被拒绝的行不会创建门店。")
     st.download_button("下载导入模板", template_csv(source), file_name=f"模板_{SOURCE_LABELS[source]}.csv",
                        mime="text/csv", icon=":material/download:")
 with c2:
-    upload = st.file_uploader("选择文件", type=["csv", "xlsx"], key="imp_file")
+    # Streamlit draws the drop zone's "Upload" / "… per file" itself (no API to translate them): say it in Chinese.
+    st.caption(f"把文件拖到下面的框中，或点击 Upload（上传）选择文件。单个文件不超过 {uo.MAX_MB} MB，"
+               "类型：CSV、TXT、XLSX。")
+    upload = st.file_uploader("选择要导入的文件", type=["csv", "txt", "xlsx"], key="imp_file",
+                              max_upload_size=uo.MAX_MB,
+                              help="问卷星、腾讯问卷、Qualtrics、SurveyMonkey、Google 表单、大众点评/美团等导出文件可直接上传，"
+                                   "系统按表头识别导入配置。")
 
-if upload is not None and st.button("开始导入", type="primary", icon=":material/play_arrow:"):
-    data = upload.getvalue()
-    if len(data) > MAX_MB * 1024 * 1024:
-        st.error(f"文件过大（{len(data) / 1024 / 1024:.0f} MB），上限 {MAX_MB} MB，请拆分后导入。")
-    else:
+
+def _mapping_step(data: bytes, file_name: str) -> None:
+    """Propose, let the user confirm or change, preview; import on 「确认并导入」."""
+    fk = uo.file_key(data)
+    cache = st.session_state.setdefault("imp_plans", {})
+    known = None if create else uo.known_stores(ctx.con)
+    base = ImportOptions()
+    try:
+        p0 = uo.cached_plan(cache, data, file_name, source, base, known)
+    except ImportFailed as e:
+        st.error(f"无法读取该文件：{e}", icon=":material/error:")
+        return
+
+    st.subheader("第 1 步 · 读取设置")
+    profs = uo.profiles_for(source)
+    names = [p.name for p in profs]
+    labels = {p.name: uo.profile_label(p) for p in profs}
+    r1, r2 = st.columns(2)
+    with r1:
+        prof = st.selectbox("导入配置", names, index=names.index(p0.profile.name) if p0.profile.name in names else 0,
+                            format_func=lambda n: labels[n] + ("（自动识别）" if n == p0.profile.name else ""),
+                            key=f"imp_profile_{fk}_{source}", placeholder="请选择导入配置",
+                            help="按表头自动识别；识别不对时可手动选择。")
+    try:
+        pp = uo.cached_plan(cache, data, file_name, source, ImportOptions(profile=prof), known) if prof != p0.profile.name else p0
+    except ImportFailed as e:
+        st.error(str(e), icon=":material/error:")
+        return
+    planned_sheets = [t.sheet for t in pp.tables]
+    with r2:
+        if len(pp.sheet_names) > 1:
+            sheets = st.multiselect("读取的工作表", pp.sheet_names, default=planned_sheets,
+                                    key=f"imp_sheets_{fk}_{source}_{prof}", placeholder="请选择工作表",
+                                    help="默认读取表头相同的全部工作表；导入结果按工作表分别计数。")
+        else:
+            sheets = planned_sheets
+        detected_hr = pp.tables[0].header_rows if pp.tables else 1
+        hr = st.number_input("表头行数", min_value=1, max_value=5, value=detected_hr, step=1,
+                             key=f"imp_hr_{fk}_{source}_{prof}",
+                             help="表头下方的说明行（如 Qualtrics 的题目文字、ImportId 行）计入表头行数，导入时跳过并计数。")
+    st.info(uo.header_info(pp), icon=":material/table_rows:")
+    d1, d2, d3 = st.columns(3)
+    with d1:
+        order = st.selectbox("日期顺序", list(uo.DATE_ORDERS), format_func=uo.DATE_ORDERS.get,
+                             key=f"imp_order_{fk}", placeholder="请选择日期顺序",
+                             help="自动：按整列推断（有大于 12 的数即可判断）；无法判断时导入会停止并提示选择。")
+    with d2:
+        tz = st.selectbox("无时区时间的时区", [uo.AUTO, *uo.TIMEZONES], key=f"imp_tz_{fk}",
+                          format_func=lambda z: uo.timezone_label(z, pp.profile), accept_new_options=True,
+                          placeholder="请选择或输入时区（如 Asia/Shanghai）",
+                          help="文件中不带时区的时间按此时区理解；带 Z 或 +00:00 的时间按其偏移换算到连锁时区。")
+    with d3:
+        questionnaire = st.text_input("问卷名称（编号范围）", key=f"imp_q_{fk}",
+                                      placeholder="例如：堂食满意度问卷",
+                                      help="填写后，编号只在该问卷内唯一：不同问卷的相同答卷序号不会互相覆盖。")
+    try:
+        opt_a = uo.reading_options(profile=prof, detected=p0.profile.name, sheets=sheets, planned_sheets=planned_sheets,
+                                   date_order=order, timezone=tz or uo.AUTO, questionnaire=questionnaire,
+                                   header_rows=int(hr), detected_header_rows=detected_hr)
+        pa = uo.cached_plan(cache, data, file_name, source, opt_a, known)
+    except (uo.OptionError, ImportFailed) as e:
+        st.error(str(e), icon=":material/error:")
+        return
+
+    st.subheader("第 2 步 · 列映射")
+    st.caption("每一列对应的字段；选「不导入」则忽略该列。")
+    ckey = uo.options_key(ImportOptions(profile=opt_a.profile, sheets=opt_a.sheets, header_rows=opt_a.header_rows))
+    fields = [uo.NOT_IMPORTED, *uo.fields_of(source)]
+    chosen = {}
+    head = st.columns([3, 2, 3, 2])
+    for col, text in zip(head, ["文件中的列", "导入为", "示例值", "识别方式"]):
+        col.markdown(f"**{text}**")
+    for i, row in enumerate(uo.column_rows(pa)):
+        a, b, c, d = st.columns([3, 2, 3, 2], vertical_alignment="center")
+        a.write(row["header"] or f"（第 {i + 1} 列，无列名）")
+        chosen[row["header"]] = b.selectbox(row["header"] or f"第 {i + 1} 列", fields,
+                                            index=fields.index(row["field"]) if row["field"] in fields else 0,
+                                            format_func=uo.field_label, key=f"imp_col_{fk}_{ckey}_{i}",
+                                            label_visibility="collapsed", placeholder="不导入")
+        c.caption("，".join(row["samples"]) or "（前几行为空）")
+        d.caption(row["how"])
+    try:
+        opt_b = uo.with_columns(opt_a, uo.column_overrides(pa.mapping, chosen))
+        pb = uo.cached_plan(cache, data, file_name, source, opt_b, known)
+    except (uo.OptionError, ImportFailed) as e:
+        st.error(str(e), icon=":material/error:")
+        return
+
+    scales = {}
+    infos = uo.score_infos(pb)
+    if infos:
+        st.subheader("第 3 步 · 评分量表")
+        skey = uo.options_key(opt_b)
+        for info in infos:
+            s1, s2 = st.columns([2, 3])
+            opts = uo.scales_for(info.fld, info.scale)
+            with s1:
+                scales[info.fld] = st.selectbox(f"“{info.header}”（{uo.field_label(info.fld)}）的量表", opts,
+                                                index=opts.index(info.scale) if info.scale in opts else 0,
+                                                format_func=uo.scale_label, key=f"imp_scale_{fk}_{skey}_{info.fld}",
+                                                placeholder="请选择量表")
+            with s2:
+                st.caption(f"方向：{info.direction}")
+                st.caption(f"换算：{info.rule}")
+                if info.labels is not None:
+                    st.dataframe(info.labels, hide_index=True, width="content")
+    try:
+        opt_c = uo.with_scores(opt_b, uo.score_overrides({i.fld: i.scale for i in infos}, scales))
+        pc = uo.cached_plan(cache, data, file_name, source, opt_c, known)
+    except (uo.OptionError, ImportFailed) as e:
+        st.error(str(e), icon=":material/error:")
+        return
+
+    st.subheader("第 4 步 · 确认")
+    st.markdown("**导入时的假设**")
+    st.markdown("\n".join(f"- {a}" for a in pc.assumptions) or "（无）")
+    for problem in pc.problems:
+        st.error(problem, icon=":material/error:")
+    if pc.partial:
+        st.caption("预览只读取了文件的前几百行；导入时读取全部行，并按整列重新判断日期顺序和量表。")
+    preview = uo.preview_frame(pc)
+    if not preview.empty:
+        st.markdown("**预览（前几行，按将要存储的值显示）**")
+        st.dataframe(preview, hide_index=True, width="stretch")
+    if pc.preview_rejects:
+        st.markdown("**预览中将被拒绝的行**")
+        st.dataframe(uo.rejects_frame(pc), hide_index=True, width="stretch")
+    if st.button("确认并导入", type="primary", icon=":material/play_arrow:", disabled=bool(pc.problems),
+                 key="imp_go"):
         bar = st.progress(0.0, text="开始…")
         try:
-            result = import_bytes(ctx.con, data, upload.name, source,
+            result = import_bytes(ctx.con, data, file_name, source, options=opt_c,
                                   unknown_store="create" if create else "reject",
                                   progress=lambda f, m: bar.progress(min(1.0, f), text=m),
                                   imported_by=ctx.user.username)
         except ImportFailed as e:
-            bar.empty()
-            st.error(f"导入失败，数据库未做任何更改：{e}", icon=":material/error:")
+            st.session_state["imp_last"] = (fk, None, f"导入失败，数据库未做任何更改：{e}")
         else:
-            bar.empty()
-            (st.warning if result.rows_rejected else st.success)(result.summary())
+            st.session_state["imp_last"] = (fk, result, None)
             st.cache_data.clear()
+        bar.empty()
+    last = st.session_state.get("imp_last")
+    if last and last[0] == fk:
+        _show_result(*last[1:])
+    if ctx.user.can_edit_config and not pc.problems:
+        _save_profile(pc)
+
+
+def _show_result(result, error) -> None:
+    if error:
+        st.error(error, icon=":material/error:")
+        return
+    (st.warning if result.rows_rejected else st.success)(result.summary())
+    if len(result.sheets) > 1:
+        st.dataframe(uo.sheet_counts_frame(result), hide_index=True, width="content")
+    lines = result.details()
+    if lines:
+        with st.expander(f"导入说明（{len(lines)} 条）", expanded=bool(result.conflicts)):
+            st.markdown("\n".join(f"- {x}" for x in lines))
+
+
+def _save_profile(pc) -> None:
+    saved = st.session_state.pop("imp_profile_saved", None)
+    with st.expander("保存为导入配置", icon=":material/save:", expanded=saved is not None):
+        if saved:
+            st.success(saved, icon=":material/check_circle:")
+        st.caption("把当前确认的映射（列、量表、日期顺序与时区、表头行数、编号方式）保存为导入配置，"
+                   "下次上传表头相同的文件时自动使用。")
+        n1, n2 = st.columns(2)
+        name = n1.text_input("配置名称（小写字母、数字、下划线）", key="imp_pname", placeholder="例如 my_wjx")
+        label = n2.text_input("显示名称", key="imp_plabel", placeholder="例如 门店满意度问卷（问卷星）")
+        overwrite = st.checkbox("覆盖同名配置", key="imp_poverwrite")
+        if st.button("保存为导入配置", icon=":material/save:", key="imp_psave"):
+            try:
+                path = uo.save_profile(pc, name, label, overwrite)
+            except ProfileError as e:
+                st.error(str(e), icon=":material/error:")
+            else:
+                st.session_state["imp_profile_saved"] = f"已保存导入配置“{label or name}”（{path.name}）。"
+                st.rerun()
+
+
+if upload is not None:
+    data = upload.getvalue()
+    err = uo.too_large(data)
+    if err:
+        st.error(err, icon=":material/error:")
+    else:
+        _mapping_step(data, upload.name)
 
 if ctx.user.can_edit_config:
     rebuilt = st.session_state.pop("text_rebuilt", None)
@@ -67,18 +248,23 @@ if not ctx.user.can_edit_config:   # rejected rows may belong to any store: only
 if hist.empty:
     shell.empty_state("还没有导入记录。上传一个文件试试，或先下载上方的模板。")
 else:
-    view = hist.assign(source=hist["source"].map(SOURCE_LABELS).fillna(hist["source"]),
-                       status=hist["status"].map({"ok": "成功", "running": "进行中"}).fillna(hist["status"]),
-                       imported_by=hist["imported_by"].map({"cli": "命令行"}).fillna(hist["imported_by"]))
-    st.dataframe(
-        view.rename(columns={"import_id": "导入编号", "file_name": "文件", "source": "来源", "started_at": "开始时间",
-                             "finished_at": "完成时间", "rows_in": "读取行数", "rows_ok": "成功", "rows_rejected": "拒绝",
-                             "rows_duplicate": "重复", "status": "状态", "imported_by": "导入方式"}),
-        hide_index=True, width="stretch")
+    st.dataframe(uo.history_frame(hist), hide_index=True, width="stretch")
+    files = hist.set_index("import_id")["file_name"]
+    pick_d = st.selectbox("查看导入详情", hist["import_id"], format_func=lambda i: f"{i} · {files.loc[i]}",
+                          key="imp_detail", placeholder="请选择")
+    det = import_details(ctx.con, pick_d) if pick_d else {}
+    if det:
+        if len(det.get("sheets", {})) > 1:
+            st.dataframe(uo.sheet_counts_frame(ImportResult(pick_d, "", "", "ok", sheets=det["sheets"])),
+                         hide_index=True, width="content")
+        lines = ([f"假设：{a}" for a in det.get("assumptions", [])] + [f"冲突：{c}" for c in det.get("conflicts", [])]
+                 + [f"说明：{n}" for n in det.get("notes", [])])
+        if lines:
+            st.markdown("\n".join(f"- {x}" for x in lines))
     with_rejects = hist[hist["rows_rejected"] > 0]
     if not with_rejects.empty:
         pick = st.selectbox("查看被拒绝的行", with_rejects["import_id"],
-                            format_func=lambda i: f"{i} · {hist.set_index('import_id').loc[i, 'file_name']}", placeholder="请选择")
+                            format_func=lambda i: f"{i} · {files.loc[i]}", placeholder="请选择")
         rej = rejects_of(ctx.con, pick).rename(columns={"row_number": "行号", "reason": "原因", "raw": "原始内容"})
         st.dataframe(rej, hide_index=True, width="stretch")
         st.download_button("下载被拒绝的行（CSV）", rej.to_csv(index=False).encode("utf-8-sig"),
