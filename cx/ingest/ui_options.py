@@ -330,7 +330,16 @@ def preview_frame(p: Plan) -> pd.DataFrame:
     df = df[keep]
     if "source" in df:
         df["source"] = df["source"].map(mapping.SOURCE_LABELS).fillna(df["source"])
+    for c in df.columns:              # an empty cell shows empty (Streamlit would write "None")
+        if c != "行号" and df[c].isna().any():
+            df[c] = [_cell(v) for v in df[c]]
     return df.rename(columns=PREVIEW_LABELS)
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+        return ""
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def rejects_frame(p: Plan) -> pd.DataFrame:
