@@ -158,3 +158,27 @@ def test_multi_sheet_workbook_with_one_sheet_left_out(app_db, profile_dir):
     assert counts["工作表"].tolist() == ["2026年8月", "2026年9月"]
     assert counts["读取"].tolist() == [2, 3]
     assert counts["成功"].sum() + counts["拒绝"].sum() == 5
+
+
+def test_ambiguous_dates_block_until_the_order_is_chosen_and_time_zone_applies(app_db, profile_dir, tmp_path):
+    csv = tmp_path / "us_or_eu.csv"
+    csv.write_text("门店编号,时间,推荐度\nS0001,3/4/2026 12:00,9\nS0002,5/6/2026 09:30,4\n", encoding="utf-8")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["user"] = HQ
+    at.run()
+    at.switch_page("pages/import_data.py").run()
+    at.file_uploader(key="imp_file").set_value((csv.name, csv.read_bytes(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("无法确定日期顺序" in e.value and "日期顺序" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.button(key="imp_go").disabled                         # never guessed, never imported
+    [order] = [s for s in at.selectbox if s.label == "日期顺序"]
+    order.set_value("dmy").run()
+    assert not at.error, [e.value for e in at.error]
+    times = frame_with(at, "推荐度(NPS)")["时间"].astype(str).tolist()
+    assert times == ["2026-04-03 12:00:00", "2026-06-05 09:30:00"]
+    assert "日期按 日/月/年 解析" in "\n".join(m.value for m in at.markdown)
+    [tz] = [s for s in at.selectbox if s.label == "无时区时间的时区"]
+    tz.set_value("UTC").run()
+    times = frame_with(at, "推荐度(NPS)")["时间"].astype(str).tolist()
+    assert times == ["2026-04-03 20:00:00", "2026-06-05 17:30:00"]  # naive UTC times shown in Asia/Shanghai
+    assert "未带时区的时间视为 UTC，换算为连锁时区 Asia/Shanghai" in "\n".join(m.value for m in at.markdown)
