@@ -42,7 +42,7 @@ def _mapping_step(data: bytes, file_name: str) -> None:
     known = None if create else uo.known_stores(ctx.con)
     base = ImportOptions()
     try:
-        p0 = uo.cached_plan(cache, data, file_name, source, base, known)
+        p0 = uo.cached_plan(cache, data, file_name, source, base, known, fk)
     except ImportFailed as e:
         st.error(f"无法读取该文件：{e}", icon=":material/error:")
         return
@@ -58,7 +58,7 @@ def _mapping_step(data: bytes, file_name: str) -> None:
                             key=f"imp_profile_{fk}_{source}", placeholder="请选择导入配置",
                             help="按表头自动识别；识别不对时可手动选择。")
     try:
-        pp = uo.cached_plan(cache, data, file_name, source, ImportOptions(profile=prof), known) if prof != p0.profile.name else p0
+        pp = uo.cached_plan(cache, data, file_name, source, ImportOptions(profile=prof), known, fk) if prof != p0.profile.name else p0
     except ImportFailed as e:
         st.error(str(e), icon=":material/error:")
         return
@@ -93,7 +93,7 @@ def _mapping_step(data: bytes, file_name: str) -> None:
         opt_a = uo.reading_options(profile=prof, detected=p0.profile.name, sheets=sheets, planned_sheets=planned_sheets,
                                    date_order=order, timezone=tz or uo.AUTO, questionnaire=questionnaire,
                                    header_rows=int(hr), detected_header_rows=detected_hr)
-        pa = uo.cached_plan(cache, data, file_name, source, opt_a, known)
+        pa = uo.cached_plan(cache, data, file_name, source, opt_a, known, fk)
     except (uo.OptionError, ImportFailed) as e:
         st.error(str(e), icon=":material/error:")
         return
@@ -117,7 +117,7 @@ def _mapping_step(data: bytes, file_name: str) -> None:
         d.caption(row["how"])
     try:
         opt_b = uo.with_columns(opt_a, uo.column_overrides(pa.mapping, chosen))
-        pb = uo.cached_plan(cache, data, file_name, source, opt_b, known)
+        pb = uo.cached_plan(cache, data, file_name, source, opt_b, known, fk)
     except (uo.OptionError, ImportFailed) as e:
         st.error(str(e), icon=":material/error:")
         return
@@ -142,7 +142,7 @@ def _mapping_step(data: bytes, file_name: str) -> None:
                     st.dataframe(info.labels, hide_index=True, width="content")
     try:
         opt_c = uo.with_scores(opt_b, uo.score_overrides({i.fld: i.scale for i in infos}, scales))
-        pc = uo.cached_plan(cache, data, file_name, source, opt_c, known)
+        pc = uo.cached_plan(cache, data, file_name, source, opt_c, known, fk)
     except (uo.OptionError, ImportFailed) as e:
         st.error(str(e), icon=":material/error:")
         return

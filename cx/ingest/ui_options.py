@@ -200,11 +200,11 @@ def options_key(opt: ImportOptions) -> str:
 # ---------------------------------------------------------------------------------------------- plan cache
 
 def cached_plan(cache: "OrderedDict | dict", data: bytes, file_name: str, source: str, opt: ImportOptions,
-                known_stores: set[str] | None = None) -> Plan:
-    """:func:`cx.ingest.plan` memoised in ``cache`` (e.g. a dict in st.session_state) by file hash, name,
-    source, options and known stores; keeps the last :data:`CACHE_SIZE` plans. Raises ImportFailed (also
-    remembered, so a broken file is read once)."""
-    key = (file_key(data), file_name, source, json.dumps(asdict(opt), sort_keys=True, ensure_ascii=False),
+                known_stores: set[str] | None = None, fkey: str | None = None) -> Plan:
+    """:func:`cx.ingest.plan` memoised in ``cache`` (e.g. a dict in st.session_state) by file hash (``fkey``,
+    computed when not given), name, source, options and known stores; keeps the last :data:`CACHE_SIZE`
+    plans. Raises ImportFailed (also remembered, so a broken file is read once)."""
+    key = (fkey or file_key(data), file_name, source, json.dumps(asdict(opt), sort_keys=True, ensure_ascii=False),
            hash(frozenset(known_stores)) if known_stores is not None else None)
     if key in cache:
         hit = cache.pop(key)
