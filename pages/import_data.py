@@ -74,7 +74,7 @@ def _mapping_step(data: bytes, file_name: str) -> None:
         hr = st.number_input("表头行数", min_value=1, max_value=5, value=detected_hr, step=1,
                              key=f"imp_hr_{fk}_{source}_{prof}",
                              help="表头下方的说明行（如 Qualtrics 的题目文字、ImportId 行）计入表头行数，导入时跳过并计数。")
-    st.info(uo.header_info(pp), icon=":material/table_rows:")
+    header_box = st.empty()
     d1, d2, d3 = st.columns(3)
     with d1:
         order = st.selectbox("日期顺序", list(uo.DATE_ORDERS), format_func=uo.DATE_ORDERS.get,
@@ -97,16 +97,18 @@ def _mapping_step(data: bytes, file_name: str) -> None:
     except (uo.OptionError, ImportFailed) as e:
         st.error(str(e), icon=":material/error:")
         return
+    header_box.info(uo.header_info(pa), icon=":material/table_rows:")
 
     st.subheader("第 2 步 · 列映射")
     st.caption("每一列对应的字段；选「不导入」则忽略该列。")
     ckey = uo.options_key(ImportOptions(profile=opt_a.profile, sheets=opt_a.sheets, header_rows=opt_a.header_rows))
     fields = [uo.NOT_IMPORTED, *uo.fields_of(source)]
     chosen = {}
-    head = st.columns([3, 2, 3, 2])
-    for col, text in zip(head, ["文件中的列", "导入为", "示例值", "识别方式"]):
-        col.markdown(f"**{text}**")
-    for i, row in enumerate(uo.column_rows(pa)):
+    rows = list(enumerate(uo.column_rows(pa)))
+    used = [(i, r) for i, r in rows if r["field"] != uo.NOT_IMPORTED]
+    unused = [(i, r) for i, r in rows if r["field"] == uo.NOT_IMPORTED]
+
+    def column_row(i: int, row: dict) -> None:
         a, b, c, d = st.columns([3, 2, 3, 2], vertical_alignment="center")
         a.write(row["header"] or f"（第 {i + 1} 列，无列名）")
         chosen[row["header"]] = b.selectbox(row["header"] or f"第 {i + 1} 列", fields,
@@ -115,6 +117,16 @@ def _mapping_step(data: bytes, file_name: str) -> None:
                                             label_visibility="collapsed", placeholder="不导入")
         c.caption("，".join(row["samples"]) or "（前几行为空）")
         d.caption(row["how"])
+
+    head = st.columns([3, 2, 3, 2])
+    for col, text in zip(head, ["文件中的列", "导入为", "示例值", "识别方式"]):
+        col.markdown(f"**{text}**")
+    for i, row in used:
+        column_row(i, row)
+    if unused:
+        with st.expander(f"其余 {len(unused)} 列（不导入，可改为导入）", expanded=not used):
+            for i, row in unused:
+                column_row(i, row)
     try:
         opt_b = uo.with_columns(opt_a, uo.column_overrides(pa.mapping, chosen))
         pb = uo.cached_plan(cache, data, file_name, source, opt_b, known, fk)
@@ -185,6 +197,9 @@ def _mapping_step(data: bytes, file_name: str) -> None:
 def _show_result(result, error) -> None:
     if error:
         st.error(error, icon=":material/error:")
+        return
+    if result.status == "same_file":
+        st.info(result.summary(), icon=":material/info:")
         return
     (st.warning if result.rows_rejected else st.success)(result.summary())
     if len(result.sheets) > 1:

@@ -117,6 +117,9 @@ def test_mapping_step_on_a_wjx_export_then_import_and_save_profile(app_db, profi
     assert rows == [(9, 5, None), (6, 3, None), (10, 4, None), (3, 2, None)]   # the changed selector was honoured
     hist = frame_with(at, "导入配置")
     assert hist.iloc[0]["导入配置"] == "问卷星（按选项文本）" and hist.iloc[0]["成功"] == 4
+    at.button(key="imp_go").click().run()                           # the same file with the same mapping again
+    assert any("已按相同映射成功导入过" in i.value for i in at.info), [i.value for i in at.info]
+    assert stored(app_db, "SELECT count(*) FROM imports")[0][0] == 1
 
     # Save the confirmed mapping as a profile: written into the (temporary) profile directory …
     at.text_input(key="imp_pname").input("my_wjx")
