@@ -326,12 +326,12 @@ def preview_frame(p: Plan) -> pd.DataFrame:
     if p.preview is None or p.preview.empty:
         return pd.DataFrame()
     df = p.preview.copy()
-    keep = [c for c in df.columns if c in ("行号", "source") or c in p.mapping or df[c].notna().any()]
+    keep = [c for c in df.columns if c in ("行号", "工作表", "source") or c in p.mapping or df[c].notna().any()]
     df = df[keep]
     if "source" in df:
         df["source"] = df["source"].map(mapping.SOURCE_LABELS).fillna(df["source"])
     for c in df.columns:              # an empty cell shows empty (Streamlit would write "None")
-        if c != "行号" and df[c].isna().any():
+        if c not in ("行号", "工作表") and df[c].isna().any():
             df[c] = [_cell(v) for v in df[c]]
     return df.rename(columns=PREVIEW_LABELS)
 
