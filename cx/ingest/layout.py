@@ -106,6 +106,8 @@ def locate(sheet_name: str, raw: list[list[str]], header_rows: int | None = None
                 line = data_start + off + 1
                 raise ReadError(f"CSV 格式错误：第 {line} 行有 {max(i + 1 for i, c in enumerate(r) if c.strip())} 列，"
                                 f"表头只有 {width} 列（请检查分隔符、逗号或引号）")
+    if width > 200:
+        raise ReadError(f"列数过多（{width} 列，上限 200）：请检查文件是否正确")
     raw_headers = [c.strip() for c in head[:width]]
     headers = _unique([c or f"列{i + 1}" for i, c in enumerate(raw_headers)])
     header_keys = [norm_header(c) for c in raw_headers]

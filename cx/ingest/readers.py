@@ -232,3 +232,19 @@ def read_book(data: bytes, file_name: str, max_rows: int | None = None, sheets: 
 
 def _first_line(e: Exception) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+
+
+def read_table(data: bytes, file_name: str):
+    """First sheet as a DataFrame of str with its located header (convenience for tools and tests).
+
+    Returns (frame, format description). Raises ReadError like :func:`read_book`."""
+    import pandas as pd
+
+    from cx.ingest.layout import locate
+
+    book = read_book(data, file_name)
+    sheet = book.sheets[0]
+    t = locate(sheet.name, sheet.rows)
+    if len(t.headers) > MAX_COLUMNS:
+        raise ReadError(f"列数过多（{len(t.headers)} 列，上限 {MAX_COLUMNS}）：请检查文件是否正确")
+    return pd.DataFrame(t.rows, columns=t.headers), book.fmt
