@@ -320,9 +320,12 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
             setattr(opt, k, v)
     step(0.02, "读取文件…")
     p = plan(data, file_name, source, opt, preview_rows=None, now=now)
+    if p.resolution.problems:
+        got = "、".join(h for h in p.raw_headers[:30] if h) or "（无表头）"
+        raise ImportFailed(f"{mapping.SOURCE_LABELS.get(source, source)}文件的列不完整：" + "；".join(p.resolution.problems)
+                           + f"。文件中的列：{got}")
     if p.problems:
-        raise ImportFailed("；".join(p.problems) if not p.problems[0].startswith(mapping.SOURCE_LABELS.get(source, "?"))
-                           else p.problems[0])
+        raise ImportFailed("；".join(p.problems))
     rows_in = sum(len(t.rows) + len(t.skipped) for t in p.tables)
     if rows_in == sum(len(t.skipped) for t in p.tables):
         raise ImportFailed("文件只有表头，没有数据行")

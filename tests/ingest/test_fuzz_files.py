@@ -39,7 +39,7 @@ def check(con, data: bytes, name: str):
         assert str(e) and "Traceback" not in str(e)
         assert snapshot(con) == before
         return
-    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate
+    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate + r.rows_skipped
     assert snapshot(con)[0] == before[0] + r.rows_ok
 
 

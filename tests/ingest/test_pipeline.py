@@ -1,6 +1,7 @@
 import io
 import json
 
+import duckdb
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,7 +35,7 @@ def run(con, text: str, name="f.csv", source="survey", encoding="utf-8", **kw):
 def test_counts_add_up_and_rejects_are_explained(con):
     r = run(con, SURVEY, encoding="gbk")
     assert (r.rows_in, r.rows_ok, r.rows_rejected, r.rows_duplicate) == (6, 2, 3, 1)
-    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate
+    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate + r.rows_skipped
     rejects = con.execute("SELECT row_number, reason, raw FROM rejects ORDER BY row_number").fetchall()
     assert [row[0] for row in rejects] == [3, 4, 7]
     assert "推荐度(NPS)超出范围" in rejects[0][1]
@@ -101,7 +102,9 @@ def test_failure_mid_write_rolls_back_everything(con, monkeypatch):
 
 def test_database_error_during_insert_becomes_import_failed(con, monkeypatch):
     before = state(con)
-    monkeypatch.setattr(pipeline, "FEEDBACK_COLUMNS", pipeline.FEEDBACK_COLUMNS[:-1] + ["segment"])
+    def boom(*a, **k):
+        raise duckdb.ConversionException("simulated failure after the inserts")
+    monkeypatch.setattr(pipeline.rollup, "refresh", boom)
     with pytest.raises(ImportFailed, match="已回滚"):
         run(con, SURVEY)
     assert state(con) == before
@@ -153,6 +156,6 @@ def test_random_rows_always_add_up(con, rows):
     except ImportFailed:
         assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == before
         return
-    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate
-    assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == before + r.rows_ok
+    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate + r.rows_skipped
+    assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == before + r.rows_ok - r.rows_updated
     assert con.execute("SELECT count(*) FROM feedback WHERE nps > 10 OR nps < 0").fetchone()[0] == 0
