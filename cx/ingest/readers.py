@@ -169,7 +169,7 @@ def read_xlsx(data: bytes, max_rows: int | None = None, sheets: list[str] | None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile as e:
+    except Exception as e:          # BadZipFile, NotImplementedError (unknown zip version), OSError …
         raise ReadError("Excel 文件已损坏或不是 .xlsx 格式") from e
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ReadError(f"Excel 文件解压后过大（{total // 1024 // 1024} MB），已拒绝；请拆分后导入")

@@ -35,7 +35,7 @@ def run(con, text: str, name="f.csv", source="survey", encoding="utf-8", **kw):
 def test_counts_add_up_and_rejects_are_explained(con):
     r = run(con, SURVEY, encoding="gbk")
     assert (r.rows_in, r.rows_ok, r.rows_rejected, r.rows_duplicate) == (6, 2, 3, 1)
-    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate + r.rows_skipped
+    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate
     rejects = con.execute("SELECT row_number, reason, raw FROM rejects ORDER BY row_number").fetchall()
     assert [row[0] for row in rejects] == [3, 4, 7]
     assert "推荐度(NPS)超出范围" in rejects[0][1]
@@ -156,6 +156,6 @@ def test_random_rows_always_add_up(con, rows):
     except ImportFailed:
         assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == before
         return
-    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate + r.rows_skipped
+    assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate
     assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == before + r.rows_ok - r.rows_updated
     assert con.execute("SELECT count(*) FROM feedback WHERE nps > 10 OR nps < 0").fetchone()[0] == 0
