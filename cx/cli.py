@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 
 from cx import db, demo
-from cx.ingest import ImportFailed, import_file
-from cx.ingest.mapping import SOURCES
+from cx.ingest import ImportFailed, ImportOptions, import_file, plan
+from cx.ingest.mapping import SOURCES, label
 from cx.text.taxonomy import TaxonomyError
 
 
@@ -64,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--source", required=True, choices=SOURCES)
     i.add_argument("--db", type=Path, default=None)
     i.add_argument("--create-stores", action="store_true", help="遇到未知门店编号时自动创建（否则拒绝该行）")
+    i.add_argument("--profile", default=None, help="导入配置名称（data/import_profiles/*.yaml；默认按表头自动识别）")
+    i.add_argument("--date-order", default=None, choices=["ymd", "mdy", "dmy"],
+                   help="日期顺序：ymd 年/月/日，mdy 月/日/年，dmy 日/月/年（默认由整列推断，无法判断时停止）")
+    i.add_argument("--timezone", default=None, help="文件中未带时区的时间所在时区（默认连锁时区 Asia/Shanghai）")
+    i.add_argument("--questionnaire", default=None, help="问卷名称：答卷编号只在该问卷内唯一时用来区分不同问卷")
+    i.add_argument("--sheet", action="append", default=None, help="只读取指定工作表（可重复；默认读取全部表头相同的工作表）")
+    i.add_argument("--dry-run", action="store_true", help="只显示识别结果、假设和预览，不写入数据库")
     al = sub.add_parser("alerts", help="对全部反馈运行预警规则（已有工单不会重复创建）")
     al.add_argument("--db", type=Path, default=None)
     al.add_argument("--since", type=str, default="2000-01-01", help="只检查此日期之后的反馈（YYYY-MM-DD）")
@@ -195,10 +202,30 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 
 def cmd_ingest(a: argparse.Namespace) -> int:
+    opts = ImportOptions(profile=a.profile, date_order=a.date_order, timezone=a.timezone,
+                         questionnaire=a.questionnaire, sheets=a.sheet)
+    if a.dry_run:
+        try:
+            data = Path(a.file).read_bytes()
+        except OSError as e:
+            raise ImportFailed(f"无法读取文件“{a.file}”：{e.strerror or e}") from None
+        p = plan(data, Path(a.file).name, a.source, opts)
+        print(f"{p.fmt}；导入配置：{p.profile.label}")
+        for f, h in p.mapping.items():
+            print(f"  {h} → {label(f)}（{p.resolution.how.get(f, '')}）")
+        for line in p.assumptions:
+            print(f"假设：{line}")
+        for line in p.problems:
+            print(f"问题：{line}")
+        if p.preview is not None:
+            print(p.preview.head(10).to_string(index=False))
+        return 1 if p.problems else 0
     with _store(a.db) as con:
-        r = import_file(con, a.file, a.source, unknown_store="create" if a.create_stores else "reject",
+        r = import_file(con, a.file, a.source, options=opts, unknown_store="create" if a.create_stores else "reject",
                         progress=Bar(), imported_by="cli")
     print(r.summary())
+    for line in r.details():
+        print(line)
     if r.rows_rejected:
         print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r.import_id}）")
     return 0

@@ -15,7 +15,9 @@ _SCRIPT = re.compile(r"<\s*(script|style)[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(br|p|div|li|tr|h[1-6])\b[^>]{0,500}>", re.IGNORECASE)
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]{0,500}>")
 # C0/C1 control characters, zero-width and bidi overrides; keep \n and \t (folded to spaces below).
-_CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# A zero-width joiner is kept only inside an emoji sequence (👨‍👩‍👧); anywhere else it is invisible noise.
+_ZWJ = re.compile("(?<![\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\U0001F3FB-\U0001F3FF])\u200d|\u200d(?![\U0001F000-\U0001FAFF\u2600-\u27BF])")
 _SPACES = re.compile(r"[ \t\r\n\u3000\u00a0]+")
 # Mainland ID card: 17 digits + digit/X; not part of a longer digit run.
 _ID_CARD = re.compile(r"(?<![0-9])([1-9][0-9]{5})(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
@@ -60,6 +62,7 @@ def clean_text(text: str | None) -> str | None:
         return None
     t = strip_markup(str(text))
     t = _CONTROL.sub("", t)
+    t = _ZWJ.sub("", t)
     t = fold_width(t)
     t = to_simplified(t)
     t = mask_personal(t)

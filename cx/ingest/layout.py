@@ -48,19 +48,16 @@ def _headerish(row: list[str]) -> bool:
 
 def find_header(rows: list[list[str]], known: set[str] | None = None) -> int:
     """0-based index of the header row among the first rows. Title rows (one cell, e.g. "2026年9月满意度调查")
-    and blank rows above it are skipped. ``known``: normalised header words that make a row likelier."""
-    width = max((len(_nonempty(r)) for r in rows[:SCAN_ROWS]), default=0)
-    best, best_score = 0, -1.0
+    and blank rows above it are skipped. ``known``: normalised header words; a later row wins over the first
+    text row only when it holds more of them (a real header under a multi-cell description line)."""
+    best, best_hits = None, -1
     for i, r in enumerate(rows[:SCAN_ROWS]):
-        cells = _nonempty(r)
-        if len(cells) < max(2, width * 0.5) or not _headerish(r):
+        if not _headerish(r):
             continue
-        score = len(cells) + 3 * sum(1 for c in cells if known and norm_header(c) in known)
-        if score > best_score:
-            best, best_score = i, score
-        if best_score >= 0 and i > best + 3:
-            break
-    return best
+        hits = sum(1 for c in _nonempty(r) if known and norm_header(c) in known)
+        if best is None or hits > best_hits:
+            best, best_hits = i, hits
+    return 0 if best is None else best
 
 
 def _trim(row: list[str], width: int, line: int) -> list[str]:
@@ -106,6 +103,8 @@ def locate(sheet_name: str, raw: list[list[str]], header_rows: int | None = None
                 line = data_start + off + 1
                 raise ReadError(f"CSV 格式错误：第 {line} 行有 {max(i + 1 for i, c in enumerate(r) if c.strip())} 列，"
                                 f"表头只有 {width} 列（请检查分隔符、逗号或引号）")
+    if width > 200:
+        raise ReadError(f"列数过多（{width} 列，上限 200）：请检查文件是否正确")
     raw_headers = [c.strip() for c in head[:width]]
     headers = _unique([c or f"列{i + 1}" for i, c in enumerate(raw_headers)])
     header_keys = [norm_header(c) for c in raw_headers]
@@ -127,13 +126,22 @@ def locate(sheet_name: str, raw: list[list[str]], header_rows: int | None = None
         if cells and sum(bool(_IMPORT_ID.match(c)) for c in cells) >= len(cells) * 0.5:
             table.skipped.append((line, "表头说明行（ImportId）"))
             continue
-        if off < 2 and len(table.rows) == 0 and len(cells) >= max(2, width * 0.5) and not any(map(_is_data_like, cells)):
-            # Question texts under export tags (Qualtrics row 2): no number or date anywhere, unlike any data row.
+        if off < 2 and not table.rows and _describes(r, header_keys):
+            # Question texts under export tags (Qualtrics row 2): no number or date anywhere, unlike any data
+            # row, and several cells that repeat their column's name ("Start Date" under StartDate).
             table.skipped.append((line, "表头说明行（题目文字）"))
             continue
         table.rows.append(r)
         table.row_numbers.append(line)
     return table
+
+
+def _describes(row: list[str], header_keys: list[str]) -> bool:
+    cells = [(c, k) for c, k in zip(row, header_keys) if c.strip()]
+    if len(cells) < 3 or any(_is_data_like(c) for c, _ in cells):
+        return False
+    echoes = sum(1 for c, k in cells if k and norm_header(c) == k)
+    return echoes >= max(2, 0.3 * len(cells))
 
 
 def _has_merge_gaps(head: list[str], sub: list[str]) -> bool:

@@ -148,9 +148,6 @@ def propose(headers: list[str], source: str, profile: Profile | None = None,
             others = [h for h, _ in cands if h != pick[0]]
             if others:
                 res.notes.append(f"有多列可作为{label(f)}：使用“{pick[0]}”，未使用“{'”“'.join(others[:3])}”（可在映射中更改）")
-    for f, hs in dup_fields.items():
-        if f not in res.columns:
-            res.problems.append(f"列名“{hs[0]}”出现了 {len(hs)} 次，无法自动判断哪一列是{label(f)}：请在映射中明确指定")
     for f, h in (overrides or {}).items():
         if f not in wanted:
             res.problems.append(f"字段“{f}”不适用于{SOURCE_LABELS.get(source, source)}")
@@ -167,6 +164,9 @@ def propose(headers: list[str], source: str, profile: Profile | None = None,
                 res.columns.pop(other)
                 res.how.pop(other, None)
         take(f, h, "指定")
+    for f, hs in dup_fields.items():
+        if f not in res.columns:
+            res.problems.append(f"列名“{hs[0]}”出现了 {len(hs)} 次，无法自动判断哪一列是{label(f)}：请在映射中明确指定")
     res.problems.extend(_missing(res.columns, source, headers))
     return res
 

@@ -5,8 +5,9 @@ row, each column's field, scales, date order, sheets, assumptions in words, a pr
 :func:`import_bytes` runs the same plan on the whole file and writes it. Page, CLI and API call these.
 
 The write phase is a single transaction: a failure anywhere in it leaves the store exactly as before.
-Counts always satisfy ``rows_in = rows_ok + rows_rejected + rows_duplicate + rows_skipped`` where rows_ok
-counts new and updated records (``rows_updated`` of them updates).
+Counts always satisfy ``rows_in = rows_ok + rows_rejected + rows_duplicate`` over the data rows, where rows_ok
+counts new and updated records (``rows_updated`` of them updates); header/description lines recognised under
+the header (Qualtrics rows 2–3, repeated header lines) are not data rows: they are counted in ``rows_skipped``.
 """
 from __future__ import annotations
 
@@ -146,8 +147,10 @@ class ImportResult:
         if self.status == "same_file":
             return f"文件“{self.file_name}”已按相同映射成功导入过，本次未做任何更改（{self.rows_in} 行）。"
         s = (f"读取 {self.rows_in} 行 = 成功 {self.rows_ok}（新增 {self.rows_new}、更新 {self.rows_updated}）"
-             f" + 拒绝 {self.rows_rejected} + 重复 {self.rows_duplicate} + 跳过 {self.rows_skipped}"
+             f" + 拒绝 {self.rows_rejected} + 重复 {self.rows_duplicate}"
              f"（{mapping.SOURCE_LABELS.get(self.source, self.source)}，{self.fmt}）")
+        if self.rows_skipped:
+            s += f"；另跳过表头/说明行 {self.rows_skipped} 行（不计入读取行数）"
         if len(self.sheets) > 1:
             s += "；各工作表：" + "，".join(
                 f"“{n}” 读取 {c['read']} 成功 {c['ok']}" + (f" 拒绝 {c['rejected']}" if c["rejected"] else "")
@@ -320,11 +323,14 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
             setattr(opt, k, v)
     step(0.02, "读取文件…")
     p = plan(data, file_name, source, opt, preview_rows=None, now=now)
+    if p.resolution.problems:
+        got = "、".join(h for h in p.raw_headers[:30] if h) or "（无表头）"
+        raise ImportFailed(f"{mapping.SOURCE_LABELS.get(source, source)}文件的列不完整：" + "；".join(p.resolution.problems)
+                           + f"。文件中的列：{got}")
     if p.problems:
-        raise ImportFailed("；".join(p.problems) if not p.problems[0].startswith(mapping.SOURCE_LABELS.get(source, "?"))
-                           else p.problems[0])
-    rows_in = sum(len(t.rows) + len(t.skipped) for t in p.tables)
-    if rows_in == sum(len(t.skipped) for t in p.tables):
+        raise ImportFailed("；".join(p.problems))
+    rows_in = sum(len(t.rows) for t in p.tables)
+    if rows_in == 0:
         raise ImportFailed("文件只有表头，没有数据行")
     sha = hashlib.sha256(data).hexdigest()
     mkey = p.key()
@@ -472,10 +478,10 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
     result.rows_ok = int(inserted + updated)
     result.rows_updated = int(updated)
     result.rows_skipped = sum(len(t.skipped) for t in p.tables)
-    result.rows_duplicate = result.rows_in - result.rows_ok - result.rows_rejected - result.rows_skipped
+    result.rows_duplicate = result.rows_in - result.rows_ok - result.rows_rejected
     per: dict[str, dict[str, int]] = {}
     for t in p.tables:
-        per[t.sheet] = {"read": len(t.rows) + len(t.skipped), "ok": 0, "rejected": 0, "duplicate": 0, "skipped": len(t.skipped)}
+        per[t.sheet] = {"read": len(t.rows), "ok": 0, "rejected": 0, "duplicate": 0, "skipped": len(t.skipped)}
     for r in checked.rows:
         key = r["answer_id" if source == "kano" else "feedback_id"]
         if key in ok_ids:
@@ -483,7 +489,7 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
     for _, _, _, sh in checked.rejects:
         per[sh]["rejected"] += 1
     for c in per.values():
-        c["duplicate"] = c["read"] - c["ok"] - c["rejected"] - c["skipped"]
+        c["duplicate"] = c["read"] - c["ok"] - c["rejected"]
     result.sheets = per
     details = {"sheets": per, "assumptions": result.assumptions, "conflicts": result.conflicts, "notes": result.notes,
                "scales": {f: c.scale for f, c in checked.columns.scores.items()}, "id_kind": checked.columns.id_kind}

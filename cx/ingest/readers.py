@@ -169,7 +169,7 @@ def read_xlsx(data: bytes, max_rows: int | None = None, sheets: list[str] | None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile as e:
+    except Exception as e:          # BadZipFile, NotImplementedError (unknown zip version), OSError …
         raise ReadError("Excel 文件已损坏或不是 .xlsx 格式") from e
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ReadError(f"Excel 文件解压后过大（{total // 1024 // 1024} MB），已拒绝；请拆分后导入")
@@ -232,3 +232,19 @@ def read_book(data: bytes, file_name: str, max_rows: int | None = None, sheets: 
 
 def _first_line(e: Exception) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+
+
+def read_table(data: bytes, file_name: str):
+    """First sheet as a DataFrame of str with its located header (convenience for tools and tests).
+
+    Returns (frame, format description). Raises ReadError like :func:`read_book`."""
+    import pandas as pd
+
+    from cx.ingest.layout import locate
+
+    book = read_book(data, file_name)
+    sheet = book.sheets[0]
+    t = locate(sheet.name, sheet.rows)
+    if len(t.headers) > MAX_COLUMNS:
+        raise ReadError(f"列数过多（{len(t.headers)} 列，上限 {MAX_COLUMNS}）：请检查文件是否正确")
+    return pd.DataFrame(t.rows, columns=t.headers), book.fmt

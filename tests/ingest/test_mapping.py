@@ -15,10 +15,10 @@ def test_schema_names_and_english_aliases_any_case_width_spacing():
 
 def test_missing_required_fields_are_all_listed_in_chinese():
     with pytest.raises(MappingError) as e:
-        resolve(["评分", "备注"], "review")
+        resolve(["备注", "其他"], "review")
     msg = str(e.value)
-    assert "门店编号" in msg and "时间" in msg and "评价内容" in msg
-    assert "文件中的列：评分、备注" in msg
+    assert "门店编号" in msg and "时间" in msg and "至少需要以下一列：评价内容、评分" in msg
+    assert "文件中的列：备注、其他" in msg
 
 
 def test_survey_needs_at_least_one_score_column():
