@@ -19,7 +19,7 @@ from cx import auth, demo  # noqa: E402
 from cx.db import ROOT  # noqa: E402
 from tests.browser import live  # noqa: E402
 
-FIXTURE = ROOT / "tests" / "fixtures" / "import_cases" / "wjx_export_by_text.xlsx"
+FIXTURE = ROOT / "tests" / "fixtures" / "import_cases" / "wjx-option-text" / "wjx_export_by_text.xlsx"
 LIMIT = 300 * 1024
 
 

@@ -9,8 +9,8 @@ from cx.ingest import ImportFailed, ImportOptions, import_bytes, profiles, value
 from cx.ingest import ui_options as uo
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import_cases"
-WJX = (FIXTURES / "wjx_export_by_text.xlsx").read_bytes()
-SHEETS = (FIXTURES / "reviews_by_month_sheets.xlsx").read_bytes()
+WJX = (FIXTURES / "wjx-option-text" / "wjx_export_by_text.xlsx").read_bytes()
+SHEETS = (FIXTURES / "sheet-per-month" / "reviews_by_month_sheets.xlsx").read_bytes()
 
 
 def test_column_overrides_keep_untouched_columns_implicit():
@@ -91,7 +91,8 @@ def test_sheet_counts_of_a_multi_sheet_import(con):
     frame = uo.sheet_counts_frame(r)
     assert frame["工作表"].tolist() == ["2026年8月", "2026年9月", "2026年10月"]
     assert frame["读取"].sum() == r.rows_in
-    assert (frame["成功"] + frame["拒绝"] + frame["重复"] + frame["跳过"]).tolist() == frame["读取"].tolist()
+    assert (frame["成功"] + frame["拒绝"] + frame["重复"]).tolist() == frame["读取"].tolist()
+    assert frame["跳过表头/说明行"].tolist() == [0, 0, 0]
 
 
 def test_profile_names(tmp_path, monkeypatch):

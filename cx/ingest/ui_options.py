@@ -49,7 +49,7 @@ PREVIEW_LABELS = {"行号": "行号", "source": "来源", "channel": "渠道", "
                   "csat": "满意度(CSAT 1–5)", "ces": "费力度(CES 1–7，7 = 最省力)", "rating": "评分(1–5 星)",
                   "text": "评价内容", "answer_id": "答卷编号", "respondent": "答卷人", "feature": "功能",
                   "functional": "正向问题答案", "dysfunctional": "反向问题答案"}
-SHEET_COUNT_LABELS = {"read": "读取", "ok": "成功", "rejected": "拒绝", "duplicate": "重复", "skipped": "跳过"}
+SHEET_COUNT_LABELS = {"read": "读取", "ok": "成功", "rejected": "拒绝", "duplicate": "重复", "skipped": "跳过表头/说明行"}
 CACHE_SIZE = 12
 MAX_MB = 200
 
@@ -347,7 +347,7 @@ def rejects_frame(p: Plan) -> pd.DataFrame:
 
 
 def sheet_counts_frame(result: ImportResult) -> pd.DataFrame:
-    """Per-sheet counts of an import (工作表, 读取, 成功, 拒绝, 重复, 跳过)."""
+    """Per-sheet counts of an import (工作表, 读取 = 成功 + 拒绝 + 重复, and 跳过表头/说明行 besides)."""
     rows = [{"工作表": name or "（CSV）", **{SHEET_COUNT_LABELS[k]: c.get(k, 0) for k in SHEET_COUNT_LABELS}}
             for name, c in result.sheets.items()]
     return pd.DataFrame(rows, columns=["工作表", *SHEET_COUNT_LABELS.values()])
@@ -355,7 +355,7 @@ def sheet_counts_frame(result: ImportResult) -> pd.DataFrame:
 
 HISTORY_LABELS = {"import_id": "导入编号", "file_name": "文件", "source": "来源", "profile": "导入配置",
                   "started_at": "开始时间", "finished_at": "完成时间", "rows_in": "读取行数", "rows_ok": "成功",
-                  "rows_updated": "其中更新", "rows_rejected": "拒绝", "rows_duplicate": "重复", "rows_skipped": "跳过",
+                  "rows_updated": "其中更新", "rows_rejected": "拒绝", "rows_duplicate": "重复", "rows_skipped": "跳过表头/说明行",
                   "status": "状态", "imported_by": "导入方式"}
 
 

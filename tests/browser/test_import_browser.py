@@ -12,7 +12,7 @@ from tests.browser.live import ARGS, CHROMIUM, login, settle, visit
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed (scripts/setup.sh installs it)")]
-WORKBOOK = ROOT / "tests" / "fixtures" / "import_cases" / "reviews_by_month_sheets.xlsx"
+WORKBOOK = ROOT / "tests" / "fixtures" / "import_cases" / "sheet-per-month" / "reviews_by_month_sheets.xlsx"
 SHOTS = ROOT / "artifacts" / "screens"
 
 
