@@ -185,3 +185,29 @@ def test_ambiguous_dates_block_until_the_order_is_chosen_and_time_zone_applies(a
     times = frame_with(at, "推荐度(NPS)")["时间"].astype(str).tolist()
     assert times == ["2026-04-03 20:00:00", "2026-06-05 17:30:00"]  # naive UTC times shown in Asia/Shanghai
     assert "未带时区的时间视为 UTC，换算为连锁时区 Asia/Shanghai" in "\n".join(m.value for m in at.markdown)
+
+
+def test_profile_override_and_ces_scale_selector(app_db, profile_dir):
+    at = open_page(WJX)
+    [prof] = [s for s in at.selectbox if s.key.startswith("imp_profile_")]
+    assert "通用（按列名识别）" in prof.options and "问卷星（按选项文本）（自动识别）" in prof.options
+    assert "大众点评/美团 评价导出" not in prof.options                  # profiles of this source only
+    prof.set_value("generic").run()
+    assert not at.exception, at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "按导入配置“通用（按列名识别）”读取" in text and "自动识别" not in text
+    assert column_selector(at, "来自IP").value == ""                 # not ignored by a profile any more, still unmapped
+
+    ces = FIXTURES / "ces-effort-1-5" / "ces_effort_1easy_5hard.csv"
+    at.file_uploader(key="imp_file").set_value((ces.name, ces.read_bytes(), "text/csv")).run()
+    assert not at.exception, at.exception
+    [scale] = [s for s in at.selectbox if s.key.startswith("imp_scale_") and s.key.endswith("_ces")]
+    assert scale.value == "effort_1_5"                              # 表头含“费力”: higher = more effort
+    assert set(scale.options) >= {"1–5 费力度（1 = 非常省力，5 = 非常费力，越高越费力）", "1–5 容易度（5 = 非常容易，越高越省力）"}
+    assert any("反转" in c.value for c in at.caption)
+    stored_ces = frame_with(at, "费力度(CES 1–7，7 = 最省力)")["费力度(CES 1–7，7 = 最省力)"].tolist()
+    assert stored_ces == [1, 1, 1, 1, 1, 7, 7, 6]                   # 5 (非常费力) → 1, 1 (非常省力) → 7
+    scale.set_value("ease_1_5").run()
+    stored_ces = frame_with(at, "费力度(CES 1–7，7 = 最省力)")["费力度(CES 1–7，7 = 最省力)"].tolist()
+    assert stored_ces == [7, 7, 7, 7, 7, 1, 1, 2]                   # read the other way round when the user says so
+    assert "按 1–5 容易度" in "\n".join(m.value for m in at.markdown)
