@@ -138,7 +138,8 @@ def _mapping_step(data: bytes, file_name: str) -> None:
     infos = uo.score_infos(pb)
     if infos:
         st.subheader("第 3 步 · 评分量表")
-        skey = uo.options_key(opt_b)
+        skey = uo.options_key(ImportOptions(profile=opt_b.profile, sheets=opt_b.sheets, header_rows=opt_b.header_rows,
+                                            columns=opt_b.columns))   # survives date/time zone changes
         for info in infos:
             s1, s2 = st.columns([2, 3])
             opts = uo.scales_for(info.fld, info.scale)

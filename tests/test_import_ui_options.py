@@ -99,7 +99,6 @@ def test_profile_names(tmp_path, monkeypatch):
     d = tmp_path / "p"
     shutil.copytree(profiles.PROFILE_DIR, d)
     monkeypatch.setattr(profiles, "PROFILE_DIR", d)
-    monkeypatch.delenv("CX_PROFILE_DIR", raising=False)
     assert "小写字母" in uo.check_profile_name("My WJX")
     assert "内置导入配置" in uo.check_profile_name("wjx_text", overwrite=True)
     assert uo.check_profile_name("mine") is None
@@ -108,5 +107,4 @@ def test_profile_names(tmp_path, monkeypatch):
     assert path == d / "mine.yaml"
     assert "勾选「覆盖同名配置」" in uo.check_profile_name("mine")
     assert uo.check_profile_name("mine", overwrite=True) is None
-    monkeypatch.setenv("CX_PROFILE_DIR", str(tmp_path / "elsewhere"))
-    assert uo.profile_dir() == tmp_path / "elsewhere"
+    assert profiles.detect(p.raw_headers, "survey").name == "mine"   # saved where detection looks

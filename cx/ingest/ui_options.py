@@ -374,9 +374,10 @@ def history_frame(hist: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------- saving
 
 def profile_dir() -> Path:
-    """Where confirmed mappings are saved: ``CX_PROFILE_DIR`` if set, else the profiles' own directory."""
-    env = os.environ.get("CX_PROFILE_DIR")
-    return Path(env) if env else Path(profiles.PROFILE_DIR)
+    """Where confirmed mappings are saved: the directory profiles are loaded and detected from
+    (``cx.ingest.profiles.PROFILE_DIR``), so a saved profile is recognised for the next file. Tests point that
+    at a temporary copy; an environment override belongs in cx.ingest.profiles so loading follows it too."""
+    return Path(profiles.PROFILE_DIR)
 
 
 def check_profile_name(name: str, overwrite: bool = False) -> str | None:

@@ -26,7 +26,6 @@ def profile_dir(tmp_path, monkeypatch):
     d = tmp_path / "profiles"
     shutil.copytree(profiles.PROFILE_DIR, d)
     monkeypatch.setattr(profiles, "PROFILE_DIR", d)
-    monkeypatch.delenv("CX_PROFILE_DIR", raising=False)
     return d
 
 
