@@ -108,3 +108,16 @@ def test_profile_names(tmp_path, monkeypatch):
     assert "勾选「覆盖同名配置」" in uo.check_profile_name("mine")
     assert uo.check_profile_name("mine", overwrite=True) is None
     assert profiles.detect(p.raw_headers, "survey").name == "mine"   # saved where detection looks
+
+
+def test_header_info_states_titles_description_rows_and_joined_headers():
+    def info(data: bytes, name="t.csv", source="survey"):
+        return uo.header_info(uo.cached_plan({}, data, name, source, ImportOptions()))
+
+    titled = "2026年9月满意度调查\n\n门店编号,时间,推荐度\nS0001,2026-09-01 12:00,9\n门店编号,时间,推荐度\nS0002,2026-09-02 12:00,7\n"
+    assert info(titled.encode()) == "表头在第 3 行（上方 1 行标题已跳过），第 5 行为表头说明/重复表头行，已跳过并计数"
+    qualtrics = (FIXTURES / "qualtrics-three-header-rows" / "qualtrics_export.csv").read_bytes()
+    assert info(qualtrics, "q.csv") == "表头在第 1 行，第 2–3 行为表头说明/重复表头行，已跳过并计数"
+    two_level = ",满意度,满意度,\n门店编号,服务,菜品,时间\nS0001,5,4,2026-09-01 12:00\n"
+    assert info(two_level.encode()).startswith("表头在第 1 行，第 1–2 行为多级表头，已合并为列名")
+    assert info(SHEETS, "s.xlsx", "review") == "各工作表表头在第 1 行"

@@ -231,24 +231,38 @@ def known_stores(con: duckdb.DuckDBPyConnection) -> set[str]:
 # ---------------------------------------------------------------------------------------------- display
 
 def header_info(p: Plan) -> str:
-    """Where the header was found, in words (per sheet when they differ)."""
+    """Where the header was found, in words (per sheet when they differ): title rows above it, multi-level
+    headers joined, description and repeated header lines skipped, column names joined or de-duplicated."""
     parts = []
     for t in p.tables:
         s = f"表头在第 {t.header_row} 行"
-        if t.header_rows > 1:
-            s += f"（共 {t.header_rows} 行表头，第 {t.header_row + 1}–{t.header_row + t.header_rows - 1} 行为说明行）"
         if t.title_rows:
-            s += f"，跳过上方 {t.title_rows} 行标题"
-        if t.header_row > 1 and not t.title_rows:
-            s += f"，跳过上方 {t.header_row - 1} 行"
+            s += f"（上方 {t.title_rows} 行标题已跳过）"
+        elif t.header_row > 1:
+            s += f"（上方 {t.header_row - 1} 行已跳过）"
+        last = t.header_row + t.header_rows - 1
+        described = [n for n, _ in t.skipped if t.header_row < n <= last]
+        if t.header_rows > 1 and not described:
+            s += f"，第 {t.header_row}–{last} 行为多级表头，已合并为列名"
+        elif described:
+            s += f"，共 {t.header_rows} 行表头"
+        other = [n for n, _ in t.skipped if n not in described]
+        if described or other:
+            rows = sorted(described + other)
+            s += f"，第 {_rows(rows[:8])}{'…' if len(rows) > 8 else ''} 行为表头说明/重复表头行，已跳过并计数"
         if t.raw_headers != t.headers:
-            joined = [h for h, r in zip(t.headers, t.raw_headers) if h != r]
-            if joined:
-                s += f"；{len(joined)} 个列名经合并/去重（如“{joined[0]}”）"
+            changed = [h for h, r in zip(t.headers, t.raw_headers) if h != r]
+            if changed:
+                s += f"；{len(changed)} 个列名经合并/去重（如“{changed[0]}”）"
         parts.append((f"工作表“{t.sheet}”：" if t.sheet and len(p.tables) > 1 else "") + s)
-    if len(set(x.split("：", 1)[-1] for x in parts)) == 1 and len(parts) > 1:
+    if len(parts) > 1 and len({x.split("：", 1)[-1] for x in parts}) == 1:
         return "各工作表" + parts[0].split("：", 1)[-1]
     return "；".join(parts)
+
+
+def _rows(numbers: list[int]) -> str:
+    lo, hi = min(numbers), max(numbers)
+    return f"{lo}" if lo == hi else (f"{lo}–{hi}" if hi - lo + 1 == len(numbers) else "、".join(map(str, numbers)))
 
 
 def samples(p: Plan, header: str, n: int = 3) -> list[str]:
