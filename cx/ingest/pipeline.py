@@ -146,9 +146,9 @@ class ImportResult:
         """One Chinese paragraph: counts (adding up), per-sheet counts, assumptions, conflicts."""
         if self.status == "same_file":
             return f"文件“{self.file_name}”已按相同映射成功导入过，本次未做任何更改（{self.rows_in} 行）。"
-        s = (f"读取 {self.rows_in} 行 = 成功 {self.rows_ok}（新增 {self.rows_new}、更新 {self.rows_updated}）"
-             f" + 拒绝 {self.rows_rejected} + 重复 {self.rows_duplicate}"
-             f"（{mapping.SOURCE_LABELS.get(self.source, self.source)}，{self.fmt}）")
+        s = (f"读取 {self.rows_in} 行 = 成功 {self.rows_ok} + 拒绝 {self.rows_rejected} + 重复 {self.rows_duplicate}"
+             f"（成功中新增 {self.rows_new}、更新 {self.rows_updated}；"
+             f"{mapping.SOURCE_LABELS.get(self.source, self.source)}，{self.fmt}）")
         if self.rows_skipped:
             s += f"；另跳过表头/说明行 {self.rows_skipped} 行（不计入读取行数）"
         if len(self.sheets) > 1:
