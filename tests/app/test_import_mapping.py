@@ -110,7 +110,7 @@ def test_mapping_step_on_a_wjx_export_then_import_and_save_profile(app_db, profi
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     summary = [s.value for s in at.success]
-    assert any(s.startswith("读取 4 行 = 成功 4（新增 4、更新 0） + 拒绝 0 + 重复 0") for s in summary), summary
+    assert any(s.startswith("读取 4 行 = 成功 4 + 拒绝 0 + 重复 0（成功中新增 4、更新 0") for s in summary), summary
     rows = stored(app_db, "SELECT f.nps, f.csat, f.text FROM feedback f JOIN imports i USING (import_id) "
                           "WHERE i.file_name = 'wjx_export_by_text.xlsx' ORDER BY f.created_at")
     assert rows == [(9, 5, None), (6, 3, None), (10, 4, None), (3, 2, None)]   # the changed selector was honoured
