@@ -104,7 +104,7 @@ def test_profile_names(tmp_path, monkeypatch):
     assert uo.check_profile_name("mine") is None
     p = uo.cached_plan({}, WJX, "w.xlsx", "survey", ImportOptions())
     path = uo.save_profile(p, "mine", "我的问卷")
-    assert path == d / "mine.yaml"
+    assert path == d / "saved" / "mine.yaml"
     assert "勾选「覆盖同名配置」" in uo.check_profile_name("mine")
     assert uo.check_profile_name("mine", overwrite=True) is None
     assert profiles.detect(p.raw_headers, "survey").name == "mine"   # saved where detection looks

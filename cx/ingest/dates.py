@@ -140,7 +140,7 @@ def decide_order(cells: list[tuple[int, str]], order: str = "auto", row_label=la
         if proof:
             want = "日/月/年" if order == "mdy" else "月/日/年"
             raise DateColumnError(f"指定的日期顺序为 {ORDER_LABELS[order]}，但{row_label(proof[0])}“{proof[1][:20]}”只能是 {want}")
-        return order, [f"日期按 {ORDER_LABELS[order]} 解析（由导入配置指定）"]
+        return order, [f"日期按 {ORDER_LABELS[order]} 解析（按指定的日期顺序：映射步骤、--date-order 或导入配置）"]
     if first_big:
         return "dmy", [f"日期按 日/月/年 解析：{row_label(first_big[0])}“{first_big[1][:20]}”的第一个数大于 12，只能是日"]
     if second_big:

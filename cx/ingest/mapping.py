@@ -88,8 +88,11 @@ def _alias_index() -> dict[str, str]:
     fields, _ = load()
     idx: dict[str, str] = {}
     for f, d in fields.items():
-        for a in [f] + list(d.get("aliases", [])):
-            idx.setdefault(norm_header(a), f)
+        lab = d.get("label", "")
+        # the Chinese label (also the template's header) is always accepted, with and without its "(NPS)" part
+        for a in [f] + list(d.get("aliases", [])) + [lab, lab.split("(")[0]]:
+            if a:
+                idx.setdefault(norm_header(a), f)
     return idx
 
 

@@ -37,11 +37,19 @@ from cx.db import ROOT
 from cx.ingest import values
 from cx.ingest.clean import fold_width
 
-PROFILE_DIR = ROOT / "data" / "import_profiles"
+PROFILE_DIR = ROOT / "data" / "import_profiles"     # shipped profiles (tracked)
+
+
+def saved_dir() -> Path:
+    """Where profiles saved from the mapping step live: ``$CX_PROFILE_DIR``, else ``<PROFILE_DIR>/saved``
+    (not tracked by git). Both directories are loaded and used for detection."""
+    import os
+    env = os.environ.get("CX_PROFILE_DIR")
+    return Path(env) if env else Path(PROFILE_DIR) / "saved"
 FIELDS = ("source_ref", "store_id", "created_at", "channel", "customer_key", "segment", "nps", "csat", "ces",
           "rating", "text", "respondent", "feature", "functional", "dysfunctional")
 SOURCES = ("survey", "service", "review", "opinion", "kano")
-_NAME = re.compile(r"^[a-z0-9_]{1,40}$")
+NAME_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
 class ProfileError(ValueError):
@@ -100,7 +108,7 @@ def parse(doc: dict, path: Path) -> Profile:
     if not isinstance(doc, dict):
         raise _err(path, "内容必须是键值对（YAML 映射）")
     name = str(doc.get("name") or path.stem)
-    if not _NAME.match(name):
+    if not NAME_RE.match(name):
         raise _err(path, f"name“{name}”只能包含小写字母、数字和下划线")
     label = str(doc.get("label") or name)
     source = doc.get("source")
@@ -167,9 +175,9 @@ def parse(doc: dict, path: Path) -> Profile:
 
 
 @functools.cache
-def _load_dir(directory: str, stamp: tuple) -> dict[str, Profile]:
+def _load_dir(directories: tuple[str, ...], stamp: tuple) -> dict[str, Profile]:
     out = {}
-    for f in sorted(Path(directory).glob("*.yaml")):
+    for f in [f for d in directories for f in sorted(Path(d).glob("*.yaml"))]:
         try:
             doc = yaml.safe_load(f.read_text(encoding="utf-8"))
         except yaml.YAMLError as e:
@@ -184,10 +192,11 @@ def _load_dir(directory: str, stamp: tuple) -> dict[str, Profile]:
 
 
 def load_all(directory: Path | None = None) -> dict[str, Profile]:
-    """Every profile by name (re-read when a file changes). Raises ProfileError for an invalid file."""
-    d = Path(directory or PROFILE_DIR)
-    stamp = tuple((f.name, f.stat().st_mtime_ns) for f in sorted(d.glob("*.yaml"))) if d.exists() else ()
-    return _load_dir(str(d), stamp)
+    """Every profile by name: the shipped ones and the saved ones (re-read when a file changes); with
+    ``directory``, only that directory. Raises ProfileError for an invalid file."""
+    dirs = [Path(directory)] if directory else [Path(PROFILE_DIR), saved_dir()]
+    stamp = tuple((str(f), f.stat().st_mtime_ns) for d in dirs if d.exists() for f in sorted(d.glob("*.yaml")))
+    return _load_dir(tuple(str(d) for d in dirs), stamp)
 
 
 def get(name: str, directory: Path | None = None) -> Profile:
@@ -214,9 +223,9 @@ def save(name: str, label: str, source: str, headers: list[str], mapping: dict, 
 
     ``mapping``: {"columns": {header: field}, "dates": {...}, "scores": {...}, "ids": ..., "header_rows": n}.
     Raises ProfileError for an invalid name or content (nothing written then)."""
-    if not _NAME.match(name or ""):
+    if not NAME_RE.match(name or ""):
         raise ProfileError(f"配置名称“{name}”只能包含小写字母、数字和下划线（例如 my_wjx）")
-    d = Path(directory or PROFILE_DIR)
+    d = Path(directory or saved_dir())
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{name}.yaml"
     doc = {"name": name, "label": label or name, "source": source,

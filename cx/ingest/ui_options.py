@@ -315,7 +315,7 @@ def score_infos(p: Plan) -> list[ScoreInfo]:
             j = p.tables[0].headers.index(h) if p.tables and h in p.tables[0].headers else None
             texts = {r[j].strip() for t in p.tables[:1] for r in t.rows if j is not None and j < len(r)}
             for t in sorted(texts):
-                key = values._label_key(t)
+                key = values.label_key(t)
                 if key in col.labels:
                     raw = col.labels[key]
                     try:
@@ -388,17 +388,16 @@ def history_frame(hist: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------- saving
 
 def profile_dir() -> Path:
-    """Where confirmed mappings are saved: the directory profiles are loaded and detected from
-    (``cx.ingest.profiles.PROFILE_DIR``), so a saved profile is recognised for the next file. Tests point that
-    at a temporary copy; an environment override belongs in cx.ingest.profiles so loading follows it too."""
-    return Path(profiles.PROFILE_DIR)
+    """Where confirmed mappings are saved (``cx.ingest.profiles.saved_dir()``: ``$CX_PROFILE_DIR`` or
+    ``data/import_profiles/saved``); profiles are loaded and detected from there as well as the shipped ones."""
+    return profiles.saved_dir()
 
 
 def check_profile_name(name: str, overwrite: bool = False) -> str | None:
     """Chinese error for a name that cannot be used (format, a shipped profile, an existing one without
     ``overwrite``), else None."""
     name = (name or "").strip()
-    if not profiles._NAME.match(name):
+    if not profiles.NAME_RE.match(name):
         return f"配置名称“{name}”只能包含小写字母、数字和下划线（例如 my_wjx）"
     existing = profiles.load_all().get(name)
     if existing is None:

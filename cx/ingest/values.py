@@ -125,7 +125,7 @@ def read_number(value: str, decimal_comma: bool = False) -> float | None:
     raise ScoreError(f"“{s[:20]}”不是数字")
 
 
-def _label_key(s: str) -> str:
+def label_key(s: str) -> str:
     s = fold_width(s).strip()
     s = _PAREN.sub("", s)
     return re.sub(r"[\s。.!！]+", "", s)
@@ -140,7 +140,7 @@ def read_cell(value: str, labels: dict[str, float] | None = None, decimal_comma:
         return CellScore(read_number(s, decimal_comma))
     except ScoreError:
         if labels:
-            key = _label_key(s)
+            key = label_key(s)
             if key in labels:
                 return CellScore(float(labels[key]), "label")
         raise
@@ -163,7 +163,7 @@ def read_stars(value: str, decimal_comma: bool = False) -> float | None:
 
 def detect_label_scale(cells: list[str], fld: str, direction: str | None = None) -> str | None:
     """Which label scale a column's text answers belong to (None when no cell is a known label)."""
-    keys = {_label_key(c) for c in cells if c and c.strip()}
+    keys = {label_key(c) for c in cells if c and c.strip()}
     keys = {k for k in keys if k and not re.match(r"^[+-]?\d", k)}
     if not keys:
         return None
@@ -251,13 +251,13 @@ def infer_column(fld: str, cells: list[str], header: str = "", *, scale: str | N
     satisfaction column is converted as a whole by a stated rule."""
     col = ScoreColumn(fld, scale or "", decimal_comma=decimal_comma)
     if labels:
-        col.labels = {_label_key(k): float(v) for k, v in labels.items()}
+        col.labels = {label_key(k): float(v) for k, v in labels.items()}
     else:
         direction_hint = direction or (ces_direction(header) if fld == "ces" else None)
         ls = detect_label_scale(cells, fld, direction_hint)
         if ls:
             col.label_scale = ls
-            col.labels = {_label_key(k): float(v) for k, v in LABEL_SCALES[ls].items()}
+            col.labels = {label_key(k): float(v) for k, v in LABEL_SCALES[ls].items()}
     nums: list[float] = []
     used_labels = False
     for c in cells:

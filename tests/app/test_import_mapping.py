@@ -126,7 +126,7 @@ def test_mapping_step_on_a_wjx_export_then_import_and_save_profile(app_db, profi
     at.button(key="imp_psave").click().run()
     assert not at.exception, at.exception
     assert any("已保存导入配置“九月堂食问卷（问卷星）”" in s.value for s in at.success), [s.value for s in at.success]
-    saved = yaml.safe_load((profile_dir / "my_wjx.yaml").read_text(encoding="utf-8"))
+    saved = yaml.safe_load((profile_dir / "saved" / "my_wjx.yaml").read_text(encoding="utf-8"))
     assert saved["source"] == "survey" and saved["label"] == "九月堂食问卷（问卷星）"
     assert TEXT_Q not in saved["columns"] and saved["columns"]["3、您对本次就餐的整体满意度"] == "csat"
     assert not (ROOT / "data" / "import_profiles" / "my_wjx.yaml").exists()

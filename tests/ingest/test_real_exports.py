@@ -405,3 +405,15 @@ def test_saved_profile_is_detected_by_header_signature(tmp_path, monkeypatch):
     profiles.save("my_pos", "收银系统评价", "review", p.raw_headers, p.profile_doc())
     again = plan(data, "own2.csv", "review")
     assert again.profile.name == "my_pos" and again.mapping["store_id"] == "店" and not again.problems
+
+
+@pytest.mark.parametrize("source", ["survey", "service", "review", "opinion", "kano"])
+def test_downloaded_templates_map_and_import(store, source):
+    """The 下载导入模板 file of every source maps without a question and imports its example row."""
+    from cx.ingest.templates import template_csv
+    store.execute("INSERT INTO stores (store_id, name, region, city) VALUES ('S001', 'x', '华东', '上海')")
+    data = template_csv(source)
+    p = plan(data, "t.csv", source)
+    assert not p.problems, p.problems
+    r = import_bytes(store, data, "t.csv", source, now=NOW)
+    assert (r.rows_ok, r.rows_rejected) == (1, 0), r.summary()
