@@ -49,3 +49,4 @@ def test_benchmark_runs_end_to_end_and_counts_add_up(capsys):
     assert "rows_in 300 = ok" in out and "rows_in 90 = ok" in out
     assert "per sheet: 2026年8月 30 read" in out
     assert "mapping-step preview" in out and "problems: none" in out
+    assert "same preview and assumptions: True" in out
