@@ -355,6 +355,14 @@ def rate(rows: int, s: float | None) -> str:
     return f"{rows / s:10,.0f} rows/s" if s else "       n/a"
 
 
+def ratio(base: float, ours: float | None) -> str:
+    """Throughput relative to the baseline: "(0.0012x = 860x slower)"."""
+    if not ours:
+        return ""
+    r = base / ours
+    return f"({r:.3g}x = {1 / r:,.0f}x slower)" if r < 1 else f"({r:.3g}x)"
+
+
 def fmt_s(s: float | None) -> str:
     return f"{s:7.2f} s" if s is not None else "    n/a"
 
@@ -365,12 +373,11 @@ def report_import(title: str, rows: int, base_name: str, base_s: float, plan_s: 
     ana = ph.get("compare + text analysis")
     no_text = imp["total"] - ana if ana is not None else None
     lines = [f"{title}: {rows:,} data rows",
-             f"  baseline {base_name:<33}{fmt_s(base_s)} {rate(rows, base_s)}  (1.00x)",
-             f"  plan(preview_rows=None): read+map+columns {fmt_s(plan_s)} {rate(rows, plan_s)}  ({base_s / plan_s:.2f}x of baseline)",
-             f"  import, without text analysis            {fmt_s(no_text)} {rate(rows, no_text)}"
-             + (f"  ({base_s / no_text:.3f}x)" if no_text else ""),
-             f"  import, whole (incl. text analysis)      {fmt_s(imp['total'])} {rate(rows, imp['total'])}"
-             f"  ({base_s / imp['total']:.3f}x)",
+             f"  baseline {base_name:<33}{fmt_s(base_s)} {rate(rows, base_s)}  (1x)",
+             f"  plan(preview_rows=None): read+map+columns {fmt_s(plan_s)} {rate(rows, plan_s)}  {ratio(base_s, plan_s)}",
+             f"  import, without text analysis            {fmt_s(no_text)} {rate(rows, no_text)}  {ratio(base_s, no_text)}",
+             f"  import, whole (incl. text analysis)      {fmt_s(imp['total'])} {rate(rows, imp['total'])}  "
+             f"{ratio(base_s, imp['total'])}",
              "  phases of the import: " + "; ".join(f"{k} {v:.1f} s" if v is not None else f"{k} n/a" for k, v in ph.items()),
              f"  counts: rows_in {res.rows_in:,} = ok {res.rows_ok:,} + rejected {res.rows_rejected:,} + duplicate "
              f"{res.rows_duplicate:,} + skipped {res.rows_skipped:,} -> {'adds up' if imp['adds_up'] else 'DOES NOT ADD UP'}; "
@@ -500,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{pv_big_lazy[2].preview.equals(pv_big[2].preview)}")
         say()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        say(f"whole benchmark: {time.perf_counter() - t_start:.0f} s; peak RSS of this process {peak:,.0f} MB")
+        say(f"whole benchmark: {time.perf_counter() - t_start:.0f} s; peak RSS of this process {peak:,.0f} MB; "
+            f"load average at the end {', '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared with other work)")
         ok = all(x is None or (x["adds_up"] and x["stored"] == x["result"].rows_ok - x["result"].rows_updated
                                and x["result"].rows_in == x["rows_expected"]) for x in (imp_csv, imp_xlsx))
         return 0 if ok else 1
