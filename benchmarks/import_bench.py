@@ -360,7 +360,7 @@ def ratio(base: float, ours: float | None) -> str:
     if not ours:
         return ""
     r = base / ours
-    return f"({r:.3g}x = {1 / r:,.0f}x slower)" if r < 1 else f"({r:.3g}x)"
+    return f"({r:.3g}x = {1 / r:,.{1 if r > 0.1 else 0}f}x slower)" if r < 1 else f"({r:.3g}x)"
 
 
 def fmt_s(s: float | None) -> str:
