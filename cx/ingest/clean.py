@@ -43,7 +43,7 @@ def strip_markup(text: str) -> str:
 
 
 def fold_width(text: str) -> str:
-    return text.translate(_WIDTH)
+    return text if text.isascii() else text.translate(_WIDTH)
 
 
 def to_simplified(text: str) -> str:

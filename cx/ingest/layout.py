@@ -119,7 +119,7 @@ def locate(sheet_name: str, raw: list[list[str]], header_rows: int | None = None
         if off < extra_desc:
             table.skipped.append((line, "表头说明行"))
             continue
-        if [norm_header(c) for c in r] == header_keys:
+        if norm_header(r[0]) == header_keys[0] and [norm_header(c) for c in r] == header_keys:
             table.skipped.append((line, "重复的表头行"))
             continue
         cells = _nonempty(r)

@@ -83,6 +83,7 @@ class Plan:
     preview: pd.DataFrame | None = None
     preview_rejects: list[tuple[int, str]] = field(default_factory=list)
     partial: bool = False
+    decided: tuple | None = None         # (Columns, DateColumn) over every row read: reused by the import
 
     @property
     def mapping(self) -> dict[str, str]:
@@ -205,7 +206,8 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
             if not any(any(c.strip() for c in r) for r in s.rows):
                 skipped_sheets.append(f"工作表“{s.name}”为空，未读取")
                 continue
-            located.append(layout.locate(s.name, s.rows, None, known_words, s.total_rows, s.truncated))
+            # detection needs only the head of the sheet; the full sheet is located once below
+            located.append(layout.locate(s.name, s.rows[:layout.SCAN_ROWS + 10], None, known_words))
     except readers.ReadError as e:
         raise ImportFailed(str(e)) from None
     if not located:
@@ -224,7 +226,7 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
     res = None
     try:
         for s, t0 in zip([s for s in chosen if any(any(c.strip() for c in r) for r in s.rows)], located):
-            t = layout.locate(s.name, s.rows, hr, known_words, s.total_rows, s.truncated) if hr else t0
+            t = layout.locate(s.name, s.rows, hr, known_words, s.total_rows, s.truncated)
             r = mapping.propose(t.headers, source, prof, opt.columns, t.raw_headers)
             if res is None:
                 res, first = r, t
@@ -256,11 +258,12 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
     try:
         cols, hdrs, raw_rows, numbers, sheets = _columns_of(p)
         vopt = _voptions(p, book)
-        columns, _ = validate.decide_columns(cols, hdrs, source, vopt, lambda i: _row_label(sheets, numbers, i))
+        columns, dcol = validate.decide_columns(cols, hdrs, source, vopt, lambda i: _row_label(sheets, numbers, i))
     except (validate.ColumnError, dates.DateColumnError) as e:
         p.problems.append(str(e))
         return p
     p.columns = columns
+    p.decided = (columns, dcol)
     p.assumptions.extend(columns.assumptions)
     if preview_rows:
         known = known_stores if known_stores is not None else set()
@@ -344,7 +347,7 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
     try:
         checked = validate.validate(
             cols, hdrs, raw_rows, p.raw_headers, numbers, sheet_of, source, known, unknown_store,
-            _voptions(p, readers.Book([], p.fmt, ";" if "分号" in p.fmt else ",")), now,
+            _voptions(p, readers.Book([], p.fmt, ";" if "分号" in p.fmt else ",")), now, decided=p.decided,
             progress=lambda i, n: step(0.05 + 0.40 * i / max(n, 1), f"校验第 {i}/{n} 行…"))
     except (validate.ColumnError, dates.DateColumnError) as e:
         raise ImportFailed(str(e)) from None

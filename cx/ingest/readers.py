@@ -174,7 +174,12 @@ def read_xlsx(data: bytes, max_rows: int | None = None, sheets: list[str] | None
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ReadError(f"Excel 文件解压后过大（{total // 1024 // 1024} MB），已拒绝；请拆分后导入")
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if max_rows is not None:
+            # a preview: shared strings read on demand (openpyxl parses the whole table before the first row)
+            from cx.ingest import xlsx_preview
+            wb = xlsx_preview.load_workbook(data)
+        else:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:
         raise ReadError(f"Excel 文件无法读取：{_first_line(e)}") from e
     out = []

@@ -55,7 +55,7 @@ def hash_customer(value: str, anonymous: set[str] | frozenset = frozenset(ANONYM
     """Customer keys are pseudonymised: a phone number or member id is never stored as given.
     Empty and anonymous markers ("0" = 腾讯问卷 免登录, 匿名, …) give None — never one shared key."""
     s = fold_width(str(value)).replace("\ufeff", "").strip()
-    if s.lower() in anonymous or s.lower() in ANONYMOUS_IDS:
+    if s.lower() in anonymous or s.lower() in ANONYMOUS_IDS or values.is_skipped(s):
         return None
     return "c" + hashlib.sha256(("cx-lens:" + s).encode("utf-8")).hexdigest()[:15]
 
@@ -162,7 +162,7 @@ def decide_columns(cols: dict[str, list[str]], headers: dict[str, str], source: 
 def validate(table_cols: dict[str, list[str]], headers: dict[str, str], raw_rows: list[list[str]],
              raw_headers: list[str], row_numbers: list[int], sheets: list[str], source: str,
              known_stores: set[str], unknown_store: str = "reject", options: Options | None = None,
-             now: datetime | None = None, progress=None) -> Validated:
+             now: datetime | None = None, progress=None, decided: tuple | None = None) -> Validated:
     """Validate every row of a (possibly multi-sheet) table.
 
     ``table_cols``: field → list of cells (one per row); ``headers``: field → header text (for messages);
@@ -174,13 +174,14 @@ def validate(table_cols: dict[str, list[str]], headers: dict[str, str], raw_rows
 
     def row_label(i: int) -> str:
         return f"{('工作表“' + sheets[i] + '”') if sheets[i] else ''}第 {row_numbers[i]} 行"
-    columns, dcol = decide_columns(table_cols, headers, source, opt, row_label)
+    columns, dcol = decided if decided is not None else decide_columns(table_cols, headers, source, opt, row_label)
     out = Validated(columns=columns)
     anonymous = {a.lower() for a in opt.anonymous_ids} | ANONYMOUS_IDS
     pending_stores: dict[int, str] = {}
     by_id: dict[str, int] = {}
     for i in range(n):
-        cell = {f: (v[i] or "") for f, v in table_cols.items()}
+        # "(空)", "(跳过)" … are how survey tools write an unanswered question: an empty cell, never a value
+        cell = {f: ("" if not v[i] or values.is_skipped(v[i]) else v[i]) for f, v in table_cols.items()}
         try:
             rec = _row(cell, i, source, known_stores, unknown_store, columns, dcol, opt, anonymous)
         except RowError as e:

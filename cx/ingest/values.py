@@ -194,6 +194,7 @@ class ScoreColumn:
     label_scale: str | None = None
     decimal_comma: bool = False
     assumptions: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False)     # cell → (value, raw) or ScoreError: few distinct answers
 
     def convert(self, x: float | None) -> float | None:
         """Raw answer → canonical value (None stays None). Raises ScoreError for values off the scale."""
@@ -326,6 +327,20 @@ _LABEL_NAMES = {"satisfaction5": "五级满意度", "satisfaction7": "七级满�
 
 def read_value(col: ScoreColumn, cell: str) -> tuple[float | None, float | None]:
     """(canonical value, raw answer) of one cell of ``col``. Raises ScoreError."""
+    hit = col.cache.get(cell)
+    if hit is None:
+        try:
+            hit = _read_value(col, cell)
+        except ScoreError as e:
+            hit = e
+        if len(col.cache) < 10_000:
+            col.cache[cell] = hit
+    if isinstance(hit, ScoreError):
+        raise hit
+    return hit
+
+
+def _read_value(col: ScoreColumn, cell: str) -> tuple[float | None, float | None]:
     if col.fld == "rating":
         raw = read_stars(cell, col.decimal_comma)
     else:
