@@ -422,9 +422,9 @@ def test_downloaded_templates_map_and_import(store, source):
 def test_skipped_answer_markers_are_empty_not_values(store):
     """问卷星 writes "(空)"/"(跳过)" for an unanswered question: never one shared customer, never a score."""
     text = ("序号,提交答卷时间,所用时间,来自IP,1、门店编号,2、手机号,3、推荐可能性,4、整体满意度\n"
-            "1,2026/9/3 12:00:05,10秒,1.1.1.1,S0001,(空),0,(跳过)\n2,2026/9/3 13:00:05,12秒,1.1.1.2,S0001,(空),1,1\n")
+            "1,2026/9/3 12:00:05,10秒,1.1.1.1,S0001,(空),(跳过),2\n2,2026/9/3 13:00:05,12秒,1.1.1.2,S0001,(空),1,1\n")
     r = import_bytes(store, text.encode(), "wjx.csv", "survey", now=NOW)
     assert r.rows_ok == 2 and r.profile.startswith("wjx")
     assert store.execute("SELECT count(*) FROM feedback WHERE customer_key IS NULL").fetchone()[0] == 2
-    assert store.execute("SELECT csat FROM feedback ORDER BY created_at").fetchall() == [(None,), (1,)]
-    assert dict(store.execute("SELECT rule_id, count(*) FROM tickets GROUP BY 1").fetchall()).get("nps_detractor") == 2
+    assert store.execute("SELECT nps, csat FROM feedback ORDER BY created_at").fetchall() == [(None, 2), (1, 1)]
+    assert dict(store.execute("SELECT rule_id, count(*) FROM tickets GROUP BY 1").fetchall()).get("csat_very_low") == 2
