@@ -62,6 +62,8 @@ _OFFSET = re.compile(r"(?:[Zz]|[+-]\d{2}:?\d{2}|\bUTC\b|\bGMT\b)\s*$")
 _SLASH = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 _YEAR_FIRST = re.compile(r"^\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\b")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_PLAIN = re.compile(r"[\d/\-:. ]+")
+_SPACE_RUN = re.compile(r"\s+")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2})(\d{2})(\d{2})?)?$")
 
 
@@ -80,6 +82,8 @@ def normalize(value: str) -> str:
     s = fold_width(str(value)).replace("\ufeff", "").strip()
     if not s:
         return ""
+    if s.isascii() and _PLAIN.fullmatch(s):       # the common case: nothing to normalise
+        return _SPACE_RUN.sub(" ", s).strip(" -")
     s = _WEEKDAY.sub(" ", s)
     s = s.replace("年", "-").replace("月", "-").replace("日", " ").replace("号", " ")
 
