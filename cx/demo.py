@@ -6,6 +6,7 @@ turns it into rows. Feedback is generated and inserted in date-ordered chunks so
 """
 from __future__ import annotations
 
+import calendar
 import functools
 import itertools
 import os
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cx import db, kano, rollup
+from cx import db, incidents, kano, rollup
 from cx.demo_text import Composer
 from cx.ingest.clean import clean_text
 from cx.ingest.validate import stable_id
@@ -48,8 +49,8 @@ class DemoConfig:
     stores: int = 300
     seed: int = 42
     chunk: int = 50_000
-    start: date | None = None       # default from data/demo/model.yaml
-    months: int | None = None
+    months: int | None = None       # default from data/demo/model.yaml
+    end: date | None = None         # exclusive: the data's last day is end − 1; default today (the build day)
 
 
 @functools.cache
@@ -106,6 +107,8 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
                 step(0.02 + 0.9 * done / cfg.rows, f"生成并分析反馈 {done:,}/{cfg.rows:,} 条…")
             pending = job
     rollup.refresh_all(con)
+    step(0.92, "检测重大事件…")
+    incidents.refresh(con)
     step(0.93, "生成 KANO 问卷与平台评分…")
     for table, frame in (("kano_answers", g.kano()), ("external_ratings", g.ratings())):
         con.register("demo_extra", frame)
@@ -145,8 +148,9 @@ def _loop(con: duckdb.DuckDBPyConnection, g: "_Generator") -> None:
     con.execute(db.sql("demo/insert_actions"), {
         "a1": stable_id("action", st["improved"]["store_id"], st["improved"]["date"]), "s1": st["improved"]["store_id"],
         "t1": st["improved"]["touchpoint"], "d1": st["improved"]["action"], "date1": st["improved"]["date"],
-        "a2": stable_id("action", st["slow_region"]["region"], "2026-09-01"), "r2": st["slow_region"]["region"],
-        "t2": st["slow_region"]["touchpoint"], "d2": "华南区域后厨增配人手（效果待验证）", "date2": "2026-09-01"})
+        "a2": stable_id("action", st["slow_region"]["region"], st["slow_region"]["action_date"]),
+        "r2": st["slow_region"]["region"], "t2": st["slow_region"]["touchpoint"],
+        "d2": f"{st['slow_region']['region']}区域后厨增配人手（效果待验证）", "date2": st["slow_region"]["action_date"]})
 
 
 class _Generator:
@@ -155,13 +159,12 @@ class _Generator:
         self.m, self.c = model(), chain()
         self.rng = np.random.default_rng(cfg.seed)
         self.rnd = random.Random(cfg.seed)
-        # The window ends where the model's does (the planted stories are dated); more months reach back.
-        base = cfg.start or self.m["start"]
-        end_month = base.month - 1 + self.m["months"]
-        self.end = date(base.year + end_month // 12, end_month % 12 + 1, 1)  # exclusive
+        # The window ends the day before the build (the demo looks live); the stories are placed from there.
+        self.end = cfg.end or date.today()  # exclusive
         months = cfg.months or self.m["months"]
         first = self.end.year * 12 + self.end.month - 1 - months
-        self.start = date(first // 12, first % 12 + 1, 1)
+        y, mo = first // 12, first % 12 + 1
+        self.start = date(y, mo, min(self.end.day, calendar.monthrange(y, mo)[1]))
         self.days = [self.start + timedelta(d) for d in range((self.end - self.start).days)]
         self.tps = list(self.m["p_negative"])
         self.tp_index = {t: i for i, t in enumerate(self.tps)}
@@ -240,12 +243,18 @@ class _Generator:
         for i in tiny:
             s.loc[i, "weight"] *= st["tiny_stores"]["volume"]
         sid = s["store_id"]
+
+        def ago(days: int) -> str:
+            return str(self.end - timedelta(days=int(days)))
+
+        inc_from = self.end - timedelta(days=int(st["incident"]["from_days_before_end"]))
         return {
-            "slow_region": {**st["slow_region"], "from": str(st["slow_region"]["from"])},
+            "slow_region": {**st["slow_region"], "from": ago(st["slow_region"]["from_days_before_end"]),
+                            "action_date": ago(st["slow_region"]["action_days_before_end"])},
             "incident": {**st["incident"], "store_id": sid[inc], "store_name": s.loc[inc, "name"],
-                         "from": str(st["incident"]["from"]), "to": str(st["incident"]["to"])},
+                         "from": str(inc_from), "to": str(inc_from + timedelta(days=int(st["incident"]["days"]) - 1))},
             "improved": {**st["improved"], "store_id": sid[imp], "store_name": s.loc[imp, "name"],
-                         "date": str(st["improved"]["date"])},
+                         "date": ago(st["improved"]["date_days_before_end"])},
             "star": {**st["star"], "store_id": sid[star], "store_name": s.loc[star, "name"]},
             "new_stores": {"title": st["new_stores"]["title"], "store_ids": [sid[i] for i in new]},
             "tiny_stores": {"title": st["tiny_stores"]["title"], "store_ids": [sid[i] for i in tiny]},

@@ -1,0 +1,456 @@
+"""Incidents: volume spikes per store × touchpoint and per store × sensitive-word class.
+
+A food-safety complaint is almost always negative, so a *rate* cannot show a food-safety incident; its
+*count* can. For every store × touchpoint (items with a negative mention of it) and store × sensitive class
+(items with a hit of it) and every day t, the count X in a window of w days ending at t (w in ``windows``)
+is compared with the store's own baseline — the ``baseline_days`` before the window:
+
+* Exposure: each store-day gets a weight e = (the store's weekday profile, shrunk towards the chain's) ×
+  (the chain's day effect — holidays, growth — when there are enough stores), counted from the store's
+  first feedback. E_w and E_b are the exposures of the window and the baseline.
+* Model (Poisson–gamma, i.e. negative binomial): the cell's daily rate λ has a gamma prior fitted across
+  the chain's stores for the same touchpoint (method of moments, worth at most ``prior_days`` of history),
+  updated by the baseline count Y: λ | Y ~ Gamma(α + Y, β + E_b). The window count's predictive law is
+  then negative binomial NB(α + Y, (β + E_b) / (β + E_b + E_w)); the p-value is P(X' ≥ X) from
+  ``scipy.stats.nbinom``. Source: the Poisson–gamma empirical-Bayes model of Clayton & Kaldor (1987),
+  Biometrics 43:671; the predictive NB is standard (Gelman et al., BDA3 §2.7).
+* Multiplicity: Benjamini–Hochberg (``scipy.stats.false_discovery_control``) over the cells × windows of
+  each day, at level ``fdr / fdr_horizon_days`` (a year of daily runs shares one error budget); touchpoint
+  cells and sensitive-class cells are separate families, so sensitive hits open an incident on their own.
+  A window also needs ≥ ``min_count`` items and ≥ ``min_ratio`` × its expected count.
+* Episodes: flagged days of one cell less than ``quiet_days`` apart are one incident, from the first day
+  with more items than expected to the last; it has subsided (``end_at`` set) once ``quiet_days`` pass
+  without a flagged window.
+
+``refresh(con, start, end)`` recomputes the incidents a change of feedback in [start, end) can affect and
+must run inside the writer's transaction after the roll-ups are refreshed (import, demo).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats
+
+from cx import db
+from cx.db import ROOT
+
+CONFIG_FILE = ROOT / "data" / "incidents.yaml"
+KINDS = ("touchpoint", "sensitive")
+STATUS_OPEN, STATUS_DONE = "进行中", "已平息"
+SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
+COLUMNS = ["incident_id", "store_id", "kind", "key", "severity", "start_at", "end_at", "first_flagged",
+           "last_flagged", "observed", "expected", "peak_window_days", "peak_end", "peak_observed",
+           "peak_expected", "p_value", "q_value", "feedback_ids", "ticket_id", "status", "method", "updated_at"]
+
+
+class ConfigError(ValueError):
+    """incidents.yaml is unusable (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    method: str = "负二项预测检验（泊松-伽马，按星期季节性）+ Benjamini–Hochberg 校正"
+    windows: tuple[int, ...] = (1, 7, 14)
+    baseline_days: int = 84
+    min_history_days: int = 28
+    prior_days: int = 28
+    fdr: float = 0.05
+    fdr_horizon_days: int = 365
+    min_count: int = 3
+    min_ratio: float = 2.0
+    quiet_days: int = 7
+    chain_day_effect_min_stores: int = 20
+    touchpoints: tuple[str, ...] | None = None       # None = all
+    sensitive_classes: tuple[str, ...] = ("food_safety", "public_threat", "safety")
+    safety_critical: tuple[str, ...] = ("food_safety", "hygiene")
+    severity: tuple[tuple[str, str], ...] = ()
+    verbatims: int = 5
+
+    @property
+    def level(self) -> float:
+        """The per-day BH level."""
+        return self.fdr / self.fdr_horizon_days
+
+    @property
+    def history(self) -> int:
+        """Days of data one tested day needs before it (its longest window and the baseline)."""
+        return max(self.windows) + self.baseline_days
+
+    def severity_of(self, key: str) -> str:
+        return dict(self.severity).get(key, "medium")
+
+
+def parse(doc: object, where: str = "incidents.yaml") -> Config:
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{where}：内容必须是键值表")
+    d = Config()
+    try:
+        windows = tuple(sorted({int(w) for w in doc.get("windows", d.windows)}))
+        ints = {k: int(doc.get(k, getattr(d, k))) for k in
+                ("baseline_days", "min_history_days", "prior_days", "fdr_horizon_days", "min_count", "quiet_days",
+                 "chain_day_effect_min_stores", "verbatims")}
+        fdr, ratio = float(doc.get("fdr", d.fdr)), float(doc.get("min_ratio", d.min_ratio))
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{where}：数值设置无效（{e}）") from None
+    if not windows or windows[0] < 1 or windows[-1] > 60:
+        raise ConfigError(f"{where}：windows 必须是 1–60 天的列表")
+    if not 0 < fdr < 1:
+        raise ConfigError(f"{where}：fdr 必须在 0 与 1 之间")
+    if ints["baseline_days"] < 14 or ints["min_history_days"] > ints["baseline_days"]:
+        raise ConfigError(f"{where}：baseline_days 至少 14 天，且不小于 min_history_days")
+    if any(ints[k] < 1 for k in ("fdr_horizon_days", "min_count", "quiet_days")) or ratio < 1:
+        raise ConfigError(f"{where}：fdr_horizon_days、min_count、quiet_days 至少为 1，min_ratio 至少为 1")
+    tps = doc.get("touchpoints", "all")
+    sev = doc.get("severity") or {}
+    if not isinstance(sev, dict) or any(v not in SEVERITY_LABELS for v in sev.values()):
+        raise ConfigError(f"{where}：severity 的取值必须是 low/medium/high")
+    return Config(method=str(doc.get("method", d.method)), windows=windows, fdr=fdr, min_ratio=ratio,
+                  touchpoints=None if tps in (None, "all") else tuple(tps),
+                  sensitive_classes=tuple(doc.get("sensitive_classes", d.sensitive_classes) or ()),
+                  safety_critical=tuple(doc.get("safety_critical", d.safety_critical) or ()),
+                  severity=tuple(sorted(sev.items())), **ints)
+
+
+def load(path: Path | str = CONFIG_FILE) -> Config:
+    try:
+        return parse(yaml.safe_load(Path(path).read_text(encoding="utf-8")), Path(path).name)
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{Path(path).name} 不是有效的 YAML：{e}") from None
+
+
+@functools.cache
+def default() -> Config:
+    return load()
+
+
+# --- detection on counts (pure numpy; no database) ---------------------------------------------------
+
+@dataclass
+class Flags:
+    """Result of ``detect``: one row per flagged (cell, day) — the day's most significant window."""
+    frame: pd.DataFrame      # store_id kind key day window observed expected p_value q_value
+    daily: pd.DataFrame      # store_id kind key day n expected_daily (only cells with a flag; for episodes)
+
+
+def _exposure(totals: pd.DataFrame, stores: list[str], days: pd.DatetimeIndex, cfg: Config) -> np.ndarray:
+    """Store × day exposure weights (mean 1 over an active store's days)."""
+    S, D = len(stores), len(days)
+    sidx = {s: i for i, s in enumerate(stores)}
+    vol = np.zeros((S, D))
+    first = np.full(S, D, dtype=np.int64)
+    if len(totals):
+        si = totals["store_id"].map(sidx).to_numpy()
+        di = ((pd.to_datetime(totals["day"]) - days[0]).dt.days).to_numpy()
+        ok = (di >= 0) & (di < D) & ~np.isnan(si.astype(float))
+        si, di = si[ok].astype(int), di[ok]
+        np.add.at(vol, (si, di), totals["n"].to_numpy()[ok])
+        # exposure starts at the store's first feedback: at the first day seen in the loaded range, unless
+        # the store already had feedback in an earlier month (then at the range start)
+        seen = np.where(vol > 0, np.arange(D)[None, :], D).min(axis=1)
+        fd = totals.groupby("store_id")["first_day"].min()
+        before = np.array([pd.Timestamp(fd.get(s, days[-1])) < days[0] for s in stores]) if len(fd) else np.zeros(S, bool)
+        first = np.where(before, 0, seen)
+    active = np.arange(D)[None, :] >= first[:, None]
+    wd = days.day_of_week.to_numpy()
+    # weekday profile: the store's volume by weekday shrunk towards the chain's (70 pseudo-items)
+    onehot = (wd[None, :] == np.arange(7)[:, None]).astype(float)            # 7 × D
+    store_wd = (vol * active) @ onehot.T                                      # S × 7
+    store_days = active.astype(float) @ onehot.T                              # active days per weekday
+    chain_wd = store_wd.sum(0) / np.maximum(store_days.sum(0), 1)
+    chain_wd = chain_wd / chain_wd.mean() if chain_wd.mean() > 0 else np.ones(7)
+    per_day = store_wd / np.maximum(store_days, 1)                            # mean volume per weekday
+    level = per_day.mean(1, keepdims=True)
+    m = 70.0
+    n_s = store_wd.sum(1, keepdims=True)
+    prof = (n_s * np.where(level > 0, per_day / np.maximum(level, 1e-12), 1) + m * chain_wd) / (n_s + m)
+    prof = prof / prof.mean(1, keepdims=True)
+    e = prof[:, wd] * active
+    if S >= cfg.chain_day_effect_min_stores:
+        chain = (vol * active).sum(0)
+        expect = chain_wd[wd] * active.sum(0)
+        h = np.where(expect > 0, chain / np.maximum(expect, 1e-12), 1.0)
+        norm = h[active.any(0)].mean() if active.any() else 1.0
+        h = np.clip(h / (norm or 1.0), 0.25, 4.0)
+        e = e * h[None, :]
+    return e
+
+
+def detect(counts: pd.DataFrame, totals: pd.DataFrame, first_day: date, last_day: date,
+           cfg: Config | None = None) -> Flags:
+    """Flag (cell, day) pairs for days in [first_day, last_day].
+
+    ``counts``: store_id, kind, key, day, n — items per cell and day (days from first_day − cfg.history on).
+    ``totals``: store_id, day, n, first_day — all feedback per store and day (the exposure), first_day being
+    the store's first feedback month. Returns ``Flags``; p-values from ``scipy.stats.nbinom`` and BH from
+    ``scipy.stats.false_discovery_control`` (see the module docstring for the model)."""
+    cfg = cfg or default()
+    lo = pd.Timestamp(first_day) - pd.Timedelta(days=cfg.history)
+    days = pd.date_range(lo, pd.Timestamp(last_day), freq="D")
+    D = len(days)
+    empty = Flags(pd.DataFrame(columns=["store_id", "kind", "key", "day", "window", "observed", "expected",
+                                        "p_value", "q_value"]),
+                  pd.DataFrame(columns=["store_id", "kind", "key", "day", "n", "expected_daily"]))
+    if counts.empty:
+        return empty
+    counts = counts[(pd.to_datetime(counts["day"]) >= days[0]) & (pd.to_datetime(counts["day"]) <= days[-1])]
+    stores = sorted(set(totals["store_id"]) | set(counts["store_id"]))
+    e = _exposure(totals, stores, days, cfg)                                     # S × D
+    sidx = {s: i for i, s in enumerate(stores)}
+    ce = np.concatenate([np.zeros((len(stores), 1)), np.cumsum(e, axis=1)], axis=1)
+    t0 = D - ((pd.Timestamp(last_day) - pd.Timestamp(first_day)).days + 1)     # first tested day index
+    T = np.arange(t0, D)
+    frames, dailies = [], []
+    for kind in KINDS:
+        part = counts[counts["kind"] == kind]
+        if part.empty:
+            continue
+        cells = part[["store_id", "key"]].drop_duplicates().reset_index(drop=True)
+        cidx = {(s, k): i for i, (s, k) in enumerate(zip(cells["store_id"], cells["key"]))}
+        C = np.zeros((len(cells), D))
+        ci = np.array([cidx[(s, k)] for s, k in zip(part["store_id"], part["key"])])
+        di = (pd.to_datetime(part["day"]) - days[0]).dt.days.to_numpy()
+        np.add.at(C, (ci, di), part["n"].to_numpy())
+        cs = np.concatenate([np.zeros((len(cells), 1)), np.cumsum(C, axis=1)], axis=1)
+        srow = cells["store_id"].map(sidx).to_numpy()
+        # every store is a cell for every key seen in this kind (zeros count towards the chain prior and
+        # the family size)
+        keys = sorted(cells["key"].unique())
+        best_p = np.ones((len(cells), len(T)))
+        best = {}
+        fam_p = []          # per window: p-values for all store × key cells (missing cells have p = 1)
+        for w in cfg.windows:
+            a_w, b_w = T - w + 1, T + 1                       # window [a_w, b_w) in cumsum coordinates
+            a_b = np.maximum(a_w - cfg.baseline_days, 0)
+            X = cs[:, b_w] - cs[:, a_w]
+            Y = cs[:, a_w] - cs[:, a_b]
+            Ew = ce[srow][:, b_w] - ce[srow][:, a_w]
+            Eb = ce[srow][:, a_w] - ce[srow][:, a_b]
+            # chain prior per key and day: all stores' baseline counts and exposures (cells without any
+            # count in the loaded range contribute exposure only)
+            alpha = np.zeros_like(X)
+            beta = np.zeros_like(X)
+            Eb_all = ce[:, a_w] - ce[:, a_b]                  # S × T
+            tested_all = Eb_all >= cfg.min_history_days
+            for key in keys:
+                rows = np.flatnonzero(cells["key"].to_numpy() == key)
+                Ys = np.zeros_like(Eb_all)
+                Ys[srow[rows]] = Y[rows]
+                E = np.where(tested_all, Eb_all, 0.0)
+                Ys = np.where(tested_all, Ys, 0.0)
+                sumE, sumY = E.sum(0), Ys.sum(0)
+                mean = np.where(sumE > 0, sumY / np.maximum(sumE, 1e-12), 0.0)
+                mean = np.maximum(mean, 0.5 / np.maximum(sumE, 1.0))
+                r = np.where(E > 0, Ys / np.maximum(E, 1e-12), 0.0)
+                k = tested_all.sum(0)
+                num = (E * (r - mean) ** 2).sum(0) - np.maximum(k - 1, 0) * mean
+                den = sumE - (E ** 2).sum(0) / np.maximum(sumE, 1e-12)
+                var = np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)
+                b = np.where(var > 0, mean / np.maximum(var, 1e-300), np.inf)
+                b = np.minimum(b, cfg.prior_days)
+                alpha[rows] = mean * b
+                beta[rows] = b
+            r_ = alpha + Y
+            prob = (beta + Eb) / (beta + Eb + Ew)
+            expected = np.where(prob > 0, r_ * (1 - prob) / np.maximum(prob, 1e-12), 0.0)
+            ok = (Eb >= cfg.min_history_days) & (X >= cfg.min_count) & (X >= cfg.min_ratio * expected)
+            p = np.ones_like(X)
+            if ok.any():
+                p[ok] = stats.nbinom.sf(X[ok] - 1, r_[ok], prob[ok])
+            fam_p.append(p)
+            better = p < best_p
+            best_p = np.where(better, p, best_p)
+            for name, v in (("window", np.full_like(X, w)), ("observed", X), ("expected", expected)):
+                best[name] = np.where(better, v, best.get(name, v))
+            if w == 1:
+                # the expected daily count (posterior mean rate × the day's exposure) for episode bounds
+                best["daily_rate"] = r_ / np.maximum(beta + Eb, 1e-12)
+        # BH per day over every store × key cell and window of this kind: stores with enough history but
+        # without any count for a key have p = 1 — they enlarge m exactly as if they had been tested
+        eligible = (ce[:, T] - ce[:, np.maximum(T - cfg.baseline_days, 0)] >= cfg.min_history_days).sum(0)
+        m_cells = np.maximum(eligible * len(keys), len(cells))
+        level = cfg.level
+        q_best = np.ones_like(best_p)
+        for j in range(len(T)):
+            ps = np.concatenate([fp[:, j] for fp in fam_p])
+            if (ps >= 1).all():
+                continue
+            m_total = int(m_cells[j]) * len(cfg.windows)
+            padded = np.concatenate([ps, np.ones(m_total - len(ps))])
+            q = stats.false_discovery_control(padded)[: len(ps)]
+            q_best[:, j] = np.min(q.reshape(len(cfg.windows), len(cells)), axis=0)
+        flagged = q_best <= level
+        if not flagged.any():
+            continue
+        fi, fj = np.nonzero(flagged)
+        frames.append(pd.DataFrame({
+            "store_id": cells["store_id"].to_numpy()[fi], "kind": kind, "key": cells["key"].to_numpy()[fi],
+            "day": days[T[fj]].date, "window": best["window"][fi, fj].astype(int),
+            "observed": best["observed"][fi, fj].astype(int), "expected": best["expected"][fi, fj],
+            "p_value": best_p[fi, fj], "q_value": q_best[fi, fj]}))
+        # daily counts and expectations of the flagged cells (for start/end of episodes)
+        hot = np.unique(fi)
+        rate = best.get("daily_rate")
+        for i in hot:
+            js = np.flatnonzero(flagged[i])
+            # the baseline rate before the first flag: the expectation for the whole episode
+            j0 = js[0]
+            lam = rate[i, j0] if rate is not None else 0.0
+            dailies.append(pd.DataFrame({
+                "store_id": cells.at[i, "store_id"], "kind": kind, "key": cells.at[i, "key"],
+                "day": days.date, "n": C[i], "expected_daily": lam * e[srow[i]]}))
+    if not frames:
+        return empty
+    return Flags(pd.concat(frames, ignore_index=True), pd.concat(dailies, ignore_index=True))
+
+
+def episodes(flags: Flags, last_day: date, cfg: Config | None = None) -> pd.DataFrame:
+    """Group flagged days of one cell into incidents (COLUMNS minus evidence filled by ``refresh``)."""
+    cfg = cfg or default()
+    out = []
+    if flags.frame.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    daily = {k: g for k, g in flags.daily.groupby(["store_id", "kind", "key"], sort=False)}
+    for (store, kind, key), g in flags.frame.sort_values("day").groupby(["store_id", "kind", "key"], sort=False):
+        fdays = pd.to_datetime(g["day"]).to_numpy()
+        breaks = np.flatnonzero(np.diff(fdays).astype("timedelta64[D]").astype(int) > cfg.quiet_days) + 1
+        d = daily[(store, kind, key)]
+        dd = pd.to_datetime(d["day"]).to_numpy()
+        for part in np.split(np.arange(len(g)), breaks):
+            ep = g.iloc[part]
+            f0, f1 = pd.Timestamp(ep["day"].iloc[0]), pd.Timestamp(ep["day"].iloc[-1])
+            span0 = f0 - pd.Timedelta(days=int(ep["window"].max()) - 1)
+            done = (pd.Timestamp(last_day) - f1).days > cfg.quiet_days
+            span1 = f1 if done else pd.Timestamp(last_day)
+            inside = (dd >= span0.to_datetime64()) & (dd <= span1.to_datetime64())
+            # a day is part of the incident when its own count is improbable at the baseline rate (Poisson
+            # upper tail < 5 %), so the bounds do not wander with ordinary noise
+            excess = inside & (stats.poisson.sf(d["n"].to_numpy() - 1, d["expected_daily"].to_numpy()) < 0.05)
+            hot = np.flatnonzero(excess)
+            start = pd.Timestamp(dd[hot[0]]) if len(hot) else f0
+            end = pd.Timestamp(dd[hot[-1]]) if len(hot) else f1
+            upto = (dd >= start.to_datetime64()) & (dd <= (end if done else span1).to_datetime64())
+            peak = ep.loc[ep["p_value"].idxmin()]
+            iid = _stable("incident", store, kind, key, f"{f0:%Y-%m-%d}")
+            out.append({
+                "incident_id": iid, "store_id": store, "kind": kind, "key": key, "severity": cfg.severity_of(key),
+                "start_at": start.date(), "end_at": end.date() if done else None,
+                "first_flagged": f0.date(), "last_flagged": f1.date(),
+                "observed": int(d["n"].to_numpy()[upto].sum()), "expected": float(d["expected_daily"].to_numpy()[upto].sum()),
+                "peak_window_days": int(peak["window"]), "peak_end": pd.Timestamp(peak["day"]).date(),
+                "peak_observed": int(peak["observed"]), "peak_expected": float(peak["expected"]),
+                "p_value": float(peak["p_value"]), "q_value": float(peak["q_value"]), "feedback_ids": [],
+                "ticket_id": _stable("ticket", "incident", iid), "status": STATUS_DONE if done else STATUS_OPEN,
+                "method": cfg.method, "updated_at": datetime.now().replace(microsecond=0)})
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _stable(*parts: str) -> str:
+    from cx.ingest.validate import stable_id
+    return stable_id(*parts)
+
+
+# --- the incidents table ------------------------------------------------------------------------------
+
+def _load(cur, lo: date, hi: date, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    params = {"lo": datetime.combine(lo, datetime.min.time()), "hi": datetime.combine(hi, datetime.min.time())}
+    counts = cur.execute(db.sql("incidents/daily_counts"), params | {"classes": list(cfg.sensitive_classes)}).df()
+    if cfg.touchpoints is not None:
+        counts = counts[(counts["kind"] != "touchpoint") | counts["key"].isin(cfg.touchpoints)]
+    totals = cur.execute(db.sql("incidents/store_days"), params).df()
+    return counts, totals
+
+
+def refresh(con: duckdb.DuckDBPyConnection, start: datetime | date | None = None, end: datetime | date | None = None,
+            cfg: Config | None = None, block_days: int = 120) -> int:
+    """Recompute incidents after feedback created in [start, end) changed (None = everything).
+
+    A changed day moves the baselines of the ``history`` days after it, so every day from ``start`` to the
+    last day of data is re-tested, and incidents still running at ``start`` are rebuilt whole. Runs on the
+    caller's connection/cursor (call it inside the writer's transaction, after ``cx.rollup.refresh``).
+    Returns the number of incidents written. ``end`` is accepted for symmetry with ``rollup.refresh``."""
+    cfg = cfg or default()
+    span = con.execute(db.sql("incidents/span")).fetchone()
+    if span[0] is None:
+        con.execute("DELETE FROM incidents")
+        return 0
+    first, last = span
+    lo = first if start is None else max(first, pd.Timestamp(start).date())
+    # incidents whose episode a flag from lo on could extend are rebuilt whole, from their first flag
+    touch = lo - timedelta(days=cfg.quiet_days + 1)
+    reopen = con.execute(db.sql("incidents/reopen_from"), {"lo": touch}).fetchone()[0]
+    con.execute(db.sql("incidents/delete_from"), {"lo": touch})
+    if reopen is not None and reopen < lo:
+        lo = reopen
+    flags, dailies = [], []
+    day = lo
+    while day <= last:
+        upto = min(last, day + timedelta(days=block_days - 1))
+        counts, totals = _load(con, day - timedelta(days=cfg.history), upto + timedelta(days=1), cfg)
+        f = detect(counts, totals, day, upto, cfg)
+        flags.append(f.frame)
+        dailies.append(f.daily)
+        day = upto + timedelta(days=1)
+    frame = pd.concat([f for f in flags if len(f)], ignore_index=True) if any(len(f) for f in flags) else flags[0]
+    daily = (pd.concat([d for d in dailies if len(d)], ignore_index=True)
+             .groupby(["store_id", "kind", "key", "day"], as_index=False)
+             .agg(n=("n", "max"), expected_daily=("expected_daily", "first"))) if any(len(d) for d in dailies) else dailies[0]
+    inc = episodes(Flags(frame, daily), last, cfg)
+    # episodes that ended before `touch` are still in the table (untouched)
+    inc = inc[pd.to_datetime(inc["last_flagged"]) >= pd.Timestamp(touch)] if len(inc) else inc
+    if inc.empty:
+        return 0
+    ids = []
+    for r in inc.itertuples(index=False):
+        a = datetime.combine(r.start_at, datetime.min.time())
+        b = datetime.combine(r.end_at or last, datetime.min.time()) + timedelta(days=1)
+        ids.append([x[0] for x in con.execute(db.sql("incidents/verbatims"), {
+            "kind": r.kind, "store": r.store_id, "key": r.key, "lo": a, "hi": b, "limit": cfg.verbatims}).fetchall()])
+    inc = inc.assign(feedback_ids=ids)
+    con.register("staged_incidents", inc)
+    try:
+        con.execute(db.sql("incidents/insert"))
+    finally:
+        con.unregister("staged_incidents")
+    return len(inc)
+
+
+def listing(con: duckdb.DuckDBPyConnection, filters) -> pd.DataFrame:
+    """Incidents overlapping the filter period at stores the filters and the user's scope allow, most severe
+    and ongoing first, with a Chinese label for what spiked (``what``) and the rate ratio."""
+    p = filters.params()
+    params = {k: p[k] for k in ("start", "end", "regions", "stores", "formats", "scope_stores", "no_format")}
+    with con.cursor() as cur:
+        df = cur.execute(db.sql("incidents/list"), params).df()
+    return _labelled(df)
+
+
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    from cx.text.taxonomy import default as taxonomy
+    tax = taxonomy()
+    classes = _class_labels()
+    df = df.copy()
+    df["what"] = [tax.label(k) if kind == "touchpoint" else classes.get(k, k) for kind, k in zip(df["kind"], df["key"])]
+    df["ratio"] = df["observed"] / df["expected"].clip(lower=0.1) if len(df) else []
+    return df
+
+
+@functools.cache
+def _class_labels() -> dict[str, str]:
+    doc = yaml.safe_load((ROOT / "data" / "sensitive_words.yaml").read_text(encoding="utf-8"))
+    return {k: v.get("label", k) for k, v in doc["classes"].items()}
+
+
+def describe(r) -> str:
+    """One Chinese line for an incident row from ``listing`` (band, deck, ticket title)."""
+    span = f"{r['start_at']:%m-%d} 起" + ("（进行中）" if r["end_at"] is None or pd.isna(r["end_at"])
+                                          else f" 至 {r['end_at']:%m-%d}")
+    kind = "敏感词" if r["kind"] == "sensitive" else "负面提及"
+    return (f"{r['store_name']}：{r['what']}{kind} {int(r['observed'])} 条，预期约 {r['expected']:.1f} 条"
+            f"（{r['ratio']:.1f} 倍），{span}")
