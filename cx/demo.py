@@ -341,6 +341,9 @@ class _Generator:
                 logit += (tp == self.tp_index[t]) * flag[:, None] * v
         pol = np.where(rng.random((n, 4)) < 1 / (1 + np.exp(-logit)), -1, 1)
         active = np.arange(4)[None, :] < k[:, None]
+        # someone who found a bug in the food rarely praises the rest of the meal
+        fs = ((tp == self.tp_index["food_safety"]) & active & (pol < 0)).any(1)
+        pol = np.where(fs[:, None] & (rng.random((n, 4)) < 0.75), -1, pol)
         s_mean = (pol * active).sum(1) / k
         u = 0.85 * s_mean + 0.3 * q - 0.4 * reg_eff + rng.normal(0, 0.5, n)
 
@@ -354,11 +357,24 @@ class _Generator:
         ces = np.where(is_survey & (rng.random(n) < 0.5), scale(5.3, 1.6, 1, 7, 0.6), np.nan)
         rating = np.where(is_review, scale(3.85, 1.45, 1, 5, 0.4), np.nan)
         has_text = ~is_survey | (rng.random(n) < m["survey_text_share"])
+        # Scores agree with the words written next to them: a mostly negative text gets no 4–5 stars or NPS 9–10,
+        # a mostly positive one no 1–2 stars or NPS 0–6, a mixed one stays in the middle, and a food-safety
+        # complaint (a hair, a bug, diarrhoea) caps the score whatever else the text says.
+        band = np.select([fs | (s_mean <= -0.5), s_mean >= 0.5], [0, 2], 1)
+        # (low, high) allowed in the negative, mixed and positive band; a food-safety complaint caps at `cap`
+        bounds = {"rating": ((1, 3, 3), (3, 4, 5), 2), "nps": ((0, 5, 7), (7, 8, 10), 4), "csat": ((1, 2, 3), (3, 4, 5), 2)}
+
+        def agree(values, name):
+            lows, highs, cap = bounds[name]
+            lo, hi = np.array(lows)[band], np.where(fs, cap, np.array(highs)[band])
+            return np.where(has_text & ~np.isnan(values), np.clip(values, np.minimum(lo, hi), hi), values)
+
+        nps, csat, rating = agree(nps, "nps"), agree(csat, "csat"), agree(rating, "rating")
 
         member = rng.random(n) < 0.55
         pool = max(2000, self.cfg.rows // 4)
         cust = rng.integers(0, pool, n)
-        texts = self._texts(src, tp, pol, k, has_text, delivery, stores["city"].to_numpy()[store])
+        texts = self._texts(src, tp, pol, k, has_text, delivery, stores["city"].to_numpy()[store], band)
         seg_names = np.array([s for s, w in SEGMENTS for _ in range(w)], dtype=object)
         return pd.DataFrame({
             "feedback_id": [stable_id(SOURCES[s], f"DEMO{self.cfg.seed}-{seq0 + i}") for i, s in enumerate(src)],
@@ -399,11 +415,11 @@ class _Generator:
         sa = st["star"]
         inject(sid == sa["store_id"], idx[sa["touchpoint"]], sa["inject"], sa["logit"])
 
-    def _texts(self, src, tp, pol, k, has_text, delivery, city) -> list[str | None]:
+    def _texts(self, src, tp, pol, k, has_text, delivery, city, band) -> list[str | None]:
         comp, r, tps = self.composer, self.rnd, self.tps
         food_safety = self.tp_index["food_safety"]
         out: list[str | None] = []
-        prev: dict[int, str] = {}
+        prev: dict[tuple[int, int], str] = {}   # by source and score band: a repeat keeps its score's tone
         for i in range(len(src)):
             if not has_text[i]:
                 out.append(None)
@@ -412,8 +428,8 @@ class _Generator:
             if s in (1, 3) and r.random() < 0.008:
                 out.append(clean_text(comp.spam()))
                 continue
-            if s in prev and r.random() < 0.004:   # the same customer posting the same words twice
-                out.append(prev[s])
+            if (s, band[i]) in prev and r.random() < 0.004:   # the same customer posting the same words twice
+                out.append(prev[(s, band[i])])
                 continue
             names = [tps[j] for j in tp[i, :k[i]]]
             pols = [int(p) for p in pol[i, :k[i]]]
@@ -434,7 +450,7 @@ class _Generator:
             elif x < 0.135:
                 text = comp.traditional(text)
             text = clean_text(text)
-            prev[s] = text
+            prev[(s, band[i])] = text
             out.append(text)
         return out
 

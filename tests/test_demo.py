@@ -172,3 +172,19 @@ def test_demo_is_anchored_to_its_end_day():
     assert (g.stories["incident"]["from"], g.stories["incident"]["to"]) == ("2026-08-10", "2026-08-24")
     later = demo._Generator(demo.DemoConfig(rows=100, stores=10, end=date(2026, 12, 11)))
     assert later.stories["incident"]["from"] == "2026-09-19" and later.stories["improved"]["date"] == "2026-06-24"
+
+
+def test_scores_agree_with_their_text(year):
+    con, _ = year
+    from cx.text import sentiment
+
+    low = [r[0] for r in con.execute("SELECT text FROM feedback WHERE source = 'review' AND rating <= 2 AND text IS NOT NULL").fetchall()]
+    labels = [sentiment.label(p) for p in sentiment.score(low)]
+    assert len(low) > 500 and sum(x < 0 for x in labels) / len(labels) >= 0.9
+    high = [r[0] for r in con.execute("SELECT text FROM feedback WHERE source = 'survey' AND nps >= 9 AND text IS NOT NULL").fetchall()]
+    labels = [sentiment.label(p) for p in sentiment.score(high)]
+    assert sum(x < 0 for x in labels) / len(labels) <= 0.1
+    # a bug or a hair in the food never comes with 4–5 stars or NPS 9–10
+    bad = con.execute("""SELECT count(*) FROM feedback WHERE (rating >= 4 OR nps >= 9)
+                         AND text SIMILAR TO '.*(里有虫子|吃出头发|拉肚子|肚子疼).*'""").fetchone()[0]
+    assert bad == 0
