@@ -268,8 +268,9 @@ def detect(counts: pd.DataFrame, totals: pd.DataFrame, first_day: date, last_day
             best_p = np.where(better, p, best_p)
             for name, v in (("window", np.full_like(X, w)), ("observed", X), ("expected", expected)):
                 best[name] = np.where(better, v, best.get(name, v))
-            if w == 1:
-                # the expected daily count (posterior mean rate × the day's exposure) for episode bounds
+            if w == max(cfg.windows):
+                # the expected daily count (posterior mean rate × the day's exposure) for episode bounds, from
+                # the baseline of the longest window (the one least contaminated by the incident itself)
                 best["daily_rate"] = r_ / np.maximum(beta + Eb, 1e-12)
         # BH per day over every store × key cell and window of this kind: stores with enough history but
         # without any count for a key have p = 1 — they enlarge m exactly as if they had been tested
@@ -454,3 +455,19 @@ def describe(r) -> str:
     kind = "敏感词" if r["kind"] == "sensitive" else "负面提及"
     return (f"{r['store_name']}：{r['what']}{kind} {int(r['observed'])} 条，预期约 {r['expected']:.1f} 条"
             f"（{r['ratio']:.1f} 倍），{span}")
+
+
+def evidence(con: duckdb.DuckDBPyConnection, row) -> pd.DataFrame:
+    """The verbatims of one incident row (from ``listing``) with the state of its ticket (``ticket_status``,
+    None when the alert rules have not run yet)."""
+    ids = list(row["feedback_ids"]) if row["feedback_ids"] is not None else []
+    with con.cursor() as cur:
+        return cur.execute(db.sql("incidents/evidence"), {"ids": ids, "ticket_id": row["ticket_id"]}).df()
+
+
+def method_note(cfg: Config | None = None) -> str:
+    """How incidents are found, for captions (Chinese)."""
+    cfg = cfg or default()
+    return (f"重大事件：按门店×触点（负面提及数）与门店×敏感词类别统计每日条数，与本店前 {cfg.baseline_days} 天的基线"
+            f"（按星期季节性调整）比较；方法：{cfg.method}，每日 FDR {cfg.fdr:.0%}/{cfg.fdr_horizon_days}"
+            f"，窗口 {'/'.join(map(str, cfg.windows))} 天，至少 {cfg.min_count} 条且达到预期的 {cfg.min_ratio:g} 倍。")

@@ -3,7 +3,7 @@ import streamlit as st
 
 from cx import charts, overview
 from cx.filters import SOURCE_LABELS
-from ui import cards, export, shell
+from ui import cards, export, incident_band, shell
 
 ctx = shell.page("总览")
 
@@ -15,6 +15,7 @@ def _load(_con, version, filters):
 
 st.title("总览")
 st.caption(ctx.filters.describe())
+incident_band.band(ctx)
 k, monthly, sources = _load(ctx.con, ctx.version, ctx.filters)
 
 if k["n"] == 0:

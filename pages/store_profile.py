@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from cx import charts, painpoints, scoring
-from ui import export, ranking, shell, verbatims
+from ui import export, incident_band, ranking, shell, verbatims
 
 ctx = shell.page("门店画像")
 st.title("门店画像")
@@ -25,6 +25,7 @@ if row.empty:
     st.stop()
 r = row.iloc[0]
 st.caption(f"{r['region']} · {r['city']} · {r['format']} · {ctx.filters.start:%Y-%m-%d} 至 {ctx.filters.end:%Y-%m-%d}")
+incident_band.band(ctx, store=store, quiet=True)
 c = st.columns(4)
 c[0].metric("综合得分", f"{r['composite']:.1f}", border=True)
 c[1].metric("排名", f"{r['rank']} / {len(table)}", border=True, help=f"90% 区间 {r['rank_low']}–{r['rank_high']}")

@@ -17,7 +17,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from cx import charts, drivers, journey, overview, painpoints, scoring
+from cx import charts, drivers, incidents, journey, overview, painpoints, scoring
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -79,6 +79,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
     sig = emerging[emerging["significant"].astype(bool)]
     if "客户说什么" in sections:
         step(0.1, "客户说什么…")
+        slides.append(_incident_slide(con, filters))
         def est(e, pct):
             if not e.ok:
                 return "—"
@@ -161,6 +162,16 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
 
 
 # --- PPTX ----------------------------------------------------------------------------------------------
+def _incident_slide(con, filters: Filters) -> Slide:
+    """The deck opens with the period's incidents (cx/incidents.py), most severe first."""
+    inc = incidents.listing(con, filters)
+    bullets = [f"【{incidents.SEVERITY_LABELS.get(r['severity'], r['severity'])}·{r['status']}】{incidents.describe(r)}"
+               for _, r in inc.head(8).iterrows()]
+    if len(inc) > 8:
+        bullets.append(f"另有 {len(inc) - 8} 起，见系统「重大事件」")
+    return Slide("客户说什么", "重大事件", bullets or ["本期未检测到重大事件（门店提及量突增）"])
+
+
 def _run_font(run, size: int, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.size = Pt(size)
     run.font.bold = bold
