@@ -57,11 +57,29 @@ class Leaf:
 
 
 @dataclass(frozen=True)
+class Penalty:
+    """Rank penalty for incidents (cx/incidents.py) overlapping the period: a store with an incident of one
+    of ``severities`` has its composite capped so it ranks inside the bottom group (``rule: bottom_group``: at
+    the middle of the lowest ``bottom_share`` of the other stores' composites, i.e. their bottom_share/2
+    quantile) or at ``cap`` points (``rule: cap``). Rank intervals apply the same cap in every draw."""
+    severities: tuple[str, ...] = ("high",)
+    rule: str = "bottom_group"
+    bottom_share: float = 0.1
+    cap: float = 40.0
+
+    def ceiling(self, others: np.ndarray, axis: int | None = None) -> np.ndarray | float:
+        if self.rule == "cap" or others.size == 0:
+            return self.cap
+        return np.quantile(others, self.bottom_share / 2, axis=axis) - 0.01
+
+
+@dataclass(frozen=True)
 class Scheme:
     groups: tuple[tuple[str, str, float], ...]     # (id, label, weight)
     leaves: tuple[Leaf, ...]
     min_n: int = 30
     simulations: int = 300
+    penalty: Penalty | None = None
 
     def weights(self, overrides: dict[str, float] | None = None) -> np.ndarray:
         """Effective weight of each leaf (group share × leaf share within group); sums to 1."""
@@ -77,7 +95,11 @@ class Scheme:
 
     def to_yaml(self, overrides: dict[str, float] | None = None) -> str:
         o = overrides or {}
-        doc = {"min_n": self.min_n, "simulations": self.simulations, "groups": [
+        doc = {"min_n": self.min_n, "simulations": self.simulations}
+        if self.penalty is not None:
+            doc["incident_penalty"] = {"severities": list(self.penalty.severities), "rule": self.penalty.rule,
+                                       "bottom_share": self.penalty.bottom_share, "cap": self.penalty.cap}
+        doc |= {"groups": [
             {"id": g, "label": lab, "weight": float(o.get(g, w)), "leaves": [
                 {"id": x.id, "label": x.label, "metric": x.metric, "direction": x.direction, "normalize": x.normalize,
                  "weight": float(o.get(x.id, x.weight)), "prior": x.prior, "min_n": x.min_n}
@@ -118,7 +140,22 @@ def parse(doc: object, where: str = "indicators.yaml") -> Scheme:
                                float(prior), int(min_n)))
     if sum(w for _, _, w in groups) <= 0:
         raise SchemeError(f"{where}：一级指标权重之和必须大于 0")
-    return Scheme(tuple(groups), tuple(leaves), int(doc.get("min_n", 30)), int(doc.get("simulations", 300)))
+    return Scheme(tuple(groups), tuple(leaves), int(doc.get("min_n", 30)), int(doc.get("simulations", 300)),
+                  _penalty(doc.get("incident_penalty"), where))
+
+
+def _penalty(doc, where: str) -> Penalty | None:
+    if not doc:
+        return None
+    if not isinstance(doc, dict) or doc.get("rule", "bottom_group") not in ("bottom_group", "cap"):
+        raise SchemeError(f"{where}：incident_penalty 的 rule 必须是 bottom_group 或 cap")
+    sev = tuple(doc.get("severities", ("high",)))
+    if not sev or any(x not in ("low", "medium", "high") for x in sev):
+        raise SchemeError(f"{where}：incident_penalty 的 severities 只能包含 low/medium/high")
+    share, cap = doc.get("bottom_share", 0.1), doc.get("cap", 40)
+    if not isinstance(share, (int, float)) or not 0 < share < 1 or not isinstance(cap, (int, float)) or not 0 <= cap <= 100:
+        raise SchemeError(f"{where}：incident_penalty 的 bottom_share 须在 0–1 之间，cap 须在 0–100 之间")
+    return Penalty(sev, doc.get("rule", "bottom_group"), float(share), float(cap))
 
 
 def _weight(value, what: str, where: str) -> float:
@@ -187,6 +224,8 @@ class Assessment:
     raw_n: np.ndarray                    # observations behind each leaf
     norm: np.ndarray                     # 0–100, direction applied
     leaf_ids: list[str] = field(default_factory=list)
+    incident: np.ndarray | None = None   # per store: an incident the scheme's penalty applies to (see Penalty)
+    incident_notes: dict[str, str] = field(default_factory=dict)   # store_id → what happened (Chinese)
 
 
 def leaves(con, filters: Filters, monthly: bool = False, extra: dict | None = None,
@@ -205,7 +244,23 @@ def leaves(con, filters: Filters, monthly: bool = False, extra: dict | None = No
 
 
 def assess(con, filters: Filters, scheme: Scheme | None = None) -> Assessment:
-    return _assess(leaves(con, filters), scheme or default())
+    return _with_incidents(con, filters, _assess(leaves(con, filters), scheme or default()))
+
+
+def _with_incidents(con, filters: Filters, a: Assessment) -> Assessment:
+    """Mark the stores whose incidents in the period trigger the scheme's rank penalty."""
+    if a.scheme.penalty is None or a.stores.empty:
+        return a
+    from cx import incidents
+
+    inc = incidents.listing(con, filters.with_(regions=(), stores=(), formats=(), scope_stores=None))
+    inc = inc[inc["severity"].isin(a.scheme.penalty.severities)]
+    notes = {}
+    for store, g in inc.groupby("store_id", sort=False):
+        notes[store] = "；".join(dict.fromkeys(f"{r['what']}（{r['start_at']:%m-%d} 起）" for _, r in g.iterrows()))
+    a.incident = a.stores["store_id"].isin(list(notes)).to_numpy()
+    a.incident_notes = notes
+    return a
 
 
 def assess_pair(con, filters: Filters, scheme: Scheme | None = None) -> tuple[Assessment, Assessment]:
@@ -217,13 +272,19 @@ def assess_pair(con, filters: Filters, scheme: Scheme | None = None) -> tuple[As
         return assess(con, filters, scheme), assess(con, prev, scheme)
     df = leaves(con, filters.with_(start=prev.start), cuts=(filters.start,))
     now = df["bucket"] >= pd.Timestamp(filters.start)
-    return (_assess(df[now].reset_index(drop=True), scheme), _assess(df[~now].reset_index(drop=True), scheme))
+    return (_with_incidents(con, filters, _assess(df[now].reset_index(drop=True), scheme)),
+            _with_incidents(con, prev, _assess(df[~now].reset_index(drop=True), scheme)))
 
 
 def assess_months(con, filters: Filters, scheme: Scheme | None = None) -> dict[date, Assessment]:
     """One assessment per calendar month of the period (the first and last may be partial), from one query."""
     df = leaves(con, filters, monthly=True)
-    return {b.date(): _assess(g.reset_index(drop=True), scheme or default()) for b, g in df.groupby("bucket", sort=True)}
+    out = {}
+    for b, g in df.groupby("bucket", sort=True):
+        month = filters.with_(start=max(filters.start, b.date()),
+                              end=min(filters.end, (b + pd.offsets.MonthEnd(0)).date()))
+        out[b.date()] = _with_incidents(con, month, _assess(g.reset_index(drop=True), scheme or default()))
+    return out
 
 
 def store_trend(months: dict[date, Assessment], store_id: str) -> pd.DataFrame:
@@ -297,12 +358,30 @@ def normalize(values: np.ndarray, scheme: Scheme) -> np.ndarray:
 
 
 def composite(a: Assessment, overrides: dict[str, float] | None = None) -> np.ndarray:
-    return a.norm @ a.scheme.weights(overrides)
+    """0–100 composite per store, after the incident penalty (``Scheme.penalty``) where it applies."""
+    return _penalise(a, a.norm @ a.scheme.weights(overrides))
+
+
+def _penalise(a: Assessment, comp: np.ndarray) -> np.ndarray:
+    """Cap the composites (stores on the last axis; draws on the first, if any) of stores with an incident."""
+    if a.scheme.penalty is None or a.incident is None or not a.incident.any():
+        return comp
+    hit = a.incident
+    others = comp[..., ~hit]
+    ceiling = a.scheme.penalty.ceiling(others, axis=-1 if comp.ndim > 1 else None)
+    ceiling = np.asarray(ceiling, dtype=comp.dtype)
+    out = comp.copy()
+    out[..., hit] = np.minimum(comp[..., hit], ceiling[..., None] if ceiling.ndim else ceiling)
+    return out
 
 
 def contributions(a: Assessment, overrides: dict[str, float] | None = None) -> pd.DataFrame:
-    """Points each leaf adds to each store's composite (rows sum to the composite)."""
-    return pd.DataFrame(a.norm * a.scheme.weights(overrides), columns=a.leaf_ids, index=a.stores["store_id"])
+    """Points each leaf adds to each store's composite (rows sum to the composite); with an incident
+    penalty in effect, a column ``incident_penalty`` holds the (negative) points it took."""
+    df = pd.DataFrame(a.norm * a.scheme.weights(overrides), columns=a.leaf_ids, index=a.stores["store_id"])
+    if a.incident is not None and a.incident.any():
+        df["incident_penalty"] = composite(a, overrides) - df.sum(axis=1).to_numpy()
+    return df
 
 
 def group_scores(a: Assessment, overrides: dict[str, float] | None = None) -> pd.DataFrame:
@@ -334,7 +413,7 @@ def simulate_ranks(a: Assessment, overrides: dict[str, float] | None = None, dra
         return np.float32(w[j]) * _normalize_leaf(sims, a.scheme.leaves[j], axis=1).astype(np.float32)
 
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:   # numpy sorts release the GIL
-        comp = sum(pool.map(leaf_points, range(len(a.scheme.leaves))))
+        comp = _penalise(a, sum(pool.map(leaf_points, range(len(a.scheme.leaves)))))
     ranks = _ranks(-comp, axis=1) + 1
     return np.percentile(ranks, 5, axis=0).round(), np.percentile(ranks, 95, axis=0).round()
 
@@ -348,6 +427,7 @@ def league(a: Assessment, overrides: dict[str, float] | None = None, simulate: b
         lo, hi = simulate_ranks(a, overrides)
         df["rank_low"], df["rank_high"] = lo.astype(int), hi.astype(int)
     df = df.join(group_scores(a, overrides).reset_index(drop=True))
+    df["incident"] = df["store_id"].map(a.incident_notes) if a.incident is not None else None
     return df.sort_values(["rank", "store_id"]).reset_index(drop=True)
 
 

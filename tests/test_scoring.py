@@ -2,8 +2,9 @@ from datetime import date
 
 import numpy as np
 import pytest
+import yaml
 
-from cx import scoring
+from cx import db, scoring
 from cx.filters import Filters
 from cx.ingest import import_bytes
 from tests.conftest import NOW
@@ -49,7 +50,9 @@ def test_composite_is_weighted_sum_and_contributions_add_up(demo_con):
     f = Filters(date(2026, 8, 1), date(2026, 10, 31))
     a = scoring.assess(demo_con, f)
     comp = scoring.composite(a)
-    assert np.allclose(comp, a.norm @ a.scheme.weights())
+    hit = a.incident if a.incident is not None else np.zeros(len(comp), bool)
+    raw = a.norm @ a.scheme.weights()
+    assert np.allclose(comp[~hit], raw[~hit]) and (comp[hit] <= raw[hit]).all()   # incidents only lower it
     assert np.allclose(scoring.contributions(a).sum(axis=1).to_numpy(), comp)
     assert a.scheme.weights().sum() == pytest.approx(1.0)
     assert (a.norm >= 0).all() and (a.norm <= 100).all()
@@ -122,3 +125,40 @@ def test_shipped_scheme_loads_and_round_trips():
     again = scoring.parse(yaml.safe_load(s.to_yaml({"survey": 0.5})))
     assert dict((g, w) for g, _, w in again.groups)["survey"] == 0.5
     assert len(again.leaves) == len(s.leaves)
+
+
+def test_incident_drops_the_store_into_the_bottom_group(demo_db, tmp_path):
+    import shutil
+    from datetime import datetime
+
+    path = tmp_path / "p.duckdb"
+    shutil.copy(demo_db, path)
+    con = db.connect(path)
+    f = Filters(date(2026, 8, 1), date(2026, 8, 31))
+    before = scoring.rank_stores(con, f.start, f.end)
+    best = before.iloc[0]["store_id"]               # the month's best store …
+    con.execute("""INSERT INTO incidents VALUES ('i1', ?, 'touchpoint', 'food_safety', 'high', DATE '2026-08-10', DATE '2026-08-20',
+                   DATE '2026-08-12', DATE '2026-08-20', 20, 2.0, 7, DATE '2026-08-18', 12, 1.0, 1e-9, 1e-7, [], 't1', '已平息',
+                   'x', ?)""", [best, datetime(2026, 8, 21)])
+    after = scoring.rank_stores(con, f.start, f.end)
+    r = after[after["store_id"] == best].iloc[0]      # … has a food-safety incident: bottom 10 %
+    S = len(after)
+    assert r["rank"] > 0.9 * S and r["rank_low"] > 0.85 * S and "食品安全" in r["incident"]
+    planted = db.demo_stories(con)["incident"]["store_id"]     # the demo's own incident (if detected)
+    others = after[~after["store_id"].isin([best, planted])]
+    assert others["incident"].isna().all()
+    # other months and a scheme without the rule are untouched
+    sep = scoring.rank_stores(con, date(2026, 10, 1), date(2026, 10, 31))
+    assert sep[sep["store_id"] == best]["incident"].isna().all()
+    plain = scoring.parse({k: v for k, v in yaml.safe_load(scoring.INDICATORS_FILE.read_text(encoding="utf-8")).items()
+                           if k != "incident_penalty"})
+    unpenalised = scoring.rank_stores(con, f.start, f.end, scheme=plain)
+    assert unpenalised.iloc[0]["store_id"] == best
+
+
+def test_penalty_rule_errors():
+    doc = yaml.safe_load(scoring.INDICATORS_FILE.read_text(encoding="utf-8"))
+    with pytest.raises(scoring.SchemeError, match="incident_penalty"):
+        scoring.parse({**doc, "incident_penalty": {"rule": "fire"}})
+    cap = scoring.parse({**doc, "incident_penalty": {"rule": "cap", "cap": 30}})
+    assert cap.penalty.ceiling(np.array([50.0, 60.0])) == 30
