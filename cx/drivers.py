@@ -11,12 +11,12 @@ import math
 
 import pandas as pd
 
-from cx import db
+from cx import db, sample
 from cx.filters import Filters
 from cx.metrics import Z95
 from cx.text.taxonomy import default as taxonomy
 
-MIN_NEG = 10
+MIN_NEG = sample.min_n("driver")   # data/small_sample.yaml
 QUADRANTS = {(True, False): "重点改进", (True, True): "保持优势", (False, False): "次要改进", (False, True): "过度投入"}
 
 

@@ -142,11 +142,12 @@ class Flags:
 def _exposure(totals: pd.DataFrame, stores: list[str], days: pd.DatetimeIndex, cfg: Config) -> np.ndarray:
     """Store × day exposure weights (mean 1 over an active store's days)."""
     S, D = len(stores), len(days)
-    sidx = {s: i for i, s in enumerate(stores)}
+    sidx = pd.Index(stores)
     vol = np.zeros((S, D))
     first = np.full(S, D, dtype=np.int64)
     if len(totals):
-        si = totals["store_id"].map(sidx).to_numpy()
+        si = sidx.get_indexer(totals["store_id"]).astype(float)
+        si[si < 0] = np.nan
         di = ((pd.to_datetime(totals["day"]) - days[0]).dt.days).to_numpy()
         ok = (di >= 0) & (di < D) & ~np.isnan(si.astype(float))
         si, di = si[ok].astype(int), di[ok]
@@ -155,7 +156,8 @@ def _exposure(totals: pd.DataFrame, stores: list[str], days: pd.DatetimeIndex, c
         # the store already had feedback in an earlier month (then at the range start)
         seen = np.where(vol > 0, np.arange(D)[None, :], D).min(axis=1)
         fd = totals.groupby("store_id")["first_day"].min()
-        before = np.array([pd.Timestamp(fd.get(s, days[-1])) < days[0] for s in stores]) if len(fd) else np.zeros(S, bool)
+        fd = pd.to_datetime(fd.reindex(sidx)).fillna(days[-1])
+        before = (fd < days[0]).to_numpy()
         first = np.where(before, 0, seen)
     active = np.arange(D)[None, :] >= first[:, None]
     wd = days.day_of_week.to_numpy()
@@ -200,9 +202,9 @@ def detect(counts: pd.DataFrame, totals: pd.DataFrame, first_day: date, last_day
     if counts.empty:
         return empty
     counts = counts[(pd.to_datetime(counts["day"]) >= days[0]) & (pd.to_datetime(counts["day"]) <= days[-1])]
-    stores = sorted(set(totals["store_id"]) | set(counts["store_id"]))
+    stores = np.union1d(totals["store_id"].unique().astype(str), counts["store_id"].unique().astype(str)).tolist()
     e = _exposure(totals, stores, days, cfg)                                     # S × D
-    sidx = {s: i for i, s in enumerate(stores)}
+    sidx = pd.Index(stores)
     ce = np.concatenate([np.zeros((len(stores), 1)), np.cumsum(e, axis=1)], axis=1)
     t0 = D - ((pd.Timestamp(last_day) - pd.Timestamp(first_day)).days + 1)     # first tested day index
     T = np.arange(t0, D)
@@ -211,14 +213,14 @@ def detect(counts: pd.DataFrame, totals: pd.DataFrame, first_day: date, last_day
         part = counts[counts["kind"] == kind]
         if part.empty:
             continue
-        cells = part[["store_id", "key"]].drop_duplicates().reset_index(drop=True)
-        cidx = {(s, k): i for i, (s, k) in enumerate(zip(cells["store_id"], cells["key"]))}
+        ci = part.groupby(["store_id", "key"], sort=False).ngroup().to_numpy()
+        first_row = np.unique(ci, return_index=True)[1]
+        cells = part.iloc[first_row][["store_id", "key"]].reset_index(drop=True)
         C = np.zeros((len(cells), D))
-        ci = np.array([cidx[(s, k)] for s, k in zip(part["store_id"], part["key"])])
         di = (pd.to_datetime(part["day"]) - days[0]).dt.days.to_numpy()
         np.add.at(C, (ci, di), part["n"].to_numpy())
         cs = np.concatenate([np.zeros((len(cells), 1)), np.cumsum(C, axis=1)], axis=1)
-        srow = cells["store_id"].map(sidx).to_numpy()
+        srow = sidx.get_indexer(cells["store_id"])
         # every store is a cell for every key seen in this kind (zeros count towards the chain prior and
         # the family size)
         keys = sorted(cells["key"].unique())

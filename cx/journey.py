@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cx import db, metrics
+from cx import db, metrics, sample
 from cx.filters import Filters
 from cx.text.taxonomy import default as taxonomy
 
 DIMENSIONS = {"region": "区域", "format": "门店业态", "month": "月份", "channel": "渠道", "source": "来源", "store": "门店"}
 VALUES = {"volume": "提及量", "neg_rate": "负面率", "net": "净情感", "avg_nps": "平均推荐分"}
 SOURCE_NAMES = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情"}
-MIN_N = 20
+MIN_N = sample.min_n("cell")   # data/small_sample.yaml
 
 
 def cells(con, filters: Filters, dim: str = "region", q: float = 0.05) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cx import db
+from cx import db, sample
 from cx.db import ROOT
 from cx.filters import Filters
 
@@ -140,7 +140,7 @@ def parse(doc: object, where: str = "indicators.yaml") -> Scheme:
                                float(prior), int(min_n)))
     if sum(w for _, _, w in groups) <= 0:
         raise SchemeError(f"{where}：一级指标权重之和必须大于 0")
-    return Scheme(tuple(groups), tuple(leaves), int(doc.get("min_n", 30)), int(doc.get("simulations", 300)),
+    return Scheme(tuple(groups), tuple(leaves), int(doc.get("min_n", sample.min_n("store"))), int(doc.get("simulations", 300)),
                   _penalty(doc.get("incident_penalty"), where))
 
 
@@ -367,7 +367,8 @@ def _penalise(a: Assessment, comp: np.ndarray) -> np.ndarray:
     if a.scheme.penalty is None or a.incident is None or not a.incident.any():
         return comp
     hit = a.incident
-    others = comp[..., ~hit]
+    ranked = ~hit & ~a.stores["insufficient"].to_numpy()      # the bottom group of the ranked stores
+    others = comp[..., ranked if ranked.any() else ~hit]
     ceiling = a.scheme.penalty.ceiling(others, axis=-1 if comp.ndim > 1 else None)
     ceiling = np.asarray(ceiling, dtype=comp.dtype)
     out = comp.copy()
@@ -414,18 +415,26 @@ def simulate_ranks(a: Assessment, overrides: dict[str, float] | None = None, dra
 
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:   # numpy sorts release the GIL
         comp = _penalise(a, sum(pool.map(leaf_points, range(len(a.scheme.leaves)))))
+    # stores with too small a sample take no rank: they sort last in every draw and get no interval
+    small = a.stores["insufficient"].to_numpy()
+    comp[:, small] = -np.inf
     ranks = _ranks(-comp, axis=1) + 1
-    return np.percentile(ranks, 5, axis=0).round(), np.percentile(ranks, 95, axis=0).round()
+    lo, hi = np.percentile(ranks, 5, axis=0).round(), np.percentile(ranks, 95, axis=0).round()
+    lo[small], hi[small] = np.nan, np.nan
+    return lo, hi
 
 
 def league(a: Assessment, overrides: dict[str, float] | None = None, simulate: bool = True) -> pd.DataFrame:
-    """The league table: composite, rank (1 = best), rank interval, n, flag, first-level scores."""
+    """The league table: composite, rank (1 = best), rank interval, n, flag, first-level scores.
+
+    Small-sample policy (cx/sample.py): a store flagged ``insufficient`` keeps its (shrunk) composite but has
+    no rank number and no interval (NA) and sorts after the ranked stores, which are ranked among themselves."""
     df = a.stores.copy()
     df["composite"] = composite(a, overrides)
-    df["rank"] = df["composite"].rank(ascending=False, method="min").astype(int)
+    df["rank"] = df["composite"].where(~df["insufficient"]).rank(ascending=False, method="min").astype("Int64")
     if simulate:
         lo, hi = simulate_ranks(a, overrides)
-        df["rank_low"], df["rank_high"] = lo.astype(int), hi.astype(int)
+        df["rank_low"], df["rank_high"] = pd.array(lo, dtype="Int64"), pd.array(hi, dtype="Int64")
     df = df.join(group_scores(a, overrides).reset_index(drop=True))
     df["incident"] = df["store_id"].map(a.incident_notes) if a.incident is not None else None
     return df.sort_values(["rank", "store_id"]).reset_index(drop=True)

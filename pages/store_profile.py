@@ -28,12 +28,13 @@ st.caption(f"{r['region']} · {r['city']} · {r['format']} · {ctx.filters.start
 incident_band.band(ctx, store=store, quiet=True)
 c = st.columns(4)
 c[0].metric("综合得分", f"{r['composite']:.1f}", border=True)
-c[1].metric("排名", f"{r['rank']} / {len(table)}", border=True, help=f"90% 区间 {r['rank_low']}–{r['rank_high']}")
+c[1].metric("排名", "样本不足" if pd.isna(r["rank"]) else f"{r['rank']} / {int(table['rank'].notna().sum())}", border=True,
+            help="样本不足的门店不参与排名" if pd.isna(r["rank"]) else f"90% 区间 {r['rank_low']}–{r['rank_high']}")
 c[2].metric("名次变化", "—" if pd.isna(r["rank_change"]) else f"{int(r['rank_change']):+d}", border=True,
             help="与上一同长周期相比")
 c[3].metric("反馈数", f"{int(r['n']):,}", border=True)
 if r["insufficient"]:
-    st.warning(f"样本不足：该门店本期反馈少于 {a.scheme.min_n} 条，得分已向区域均值收缩，排名仅供参考。", icon=":material/warning:")
+    st.warning(f"样本不足：该门店本期反馈少于 {a.scheme.min_n} 条，得分已向区域均值收缩，不参与排名。", icon=":material/warning:")
 
 groups = scoring.group_scores(a)
 axes = list(groups.columns)

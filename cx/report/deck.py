@@ -127,7 +127,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
             if filters.regions:
                 table = table[table["region"].isin(filters.regions)]
             rows = []
-            for r in table.tail(5).itertuples():
+            for r in table[table["rank"].notna()].tail(5).itertuples():   # small samples are in no list
                 sw = scoring.strengths_weaknesses(a, r.store_id)
                 rows.append({"门店": f"{r.store_id} {r.name.replace('禾田小馆', '')}", "排名": r.rank,
                              "综合得分": round(r.composite, 1), "短板": "；".join(x["sentence"] for x in sw["weak"]) or "—"})
