@@ -139,26 +139,22 @@ class Flags:
     daily: pd.DataFrame      # store_id kind key day n expected_daily (only cells with a flag; for episodes)
 
 
-def _exposure(totals: pd.DataFrame, stores: list[str], days: pd.DatetimeIndex, cfg: Config) -> np.ndarray:
-    """Store × day exposure weights (mean 1 over an active store's days)."""
-    S, D = len(stores), len(days)
-    sidx = pd.Index(stores)
+def _exposure(totals: pd.DataFrame, S: int, days: pd.DatetimeIndex, cfg: Config) -> np.ndarray:
+    """Store × day exposure weights (mean 1 over an active store's days); ``totals`` coded (s, d, n, first_d)."""
+    D = len(days)
     vol = np.zeros((S, D))
     first = np.full(S, D, dtype=np.int64)
-    if len(totals):
-        si = sidx.get_indexer(totals["store_id"]).astype(float)
-        si[si < 0] = np.nan
-        di = ((pd.to_datetime(totals["day"]) - days[0]).dt.days).to_numpy()
-        ok = (di >= 0) & (di < D) & ~np.isnan(si.astype(float))
-        si, di = si[ok].astype(int), di[ok]
-        np.add.at(vol, (si, di), totals["n"].to_numpy()[ok])
+    ok = (totals["s"] >= 0) & (totals["d"] >= 0) & (totals["d"] < D)
+    t = totals[ok]
+    if len(t):
+        si, di = t["s"].to_numpy(), t["d"].to_numpy()
+        vol = np.bincount(si * D + di, weights=t["n"].to_numpy(float), minlength=S * D).reshape(S, D)
         # exposure starts at the store's first feedback: at the first day seen in the loaded range, unless
         # the store already had feedback in an earlier month (then at the range start)
         seen = np.where(vol > 0, np.arange(D)[None, :], D).min(axis=1)
-        fd = totals.groupby("store_id")["first_day"].min()
-        fd = pd.to_datetime(fd.reindex(sidx)).fillna(days[-1])
-        before = (fd < days[0]).to_numpy()
-        first = np.where(before, 0, seen)
+        fd = np.full(S, D, dtype=np.int64)
+        np.minimum.at(fd, si, t["first_d"].to_numpy().astype(np.int64))
+        first = np.where(fd < 0, 0, seen)
     active = np.arange(D)[None, :] >= first[:, None]
     wd = days.day_of_week.to_numpy()
     # weekday profile: the store's volume by weekday shrunk towards the chain's (70 pseudo-items)
@@ -194,70 +190,81 @@ def detect(counts: pd.DataFrame, totals: pd.DataFrame, first_day: date, last_day
     ``scipy.stats.false_discovery_control`` (see the module docstring for the model)."""
     cfg = cfg or default()
     lo = pd.Timestamp(first_day) - pd.Timedelta(days=cfg.history)
+    stores = pd.Index(np.union1d(totals["store_id"].unique().astype(str), counts["store_id"].unique().astype(str)))
+    keys = {kind: sorted(counts.loc[counts["kind"] == kind, "key"].unique()) for kind in KINDS}
+    coded = pd.DataFrame({
+        "s": stores.get_indexer(counts["store_id"]),
+        "kind": pd.Index(KINDS).get_indexer(counts["kind"]),
+        "k": [keys[kind].index(k) for kind, k in zip(counts["kind"], counts["key"])] if len(counts) else [],
+        "d": (pd.to_datetime(counts["day"]) - lo).dt.days.to_numpy(), "n": counts["n"].to_numpy()})
+    tot = pd.DataFrame({"s": stores.get_indexer(totals["store_id"]), "d": (pd.to_datetime(totals["day"]) - lo).dt.days,
+                        "n": totals["n"].to_numpy(),
+                        "first_d": (pd.to_datetime(totals["first_day"]) - lo).dt.days})
+    return _detect(coded, tot, list(stores), keys, first_day, last_day, cfg)
+
+
+def _empty_flags() -> Flags:
+    return Flags(pd.DataFrame(columns=["store_id", "kind", "key", "day", "window", "observed", "expected",
+                                       "p_value", "q_value"]),
+                 pd.DataFrame(columns=["store_id", "kind", "key", "day", "n", "expected_daily"]))
+
+
+def _detect(counts: pd.DataFrame, totals: pd.DataFrame, stores: list[str], keys: dict[str, list[str]],
+            first_day: date, last_day: date, cfg: Config, loaded_from: date | None = None) -> Flags:
+    """``detect`` on integer codes: counts (s, kind, k, d, n) and totals (s, d, n, first_d), where s indexes
+    ``stores``, kind ``KINDS``, k ``keys[kind]`` and d the day from ``loaded_from`` (default first_day −
+    cfg.history; earlier when the data were loaded for a block that starts before first_day)."""
+    lo = pd.Timestamp(loaded_from) if loaded_from is not None else pd.Timestamp(first_day) - pd.Timedelta(days=cfg.history)
     days = pd.date_range(lo, pd.Timestamp(last_day), freq="D")
-    D = len(days)
-    empty = Flags(pd.DataFrame(columns=["store_id", "kind", "key", "day", "window", "observed", "expected",
-                                        "p_value", "q_value"]),
-                  pd.DataFrame(columns=["store_id", "kind", "key", "day", "n", "expected_daily"]))
-    if counts.empty:
-        return empty
-    counts = counts[(pd.to_datetime(counts["day"]) >= days[0]) & (pd.to_datetime(counts["day"]) <= days[-1])]
-    stores = np.union1d(totals["store_id"].unique().astype(str), counts["store_id"].unique().astype(str)).tolist()
-    e = _exposure(totals, stores, days, cfg)                                     # S × D
-    sidx = pd.Index(stores)
-    ce = np.concatenate([np.zeros((len(stores), 1)), np.cumsum(e, axis=1)], axis=1)
+    D, S = len(days), len(stores)
+    if counts.empty or S == 0:
+        return _empty_flags()
+    e = _exposure(totals, S, days, cfg)                                         # S × D
+    ce = np.concatenate([np.zeros((S, 1)), np.cumsum(e, axis=1)], axis=1)
     t0 = D - ((pd.Timestamp(last_day) - pd.Timestamp(first_day)).days + 1)     # first tested day index
     T = np.arange(t0, D)
+    a_b0 = np.maximum(T - cfg.baseline_days, 0)
+    eligible_store = (ce[:, T] - ce[:, a_b0]) >= cfg.min_history_days        # S × T
     frames, dailies = [], []
-    for kind in KINDS:
-        part = counts[counts["kind"] == kind]
-        if part.empty:
+    for kind_i, kind in enumerate(KINDS):
+        part = counts[(counts["kind"] == kind_i) & (counts["d"] >= 0) & (counts["d"] < D)]
+        K = len(keys.get(kind, []))
+        if part.empty or K == 0:
             continue
-        ci = part.groupby(["store_id", "key"], sort=False).ngroup().to_numpy()
-        first_row = np.unique(ci, return_index=True)[1]
-        cells = part.iloc[first_row][["store_id", "key"]].reset_index(drop=True)
-        C = np.zeros((len(cells), D))
-        di = (pd.to_datetime(part["day"]) - days[0]).dt.days.to_numpy()
-        np.add.at(C, (ci, di), part["n"].to_numpy())
-        cs = np.concatenate([np.zeros((len(cells), 1)), np.cumsum(C, axis=1)], axis=1)
-        srow = sidx.get_indexer(cells["store_id"])
-        # every store is a cell for every key seen in this kind (zeros count towards the chain prior and
-        # the family size)
-        keys = sorted(cells["key"].unique())
-        best_p = np.ones((len(cells), len(T)))
+        # dense store × key cells (every store is a cell for every key: zeros count towards the chain prior
+        # and the family size)
+        cell = part["s"].to_numpy() * K + part["k"].to_numpy()
+        C = np.bincount(cell * D + part["d"].to_numpy(), weights=part["n"].to_numpy(float),
+                        minlength=S * K * D).reshape(S * K, D).astype(np.int32)
+        cs = np.zeros((S * K, D + 1), dtype=np.int32)
+        np.cumsum(C, axis=1, out=cs[:, 1:])
+        srow = np.repeat(np.arange(S), K)
+        best_p = np.ones((S * K, len(T)))
         best = {}
-        fam_p = []          # per window: p-values for all store × key cells (missing cells have p = 1)
+        fam_p = []
         for w in cfg.windows:
             a_w, b_w = T - w + 1, T + 1                       # window [a_w, b_w) in cumsum coordinates
             a_b = np.maximum(a_w - cfg.baseline_days, 0)
-            X = cs[:, b_w] - cs[:, a_w]
-            Y = cs[:, a_w] - cs[:, a_b]
-            Ew = ce[srow][:, b_w] - ce[srow][:, a_w]
-            Eb = ce[srow][:, a_w] - ce[srow][:, a_b]
-            # chain prior per key and day: all stores' baseline counts and exposures (cells without any
-            # count in the loaded range contribute exposure only)
-            alpha = np.zeros_like(X)
-            beta = np.zeros_like(X)
-            Eb_all = ce[:, a_w] - ce[:, a_b]                  # S × T
-            tested_all = Eb_all >= cfg.min_history_days
-            for key in keys:
-                rows = np.flatnonzero(cells["key"].to_numpy() == key)
-                Ys = np.zeros_like(Eb_all)
-                Ys[srow[rows]] = Y[rows]
-                E = np.where(tested_all, Eb_all, 0.0)
-                Ys = np.where(tested_all, Ys, 0.0)
-                sumE, sumY = E.sum(0), Ys.sum(0)
-                mean = np.where(sumE > 0, sumY / np.maximum(sumE, 1e-12), 0.0)
-                mean = np.maximum(mean, 0.5 / np.maximum(sumE, 1.0))
-                r = np.where(E > 0, Ys / np.maximum(E, 1e-12), 0.0)
-                k = tested_all.sum(0)
-                num = (E * (r - mean) ** 2).sum(0) - np.maximum(k - 1, 0) * mean
-                den = sumE - (E ** 2).sum(0) / np.maximum(sumE, 1e-12)
-                var = np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)
-                b = np.where(var > 0, mean / np.maximum(var, 1e-300), np.inf)
-                b = np.minimum(b, cfg.prior_days)
-                alpha[rows] = mean * b
-                beta[rows] = b
+            X = (cs[:, b_w] - cs[:, a_w]).astype(float)
+            Y = (cs[:, a_w] - cs[:, a_b]).astype(float)
+            Ew_s = ce[:, b_w] - ce[:, a_w]                    # S × T
+            Eb_s = ce[:, a_w] - ce[:, a_b]
+            Ew, Eb = Ew_s[srow], Eb_s[srow]
+            # chain prior per key and day (method of moments over the stores with enough history)
+            tested = Eb_s >= cfg.min_history_days
+            E = np.where(tested, Eb_s, 0.0)[:, None, :]                       # S × 1 × T
+            Ys = np.where(tested[:, None, :], Y.reshape(S, K, len(T)), 0.0)   # S × K × T
+            sumE, sumY = E.sum(0), Ys.sum(0)                                  # 1 × T, K × T
+            mean = np.where(sumE > 0, sumY / np.maximum(sumE, 1e-12), 0.0)
+            mean = np.maximum(mean, 0.5 / np.maximum(sumE, 1.0))
+            r = np.where(E > 0, Ys / np.maximum(E, 1e-12), 0.0)
+            k = tested.sum(0)[None, :]
+            num = (E * (r - mean[None]) ** 2).sum(0) - np.maximum(k - 1, 0) * mean
+            den = sumE - (E ** 2).sum(0) / np.maximum(sumE, 1e-12)
+            var = np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)
+            b = np.minimum(np.where(var > 0, mean / np.maximum(var, 1e-300), np.inf), cfg.prior_days)  # K × T
+            beta = np.broadcast_to(b[None], (S, K, len(T))).reshape(S * K, len(T))
+            alpha = np.broadcast_to((mean * b)[None], (S, K, len(T))).reshape(S * K, len(T))
             r_ = alpha + Y
             prob = (beta + Eb) / (beta + Eb + Ew)
             expected = np.where(prob > 0, r_ * (1 - prob) / np.maximum(prob, 1e-12), 0.0)
@@ -274,42 +281,37 @@ def detect(counts: pd.DataFrame, totals: pd.DataFrame, first_day: date, last_day
                 # the expected daily count (posterior mean rate × the day's exposure) for episode bounds, from
                 # the baseline of the longest window (the one least contaminated by the incident itself)
                 best["daily_rate"] = r_ / np.maximum(beta + Eb, 1e-12)
-        # BH per day over every store × key cell and window of this kind: stores with enough history but
-        # without any count for a key have p = 1 — they enlarge m exactly as if they had been tested
-        eligible = (ce[:, T] - ce[:, np.maximum(T - cfg.baseline_days, 0)] >= cfg.min_history_days).sum(0)
-        m_cells = np.maximum(eligible * len(keys), len(cells))
-        level = cfg.level
+        # BH per day over the store × key cells with enough history and every window (untested cells have
+        # p = 1 and still count in m)
+        # (BH on the tested p-values alone, rescaled by m / m': the untested p = 1 rank last and do not change
+        # the adjusted values of the others)
         q_best = np.ones_like(best_p)
-        for j in range(len(T)):
-            ps = np.concatenate([fp[:, j] for fp in fam_p])
-            if (ps >= 1).all():
-                continue
-            m_total = int(m_cells[j]) * len(cfg.windows)
-            padded = np.concatenate([ps, np.ones(m_total - len(ps))])
-            q = stats.false_discovery_control(padded)[: len(ps)]
-            q_best[:, j] = np.min(q.reshape(len(cfg.windows), len(cells)), axis=0)
-        flagged = q_best <= level
+        P = np.stack(fam_p)                                            # windows × cells × days
+        m_day = eligible_store.sum(0) * K * len(cfg.windows)
+        for j in np.flatnonzero((P < 1).any(axis=(0, 1))):
+            wi, ci = np.nonzero(P[:, :, j] < 1)
+            q = np.minimum(stats.false_discovery_control(P[wi, ci, j]) * m_day[j] / len(ci), 1.0)
+            np.minimum.at(q_best[:, j], ci, q)
+        flagged = q_best <= cfg.level
         if not flagged.any():
             continue
         fi, fj = np.nonzero(flagged)
+        sid = np.asarray(stores, dtype=object)
+        karr = np.asarray(keys[kind], dtype=object)
         frames.append(pd.DataFrame({
-            "store_id": cells["store_id"].to_numpy()[fi], "kind": kind, "key": cells["key"].to_numpy()[fi],
+            "store_id": sid[fi // K], "kind": kind, "key": karr[fi % K],
             "day": days[T[fj]].date, "window": best["window"][fi, fj].astype(int),
             "observed": best["observed"][fi, fj].astype(int), "expected": best["expected"][fi, fj],
             "p_value": best_p[fi, fj], "q_value": q_best[fi, fj]}))
-        # daily counts and expectations of the flagged cells (for start/end of episodes)
-        hot = np.unique(fi)
-        rate = best.get("daily_rate")
-        for i in hot:
-            js = np.flatnonzero(flagged[i])
-            # the baseline rate before the first flag: the expectation for the whole episode
-            j0 = js[0]
-            lam = rate[i, j0] if rate is not None else 0.0
+        # daily counts and expectations of the flagged cells (for start/end of episodes): the baseline rate at
+        # the first flag is the expectation for the whole episode
+        for i in np.unique(fi):
+            j0 = np.flatnonzero(flagged[i])[0]
             dailies.append(pd.DataFrame({
-                "store_id": cells.at[i, "store_id"], "kind": kind, "key": cells.at[i, "key"],
-                "day": days.date, "n": C[i], "expected_daily": lam * e[srow[i]]}))
+                "store_id": sid[i // K], "kind": kind, "key": karr[i % K],
+                "day": days.date, "n": C[i], "expected_daily": best["daily_rate"][i, j0] * e[i // K]}))
     if not frames:
-        return empty
+        return _empty_flags()
     return Flags(pd.concat(frames, ignore_index=True), pd.concat(dailies, ignore_index=True))
 
 
@@ -361,24 +363,31 @@ def _stable(*parts: str) -> str:
 
 # --- the incidents table ------------------------------------------------------------------------------
 
-def _load(cur, lo: date, hi: date, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    params = {"lo": datetime.combine(lo, datetime.min.time()), "hi": datetime.combine(hi, datetime.min.time())}
-    counts = cur.execute(db.sql("incidents/daily_counts"), params | {"classes": list(cfg.sensitive_classes)}).df()
-    if cfg.touchpoints is not None:
-        counts = counts[(counts["kind"] != "touchpoint") | counts["key"].isin(cfg.touchpoints)]
-    totals = cur.execute(db.sql("incidents/store_days"), params).df()
+def _load(cur, lo: date, hi: date, stores: pd.Index, keys: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coded counts and totals for feedback created in [lo, hi) (see ``_detect``)."""
+    params = {"lo": datetime.combine(lo, datetime.min.time()), "hi": datetime.combine(hi, datetime.min.time()),
+              "stores": list(stores), "touchpoints": keys["touchpoint"], "classes": keys["sensitive"]}
+    counts = pd.DataFrame(cur.execute(db.sql("incidents/daily_counts"), params).fetchnumpy())
+    totals = pd.DataFrame(cur.execute(db.sql("incidents/store_days"),
+                                      {k: params[k] for k in ("lo", "hi", "stores")}).fetchnumpy())
     return counts, totals
 
 
 def refresh(con: duckdb.DuckDBPyConnection, start: datetime | date | None = None, end: datetime | date | None = None,
-            cfg: Config | None = None, block_days: int = 120) -> int:
+            cfg: Config | None = None, block_days: int = 28) -> int:
     """Recompute incidents after feedback created in [start, end) changed (None = everything).
 
     A changed day moves the baselines of the ``history`` days after it, so every day from ``start`` to the
     last day of data is re-tested, and incidents still running at ``start`` are rebuilt whole. Runs on the
     caller's connection/cursor (call it inside the writer's transaction, after ``cx.rollup.refresh``).
-    Returns the number of incidents written. ``end`` is accepted for symmetry with ``rollup.refresh``."""
+    The daily roll-ups behind detection (migration 012) are refreshed for the whole days of [start, end)
+    first. Returns the number of incidents written.""" 
     cfg = cfg or default()
+    # keep the daily roll-ups in step for the changed days (whole days)
+    a = pd.Timestamp(start).date() if start is not None else date(1900, 1, 1)
+    b = (pd.Timestamp(end) + pd.Timedelta(days=1)).date() if end is not None else date(2200, 1, 1)
+    for name in ("counts_clear", "counts_fill", "days_clear", "days_fill"):
+        con.execute(db.sql(f"incidents/{name}"), {"start": a, "end": b})
     span = con.execute(db.sql("incidents/span")).fetchone()
     if span[0] is None:
         con.execute("DELETE FROM incidents")
@@ -391,12 +400,21 @@ def refresh(con: duckdb.DuckDBPyConnection, start: datetime | date | None = None
     con.execute(db.sql("incidents/delete_from"), {"lo": touch})
     if reopen is not None and reopen < lo:
         lo = reopen
+    stores = pd.Index([r[0] for r in con.execute("SELECT store_id FROM stores ORDER BY store_id").fetchall()])
+    from cx.text.taxonomy import default as taxonomy
+    keys = {"touchpoint": list(cfg.touchpoints) if cfg.touchpoints is not None else list(taxonomy().by_id),
+            "sensitive": list(cfg.sensitive_classes)}
     flags, dailies = [], []
-    day = lo
+    # blocks on fixed calendar boundaries: a day is always tested with the same loaded range (the weekday
+    # profile is estimated from it), so an incremental refresh gives what a full rebuild gives
+    day = date.fromordinal(lo.toordinal() - lo.toordinal() % block_days)
     while day <= last:
         upto = min(last, day + timedelta(days=block_days - 1))
-        counts, totals = _load(con, day - timedelta(days=cfg.history), upto + timedelta(days=1), cfg)
-        f = detect(counts, totals, day, upto, cfg)
+        day = max(day, first)
+        loaded_from = day - timedelta(days=cfg.history)
+        counts, totals = _load(con, loaded_from, upto + timedelta(days=1), stores, keys)
+        # only days from lo on are tested (earlier days of the block would give what the table holds)
+        f = _detect(counts, totals, list(stores), keys, max(day, lo), upto, cfg, loaded_from)
         flags.append(f.frame)
         dailies.append(f.daily)
         day = upto + timedelta(days=1)

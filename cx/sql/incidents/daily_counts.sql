@@ -1,13 +1,10 @@
--- Items per store × (touchpoint | sensitive class) × day for feedback created in [$lo, $hi):
--- feedback with a negative mention of the touchpoint, and feedback with a hit of the sensitive class.
-SELECT store_id, 'touchpoint' AS kind, touchpoint AS key, CAST(created_at AS DATE) AS day, count(*) AS n
-FROM feedback_touchpoints
-WHERE worst < 0 AND store_id IS NOT NULL AND created_at >= $lo AND created_at < $hi
-GROUP BY 1, 2, 3, 4
-UNION ALL
-SELECT fb.store_id, 'sensitive' AS kind, h.class AS key, CAST(fb.created_at AS DATE) AS day,
-       count(DISTINCT fb.feedback_id) AS n
-FROM sensitive_hits h JOIN feedback fb USING (feedback_id)
-WHERE fb.store_id IS NOT NULL AND fb.created_at >= $lo AND fb.created_at < $hi
-  AND list_contains($classes, h.class)
-GROUP BY 1, 2, 3, 4
+-- Items per store × (touchpoint | sensitive class) × day in [$lo, $hi) from the incident_counts roll-up, as
+-- integer codes for cx.incidents._detect: s = position in $stores, kind 0 = touchpoint (k = position in
+-- $touchpoints) | 1 = sensitive (k = position in $classes), d = days since $lo.
+WITH st AS (SELECT unnest($stores) AS store_id, generate_subscripts($stores, 1) - 1 AS s)
+SELECT st.s, CASE c.kind WHEN 'touchpoint' THEN 0 ELSE 1 END AS kind,
+       CASE c.kind WHEN 'touchpoint' THEN list_position($touchpoints, c.key) ELSE list_position($classes, c.key) END - 1 AS k,
+       c.day - CAST($lo AS DATE) AS d, c.n
+FROM incident_counts c JOIN st USING (store_id)
+WHERE c.day >= CAST($lo AS DATE) AND c.day < CAST($hi AS DATE)
+  AND ((c.kind = 'touchpoint' AND list_contains($touchpoints, c.key)) OR (c.kind = 'sensitive' AND list_contains($classes, c.key)))

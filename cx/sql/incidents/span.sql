@@ -1,2 +1,2 @@
--- First and last day of feedback with a store.
-SELECT CAST(min(created_at) AS DATE), CAST(max(created_at) AS DATE) FROM feedback WHERE store_id IS NOT NULL
+-- First and last day of feedback with a store (from the store_days roll-up).
+SELECT min(day), max(day) FROM store_days
