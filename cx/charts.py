@@ -171,7 +171,8 @@ def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
     """Importance–performance: x = share positive, y = importance; median cut lines and quadrant names."""
     fig = go.Figure(go.Scatter(
         x=df["performance"] * 100, y=df["importance"], mode="markers+text", text=df["label"], textposition="top center",
-        marker={"size": 10, "color": [PALETTE[3] if q == "重点改进" else PALETTE[0] for q in df["quadrant"]],
+        marker={"size": 10, "color": [PALETTE[3] if q in ("重点改进", "必须整改") else PALETTE[0] for q in df["quadrant"]],
+                "symbol": ["diamond" if q == "必须整改" else "circle" for q in df["quadrant"]],
                 "opacity": [1.0 if r else 0.4 for r in df["reliable"]]},
         customdata=df[["gap", "n_neg"]].to_numpy(),
         hovertemplate="%{text}<br>好评率 %{x:.0f}%<br>重要度 %{y:.3f}<br>负面提及者推荐分低 %{customdata[0]:.2f} 分（n=%{customdata[1]}）<extra></extra>"))

@@ -465,31 +465,84 @@ def visible(table: pd.DataFrame, scope: tuple[str, ...] | None) -> pd.DataFrame:
     return table if scope is None else table[table["store_id"].isin(scope)].reset_index(drop=True)
 
 
-def strengths_weaknesses(a: Assessment, store_id: str, top: int = 3, extra: pd.DataFrame | None = None) -> dict:
-    """短板/长板: leaves (and optional extra per-store indicators) furthest below/above the store's region
-    peers, in standard deviations, each with a sentence a manager can read."""
+def strengths_weaknesses(a: Assessment, store_id: str, top: int = 3, extra: pd.DataFrame | None = None,
+                         verdicts: pd.DataFrame | None = None, min_sd: float = 1.0) -> dict:
+    """短板/长板: indicators at least ``min_sd`` standard deviations below/above the store's region peers (only
+    with enough observations behind the store's value, see data/small_sample.yaml), and — from
+    ``touchpoint_verdicts`` — touchpoints significantly worse/better than the chain. Each item has a sentence
+    a manager can read, saying how strong the evidence is. An item is never in both lists. A store below the
+    small-sample minimum gets no verdict at all."""
     idx = a.stores.index[a.stores["store_id"] == store_id]
     if len(idx) == 0:
         return {"weak": [], "strong": []}
     i = int(idx[0])
+    if a.stores.at[i, "insufficient"]:
+        return {"weak": [], "strong": [], "insufficient": True}
     peers = (a.stores["region"] == a.stores.at[i, "region"]).to_numpy()
     items = []
     cols = [(x.label, x.direction, a.value[:, j]) for j, x in enumerate(a.scheme.leaves)]
     if extra is not None:
         ex = extra.reindex(a.stores["store_id"])
         cols += [(c, "lower", ex[c].to_numpy(float)) for c in ex.columns]
-    for label, direction, v in cols:
+    enough = [a.raw_n[i, j] >= x.min_n for j, x in enumerate(a.scheme.leaves)] + [True] * (len(cols) - len(a.scheme.leaves))
+    for (label, direction, v), ok in zip(cols, enough):
         pv = v[peers & ~np.isnan(v)]
-        if len(pv) < 3 or np.isnan(v[i]) or pv.std() == 0:
+        if not ok or len(pv) < 3 or np.isnan(v[i]) or pv.std() == 0:
             continue
         z = (v[i] - pv.mean()) / pv.std()
         good = z if direction == "higher" else -z
         word = "高于" if z > 0 else "低于"
+        strength = "差距很大" if abs(z) >= 2 else "差距明显"
         items.append({"label": label, "z": float(good),
-                      "sentence": f"{label}{word}同区域门店 {abs(z):.1f} 个标准差"})
-    items.sort(key=lambda r: r["z"])
-    return {"weak": [r for r in items if r["z"] < -0.5][:top],
-            "strong": [r for r in reversed(items) if r["z"] > 0.5][:top]}
+                      "sentence": f"{label}{word}同区域门店 {abs(z):.1f} 个标准差（{strength}）"})
+    weak = [r for r in sorted(items, key=lambda r: r["z"]) if r["z"] <= -min_sd]
+    strong = [r for r in sorted(items, key=lambda r: -r["z"]) if r["z"] >= min_sd]
+    if verdicts is not None and len(verdicts):
+        tp_items = {"长板": [], "短板": []}
+        for r in verdicts[verdicts["verdict"].notna()].itertuples():      # most significant first
+            tp_items[r.verdict].append({
+                "label": r.label, "z": float("inf") if r.verdict == "长板" else float("-inf"), "touchpoint": r.touchpoint,
+                "sentence": f"{r.label}：净好评 {100 * r.net:+.0f}%，全连锁其他门店 {100 * r.chain_net:+.0f}%"
+                            f"（差 {r.diff:+.0f} 个百分点，p = {r.p_value:.2g}，{r.evidence}，n = {r.n}）"})
+        weak, strong = tp_items["短板"] + weak, tp_items["长板"] + strong
+    return {"weak": weak[:top], "strong": strong[:top]}
+
+
+def evidence_words(p: float) -> str:
+    """How strong a significant difference's evidence is, in words for managers."""
+    return "证据很强" if p < 0.001 else "证据较强" if p < 0.01 else "证据一般"
+
+
+def touchpoint_verdicts(con, filters: Filters, store_id: str, alpha: float = 0.05) -> pd.DataFrame:
+    """长板/短板 per touchpoint for one store, by one rule: the store's net sentiment on the touchpoint
+    (share of mentions only positive − share negative) against the rest of the chain's, z-test on the
+    difference with the NPS-style SE of a net share (cx.metrics.nps_change), significant at ``alpha``. A
+    touchpoint is 长板 (better), 短板 (worse) or neither — never both. Mentions below the small-sample
+    minimum (data/small_sample.yaml, cell) get no verdict.
+
+    Columns: touchpoint, label, n, net (−1..1), chain_net, diff (points), p_value, verdict, evidence."""
+    from cx import metrics
+    from cx.text.taxonomy import default as taxonomy
+
+    cols = ["touchpoint", "label", "n", "net", "chain_net", "diff", "p_value", "verdict", "evidence"]
+    df = db.filtered_df(con, "scoring/touchpoints", filters.with_(stores=(), scope_stores=None))
+    tax = taxonomy()
+    df = df[df["touchpoint"].isin(list(tax.by_id))]
+    mine = df[df["store_id"] == store_id].set_index("touchpoint")
+    rest = df[df["store_id"] != store_id].groupby("touchpoint")[["n", "negative", "positive"]].sum()
+    rows = []
+    for tp, r in mine.iterrows():
+        n, neg, pos = int(r["n"]), int(r["negative"]), int(r["positive"])
+        c = rest.loc[tp] if tp in rest.index else None
+        cn, cneg, cpos = (int(c["n"]), int(c["negative"]), int(c["positive"])) if c is not None else (0, 0, 0)
+        change = metrics.nps_change((cpos, cn - cpos - cneg, cneg), (pos, n - pos - neg, neg), alpha)
+        verdict = None
+        if not sample.small(n, "cell") and cn > 0 and change.significant:
+            verdict = "长板" if change.direction > 0 else "短板"
+        rows.append({"touchpoint": tp, "label": tax.label(tp), "n": n, "net": (pos - neg) / n if n else None,
+                     "chain_net": (cpos - cneg) / cn if cn else None, "diff": change.diff, "p_value": change.p_value,
+                     "verdict": verdict, "evidence": evidence_words(change.p_value) if verdict else None})
+    return pd.DataFrame(rows, columns=cols).sort_values("p_value").reset_index(drop=True)
 
 
 def touchpoint_rates(con, filters: Filters, prior: float = 10.0) -> pd.DataFrame:

@@ -45,13 +45,18 @@ left, right = st.columns([3, 2])
 with left:
     export.chart(charts.radar(series, axes, "一级指标雷达图（0–100）", ctx.filters.describe()), key="store_profile_1")
 with right:
-    sw = scoring.strengths_weaknesses(a, store, extra=ranking.touchpoint_rates(ctx.con, ctx.version, ctx.filters))
+    verdicts = scoring.touchpoint_verdicts(ctx.con, ctx.filters, store)
+    sw = scoring.strengths_weaknesses(a, store, verdicts=verdicts)
+    if sw.get("insufficient"):
+        st.caption("样本不足，不判断短板/长板。")
     st.markdown("**短板**")
     for x in sw["weak"] or [{"sentence": "无明显短板"}]:
         st.markdown(f"- :red[{x['sentence']}]")
     st.markdown("**长板**")
     for x in sw["strong"] or [{"sentence": "无明显长板"}]:
         st.markdown(f"- :green[{x['sentence']}]")
+    st.caption("指标：与同区域门店相差至少 1 个标准差；触点：净好评（好评占比 − 负面占比）与全连锁其他门店比较，"
+               "z 检验 p < 0.05。同一触点只会是短板或长板之一。")
 
 
 trend = scoring.store_trend(ranking.monthly(ctx.con, ctx.version, ctx.filters), store)
@@ -62,7 +67,9 @@ if len(trend) >= 2:
 store_filters = ctx.filters.with_(stores=(store,))
 tps = painpoints.touchpoints(ctx.con, store_filters)
 st.subheader("主要痛点")
-worst = painpoints.top(tps, "negative", 8)
+# a touchpoint judged a 长板 above is not listed as a pain (it is mentioned often, but better than the chain)
+strong_tps = set(verdicts.loc[verdicts["verdict"] == "长板", "touchpoint"])
+worst = painpoints.top(tps[~tps["touchpoint"].isin(strong_tps)] if len(tps) else tps, "negative", 8)
 if worst.empty:
     st.info("该门店本期没有触点提及。" if tps.empty else "该门店本期没有负面的触点提及。")
 else:

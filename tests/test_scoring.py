@@ -98,7 +98,8 @@ def test_fewer_answers_mean_wider_posterior(east):
 def test_strengths_and_weaknesses_sentences(east):
     a = scoring.assess(east, MARCH, scoring.parse(ONE_LEAF))
     # only 3 stores in total and 2 in 华东: too few peers for standardised comparisons
-    assert scoring.strengths_weaknesses(a, "S001") == {"weak": [], "strong": []}
+    sw = scoring.strengths_weaknesses(a, "S001")
+    assert sw["weak"] == [] and sw["strong"] == []
 
 
 def test_strengths_weaknesses_on_demo(demo_con):
@@ -176,3 +177,38 @@ def test_penalty_rule_errors():
         scoring.parse({**doc, "incident_penalty": {"rule": "fire"}})
     cap = scoring.parse({**doc, "incident_penalty": {"rule": "cap", "cap": 30}})
     assert cap.penalty.ceiling(np.array([50.0, 60.0])) == 30
+
+
+def test_strength_and_weakness_are_exclusive_and_stated_with_evidence(demo_con):
+    from cx import sample
+
+    f = Filters(date(2026, 5, 1), date(2026, 10, 31))
+    a = scoring.assess(demo_con, f)
+    judged = 0
+    for store in a.stores.loc[~a.stores["insufficient"], "store_id"]:
+        v = scoring.touchpoint_verdicts(demo_con, f, store)
+        assert v["verdict"].isin(["长板", "短板"]).sum() == v["verdict"].notna().sum()
+        assert (v.loc[v["verdict"].notna(), "n"] >= sample.min_n("cell")).all()
+        assert (v.loc[v["verdict"] == "长板", "net"] > v.loc[v["verdict"] == "长板", "chain_net"]).all()
+        assert (v.loc[v["verdict"] == "短板", "net"] < v.loc[v["verdict"] == "短板", "chain_net"]).all()
+        assert (v.loc[v["verdict"].notna(), "p_value"] < 0.05).all()
+        sw = scoring.strengths_weaknesses(a, store, top=50, verdicts=v)
+        weak, strong = {x["label"] for x in sw["weak"]}, {x["label"] for x in sw["strong"]}
+        assert not weak & strong, store
+        for x in sw["weak"] + sw["strong"]:
+            assert "标准差" in x["sentence"] or "p =" in x["sentence"]
+            assert abs(x["z"]) >= 1.0                       # no "strength" of half a standard deviation
+        judged += v["verdict"].notna().sum()
+    assert judged > 0
+    small = a.stores.loc[a.stores["insufficient"], "store_id"]
+    if len(small):
+        assert scoring.strengths_weaknesses(a, small.iloc[0]) == {"weak": [], "strong": [], "insufficient": True}
+
+
+def test_ipa_files_safety_critical_touchpoints_as_must_fix(demo_con):
+    from cx import drivers
+
+    d = drivers.key_drivers(demo_con, Filters(date(2025, 11, 1), date(2026, 10, 31)))
+    fs = d[d["touchpoint"] == "food_safety"]
+    assert len(fs) == 1 and fs.iloc[0]["quadrant"] == drivers.MUST_FIX
+    assert (d.loc[d["touchpoint"] != "food_safety", "quadrant"] != drivers.MUST_FIX).sum() >= len(d) - 2

@@ -135,7 +135,8 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
                 slides.append(Slide("原因分析", "综合得分靠后的门店及其短板", [], table=pd.DataFrame(rows)))
     if "建议" in sections:
         step(0.7, "建议…")
-        recs = []
+        recs = [f"必须整改「{r.label}」（安全相关触点）：负面提及 {r.n_neg} 条，负面提及者推荐分低 {r.gap:.1f} 分"
+                for r in drv[drv["quadrant"] == drivers.MUST_FIX].itertuples()] if not drv.empty else []
         for r in drv[drv["quadrant"] == "重点改进"].head(3).itertuples():
             recs.append(f"优先改进「{r.label}」：重要度高而好评率仅 {r.performance:.0%}，负面提及者推荐分低 {r.gap:.1f} 分")
         if not tps.empty:
