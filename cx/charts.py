@@ -35,10 +35,32 @@ def trend_with_ci(df: pd.DataFrame, key: str, title: str, subtitle: str | None =
     fig.add_trace(go.Scatter(x=x, y=df[key] * scale, mode="lines+markers", line={"color": color, "width": 2},
                              name=title, customdata=df[f"{key}_n"],
                              hovertemplate="%{y:.1f}" + ("%" if percent else "") + "（n=%{customdata}）<extra></extra>"))
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
+    from cx import timegrain
+
+    grain = df.attrs.get("grain")
+    if grain is None:   # attrs lost (e.g. through a cache): infer from the spacing of the periods
+        step = pd.Series(pd.to_datetime(x)).diff().dt.days.median() if len(x) > 1 else 31
+        grain = "day" if step < 2 else "week" if step < 10 else "month"
+    fig.update_xaxes(**timegrain.axis(grain))
     fig = _layout(fig, title, subtitle)
     fig.update_layout(showlegend=False)
     return fig
+
+
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def weekday_hour(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
+    """Weekday × hour heatmap of feedback volume; hover adds the negative share and n."""
+    grid = df.pivot_table(index="weekday", columns="hour", values="n", aggfunc="sum").reindex(range(7)).fillna(0)
+    neg = df.pivot_table(index="weekday", columns="hour", values="neg_rate", aggfunc="mean").reindex(
+        index=range(7), columns=grid.columns)
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{h}时" for h in grid.columns], y=list(WEEKDAYS), colorscale="Blues",
+        customdata=(neg.to_numpy() * 100), colorbar={"title": "反馈量"},
+        hovertemplate="%{y} %{x}：%{z:,} 条，负面 %{customdata:.0f}%<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, subtitle)
 
 
 def volume_by_source(df: pd.DataFrame, title: str = "各来源反馈量", subtitle: str | None = None) -> go.Figure:
