@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ["#2F6FDE", "#F29D38", "#3BA272", "#E05561", "#8E6BC9", "#6C7A89"]
 SOURCE_COLORS = {"问卷": PALETTE[0], "客服": PALETTE[3], "线上评价": PALETTE[1], "舆情": PALETTE[4]}
+SMALL = "#BBBBBB"   # estimates below the small-sample minimum (data/small_sample.yaml)
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str | None = None, height: int = 360) -> go.Figure:
@@ -138,7 +139,7 @@ HEAT_SCALES = {"volume": "Blues", "neg_rate": "Reds", "net": "RdYlGn", "avg_nps"
 
 
 def journey_heatmap(values: pd.DataFrame, n: pd.DataFrame, small: pd.DataFrame, worse: pd.DataFrame, value: str,
-                    title: str, subtitle: str | None = None, min_n: int = 20) -> go.Figure:
+                    title: str, subtitle: str | None = None, min_n: int | None = None) -> go.Figure:
     """Stage·touchpoint rows × dimension columns. Cells with n < min_n are grey (value hidden in colour,
     still shown on hover); ▲ marks cells significantly worse than the rest of the chain."""
     pct = value in ("neg_rate", "net")
@@ -277,7 +278,8 @@ def action_lines(weekly: pd.DataFrame, action_date, title: str, subtitle: str | 
 def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Better (y) vs |Worse| (x) with the four quadrants at 0.5."""
     fig = go.Figure(go.Scatter(x=-df["worse"], y=df["better"], mode="markers+text", text=df["feature"],
-                               textposition="top center", marker={"size": 11, "color": PALETTE[0]},
+                               textposition="top center",
+                               marker={"size": 11, "color": [SMALL if s else PALETTE[0] for s in df.get("small", [False] * len(df))]},
                                customdata=df[["category_label", "n"]].to_numpy(),
                                hovertemplate="%{text}<br>Better %{y:.2f}，|Worse| %{x:.2f}<br>多数归类：%{customdata[0]}（n=%{customdata[1]}）<extra></extra>"))
     for x, y, label in ((0.02, 0.98, "魅力属性 A"), (0.98, 0.98, "期望属性 O"), (0.98, 0.02, "必备属性 M"), (0.02, 0.02, "无差异属性 I")):

@@ -77,7 +77,7 @@ class Penalty:
 class Scheme:
     groups: tuple[tuple[str, str, float], ...]     # (id, label, weight)
     leaves: tuple[Leaf, ...]
-    min_n: int = 30
+    min_n: int = field(default_factory=lambda: sample.min_n("store"))
     simulations: int = 300
     penalty: Penalty | None = None
 
