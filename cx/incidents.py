@@ -338,7 +338,17 @@ def episodes(flags: Flags, last_day: date, cfg: Config | None = None) -> pd.Data
             # upper tail < 5 %), so the bounds do not wander with ordinary noise
             excess = inside & (stats.poisson.sf(d["n"].to_numpy() - 1, d["expected_daily"].to_numpy()) < 0.05)
             hot = np.flatnonzero(excess)
-            start = pd.Timestamp(dd[hot[0]]) if len(hot) else f0
+            # the start: walk back from the last unusual day up to the first flag while the unusual days are at
+            # most `gap` days apart (an isolated complaint a week earlier is not the incident's start)
+            gap = max(2, cfg.quiet_days // 2)
+            before = hot[dd[hot] <= f0.to_datetime64()]
+            if len(before):
+                k = len(before) - 1
+                while k > 0 and (dd[before[k]] - dd[before[k - 1]]).astype("timedelta64[D]").astype(int) <= gap:
+                    k -= 1
+                start = pd.Timestamp(dd[before[k]])
+            else:
+                start = pd.Timestamp(dd[hot[0]]) if len(hot) else f0
             end = pd.Timestamp(dd[hot[-1]]) if len(hot) else f1
             upto = (dd >= start.to_datetime64()) & (dd <= (end if done else span1).to_datetime64())
             peak = ep.loc[ep["p_value"].idxmin()]
