@@ -4,7 +4,7 @@ import streamlit as st
 from cx import db, kano, overview
 from cx.filters import Filters
 from cx.ingest import history
-from ui import shell
+from ui import incident_band, shell
 
 ctx = shell.page("首页", filters=False)
 
@@ -24,6 +24,9 @@ imports = history(ctx.con)
 if not ctx.user.can_edit_config:
     imports = imports[imports["imported_by"] == ctx.user.username]
 c4.metric("导入批次", f"{len(imports):,}")
+
+if first is not None:
+    incident_band.band(ctx, quiet=True)
 
 st.subheader("从这里开始")
 a, b = st.columns(2)

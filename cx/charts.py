@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ["#2F6FDE", "#F29D38", "#3BA272", "#E05561", "#8E6BC9", "#6C7A89"]
 SOURCE_COLORS = {"问卷": PALETTE[0], "客服": PALETTE[3], "线上评价": PALETTE[1], "舆情": PALETTE[4]}
+SMALL = "#BBBBBB"   # estimates below the small-sample minimum (data/small_sample.yaml)
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str | None = None, height: int = 360) -> go.Figure:
@@ -35,10 +36,32 @@ def trend_with_ci(df: pd.DataFrame, key: str, title: str, subtitle: str | None =
     fig.add_trace(go.Scatter(x=x, y=df[key] * scale, mode="lines+markers", line={"color": color, "width": 2},
                              name=title, customdata=df[f"{key}_n"],
                              hovertemplate="%{y:.1f}" + ("%" if percent else "") + "（n=%{customdata}）<extra></extra>"))
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
+    from cx import timegrain
+
+    grain = df.attrs.get("grain")
+    if grain is None:   # attrs lost (e.g. through a cache): infer from the spacing of the periods
+        step = pd.Series(pd.to_datetime(x)).diff().dt.days.median() if len(x) > 1 else 31
+        grain = "day" if step < 2 else "week" if step < 10 else "month"
+    fig.update_xaxes(**timegrain.axis(grain))
     fig = _layout(fig, title, subtitle)
     fig.update_layout(showlegend=False)
     return fig
+
+
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def weekday_hour(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
+    """Weekday × hour heatmap of feedback volume; hover adds the negative share and n."""
+    grid = df.pivot_table(index="weekday", columns="hour", values="n", aggfunc="sum").reindex(range(7)).fillna(0)
+    neg = df.pivot_table(index="weekday", columns="hour", values="neg_rate", aggfunc="mean").reindex(
+        index=range(7), columns=grid.columns)
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{h}时" for h in grid.columns], y=list(WEEKDAYS), colorscale="Blues",
+        customdata=(neg.to_numpy() * 100), colorbar={"title": "反馈量"},
+        hovertemplate="%{y} %{x}：%{z:,} 条，负面 %{customdata:.0f}%<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, subtitle)
 
 
 def volume_by_source(df: pd.DataFrame, title: str = "各来源反馈量", subtitle: str | None = None) -> go.Figure:
@@ -116,7 +139,7 @@ HEAT_SCALES = {"volume": "Blues", "neg_rate": "Reds", "net": "RdYlGn", "avg_nps"
 
 
 def journey_heatmap(values: pd.DataFrame, n: pd.DataFrame, small: pd.DataFrame, worse: pd.DataFrame, value: str,
-                    title: str, subtitle: str | None = None, min_n: int = 20) -> go.Figure:
+                    title: str, subtitle: str | None = None, min_n: int | None = None) -> go.Figure:
     """Stage·touchpoint rows × dimension columns. Cells with n < min_n are grey (value hidden in colour,
     still shown on hover); ▲ marks cells significantly worse than the rest of the chain."""
     pct = value in ("neg_rate", "net")
@@ -171,7 +194,8 @@ def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
     """Importance–performance: x = share positive, y = importance; median cut lines and quadrant names."""
     fig = go.Figure(go.Scatter(
         x=df["performance"] * 100, y=df["importance"], mode="markers+text", text=df["label"], textposition="top center",
-        marker={"size": 10, "color": [PALETTE[3] if q == "重点改进" else PALETTE[0] for q in df["quadrant"]],
+        marker={"size": 10, "color": [PALETTE[3] if q in ("重点改进", "必须整改") else PALETTE[0] for q in df["quadrant"]],
+                "symbol": ["diamond" if q == "必须整改" else "circle" for q in df["quadrant"]],
                 "opacity": [1.0 if r else 0.4 for r in df["reliable"]]},
         customdata=df[["gap", "n_neg"]].to_numpy(),
         hovertemplate="%{text}<br>好评率 %{x:.0f}%<br>重要度 %{y:.3f}<br>负面提及者推荐分低 %{customdata[0]:.2f} 分（n=%{customdata[1]}）<extra></extra>"))
@@ -254,7 +278,8 @@ def action_lines(weekly: pd.DataFrame, action_date, title: str, subtitle: str | 
 def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Better (y) vs |Worse| (x) with the four quadrants at 0.5."""
     fig = go.Figure(go.Scatter(x=-df["worse"], y=df["better"], mode="markers+text", text=df["feature"],
-                               textposition="top center", marker={"size": 11, "color": PALETTE[0]},
+                               textposition="top center",
+                               marker={"size": 11, "color": [SMALL if s else PALETTE[0] for s in df.get("small", [False] * len(df))]},
                                customdata=df[["category_label", "n"]].to_numpy(),
                                hovertemplate="%{text}<br>Better %{y:.2f}，|Worse| %{x:.2f}<br>多数归类：%{customdata[0]}（n=%{customdata[1]}）<extra></extra>"))
     for x, y, label in ((0.02, 0.98, "魅力属性 A"), (0.98, 0.98, "期望属性 O"), (0.98, 0.02, "必备属性 M"), (0.02, 0.02, "无差异属性 I")):

@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -57,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--stores", type=int, default=None, help="门店数（默认 300；行数 ≥ 500 万时 2000）")
     d.add_argument("--months", type=int, default=None, help="月数（默认 12；行数 ≥ 500 万时 24）")
     d.add_argument("--seed", type=int, default=demo.DemoConfig.seed)
+    d.add_argument("--end", type=date.fromisoformat, default=None,
+                   help="数据截止日（不含，默认今天；数据最后一天为其前一天），如 2026-11-01")
     d.add_argument("--db", type=Path, default=None, help="数据库文件（默认 $CX_DB 或 data/cx.duckdb）")
     d.add_argument("--force", action="store_true", help="覆盖已存在的数据库文件")
     i = sub.add_parser("ingest", help="导入 CSV/XLSX 文件")
@@ -190,7 +193,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
     if a.rows < 1 or stores < 8 or not 1 <= months <= 60:
         raise SystemExit("错误：--rows 至少为 1，--stores 至少为 8，--months 在 1–60 之间")
     t0 = time.monotonic()
-    cfg = demo.DemoConfig(rows=a.rows, stores=stores, months=months, seed=a.seed)
+    cfg = demo.DemoConfig(rows=a.rows, stores=stores, months=months, seed=a.seed, end=a.end)
     s = demo.build(path, cfg, progress=Bar())
     from cx import auth
 

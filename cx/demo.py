@@ -6,6 +6,7 @@ turns it into rows. Feedback is generated and inserted in date-ordered chunks so
 """
 from __future__ import annotations
 
+import calendar
 import functools
 import itertools
 import os
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cx import db, kano, rollup
+from cx import db, incidents, kano, rollup
 from cx.demo_text import Composer
 from cx.ingest.clean import clean_text
 from cx.ingest.validate import stable_id
@@ -48,8 +49,8 @@ class DemoConfig:
     stores: int = 300
     seed: int = 42
     chunk: int = 50_000
-    start: date | None = None       # default from data/demo/model.yaml
-    months: int | None = None
+    months: int | None = None       # default from data/demo/model.yaml
+    end: date | None = None         # exclusive: the data's last day is end − 1; default today (the build day)
 
 
 @functools.cache
@@ -106,6 +107,8 @@ def generate(con: duckdb.DuckDBPyConnection, cfg: DemoConfig = DemoConfig(), pro
                 step(0.02 + 0.9 * done / cfg.rows, f"生成并分析反馈 {done:,}/{cfg.rows:,} 条…")
             pending = job
     rollup.refresh_all(con)
+    step(0.92, "检测重大事件…")
+    incidents.refresh(con)
     step(0.93, "生成 KANO 问卷与平台评分…")
     for table, frame in (("kano_answers", g.kano()), ("external_ratings", g.ratings())):
         con.register("demo_extra", frame)
@@ -145,8 +148,9 @@ def _loop(con: duckdb.DuckDBPyConnection, g: "_Generator") -> None:
     con.execute(db.sql("demo/insert_actions"), {
         "a1": stable_id("action", st["improved"]["store_id"], st["improved"]["date"]), "s1": st["improved"]["store_id"],
         "t1": st["improved"]["touchpoint"], "d1": st["improved"]["action"], "date1": st["improved"]["date"],
-        "a2": stable_id("action", st["slow_region"]["region"], "2026-09-01"), "r2": st["slow_region"]["region"],
-        "t2": st["slow_region"]["touchpoint"], "d2": "华南区域后厨增配人手（效果待验证）", "date2": "2026-09-01"})
+        "a2": stable_id("action", st["slow_region"]["region"], st["slow_region"]["action_date"]),
+        "r2": st["slow_region"]["region"], "t2": st["slow_region"]["touchpoint"],
+        "d2": f"{st['slow_region']['region']}区域后厨增配人手（效果待验证）", "date2": st["slow_region"]["action_date"]})
 
 
 class _Generator:
@@ -155,13 +159,12 @@ class _Generator:
         self.m, self.c = model(), chain()
         self.rng = np.random.default_rng(cfg.seed)
         self.rnd = random.Random(cfg.seed)
-        # The window ends where the model's does (the planted stories are dated); more months reach back.
-        base = cfg.start or self.m["start"]
-        end_month = base.month - 1 + self.m["months"]
-        self.end = date(base.year + end_month // 12, end_month % 12 + 1, 1)  # exclusive
+        # The window ends the day before the build (the demo looks live); the stories are placed from there.
+        self.end = cfg.end or date.today()  # exclusive
         months = cfg.months or self.m["months"]
         first = self.end.year * 12 + self.end.month - 1 - months
-        self.start = date(first // 12, first % 12 + 1, 1)
+        y, mo = first // 12, first % 12 + 1
+        self.start = date(y, mo, min(self.end.day, calendar.monthrange(y, mo)[1]))
         self.days = [self.start + timedelta(d) for d in range((self.end - self.start).days)]
         self.tps = list(self.m["p_negative"])
         self.tp_index = {t: i for i, t in enumerate(self.tps)}
@@ -240,12 +243,18 @@ class _Generator:
         for i in tiny:
             s.loc[i, "weight"] *= st["tiny_stores"]["volume"]
         sid = s["store_id"]
+
+        def ago(days: int) -> str:
+            return str(self.end - timedelta(days=int(days)))
+
+        inc_from = self.end - timedelta(days=int(st["incident"]["from_days_before_end"]))
         return {
-            "slow_region": {**st["slow_region"], "from": str(st["slow_region"]["from"])},
+            "slow_region": {**st["slow_region"], "from": ago(st["slow_region"]["from_days_before_end"]),
+                            "action_date": ago(st["slow_region"]["action_days_before_end"])},
             "incident": {**st["incident"], "store_id": sid[inc], "store_name": s.loc[inc, "name"],
-                         "from": str(st["incident"]["from"]), "to": str(st["incident"]["to"])},
+                         "from": str(inc_from), "to": str(inc_from + timedelta(days=int(st["incident"]["days"]) - 1))},
             "improved": {**st["improved"], "store_id": sid[imp], "store_name": s.loc[imp, "name"],
-                         "date": str(st["improved"]["date"])},
+                         "date": ago(st["improved"]["date_days_before_end"])},
             "star": {**st["star"], "store_id": sid[star], "store_name": s.loc[star, "name"]},
             "new_stores": {"title": st["new_stores"]["title"], "store_ids": [sid[i] for i in new]},
             "tiny_stores": {"title": st["tiny_stores"]["title"], "store_ids": [sid[i] for i in tiny]},
@@ -332,6 +341,9 @@ class _Generator:
                 logit += (tp == self.tp_index[t]) * flag[:, None] * v
         pol = np.where(rng.random((n, 4)) < 1 / (1 + np.exp(-logit)), -1, 1)
         active = np.arange(4)[None, :] < k[:, None]
+        # someone who found a bug in the food rarely praises the rest of the meal
+        fs = ((tp == self.tp_index["food_safety"]) & active & (pol < 0)).any(1)
+        pol = np.where(fs[:, None] & (rng.random((n, 4)) < 0.75), -1, pol)
         s_mean = (pol * active).sum(1) / k
         u = 0.85 * s_mean + 0.3 * q - 0.4 * reg_eff + rng.normal(0, 0.5, n)
 
@@ -345,11 +357,24 @@ class _Generator:
         ces = np.where(is_survey & (rng.random(n) < 0.5), scale(5.3, 1.6, 1, 7, 0.6), np.nan)
         rating = np.where(is_review, scale(3.85, 1.45, 1, 5, 0.4), np.nan)
         has_text = ~is_survey | (rng.random(n) < m["survey_text_share"])
+        # Scores agree with the words written next to them: a mostly negative text gets no 4–5 stars or NPS 9–10,
+        # a mostly positive one no 1–2 stars or NPS 0–6, a mixed one stays in the middle, and a food-safety
+        # complaint (a hair, a bug, diarrhoea) caps the score whatever else the text says.
+        band = np.select([fs | (s_mean <= -0.5), s_mean >= 0.5], [0, 2], 1)
+        # (low, high) allowed in the negative, mixed and positive band; a food-safety complaint caps at `cap`
+        bounds = {"rating": ((1, 3, 3), (3, 4, 5), 2), "nps": ((0, 5, 7), (7, 8, 10), 4), "csat": ((1, 2, 3), (3, 4, 5), 2)}
+
+        def agree(values, name):
+            lows, highs, cap = bounds[name]
+            lo, hi = np.array(lows)[band], np.where(fs, cap, np.array(highs)[band])
+            return np.where(has_text & ~np.isnan(values), np.clip(values, np.minimum(lo, hi), hi), values)
+
+        nps, csat, rating = agree(nps, "nps"), agree(csat, "csat"), agree(rating, "rating")
 
         member = rng.random(n) < 0.55
         pool = max(2000, self.cfg.rows // 4)
         cust = rng.integers(0, pool, n)
-        texts = self._texts(src, tp, pol, k, has_text, delivery, stores["city"].to_numpy()[store])
+        texts = self._texts(src, tp, pol, k, has_text, delivery, stores["city"].to_numpy()[store], band)
         seg_names = np.array([s for s, w in SEGMENTS for _ in range(w)], dtype=object)
         return pd.DataFrame({
             "feedback_id": [stable_id(SOURCES[s], f"DEMO{self.cfg.seed}-{seq0 + i}") for i, s in enumerate(src)],
@@ -390,11 +415,11 @@ class _Generator:
         sa = st["star"]
         inject(sid == sa["store_id"], idx[sa["touchpoint"]], sa["inject"], sa["logit"])
 
-    def _texts(self, src, tp, pol, k, has_text, delivery, city) -> list[str | None]:
+    def _texts(self, src, tp, pol, k, has_text, delivery, city, band) -> list[str | None]:
         comp, r, tps = self.composer, self.rnd, self.tps
         food_safety = self.tp_index["food_safety"]
         out: list[str | None] = []
-        prev: dict[int, str] = {}
+        prev: dict[tuple[int, int], str] = {}   # by source and score band: a repeat keeps its score's tone
         for i in range(len(src)):
             if not has_text[i]:
                 out.append(None)
@@ -403,8 +428,8 @@ class _Generator:
             if s in (1, 3) and r.random() < 0.008:
                 out.append(clean_text(comp.spam()))
                 continue
-            if s in prev and r.random() < 0.004:   # the same customer posting the same words twice
-                out.append(prev[s])
+            if (s, band[i]) in prev and r.random() < 0.004:   # the same customer posting the same words twice
+                out.append(prev[(s, band[i])])
                 continue
             names = [tps[j] for j in tp[i, :k[i]]]
             pols = [int(p) for p in pol[i, :k[i]]]
@@ -425,7 +450,7 @@ class _Generator:
             elif x < 0.135:
                 text = comp.traditional(text)
             text = clean_text(text)
-            prev[s] = text
+            prev[(s, band[i])] = text
             out.append(text)
         return out
 

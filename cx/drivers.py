@@ -3,7 +3,8 @@
 Method (stated in the UI): for each touchpoint, the NPS-scale gap = mean 0–10 recommendation score of
 survey answers that do NOT mention it negatively minus those that do (Welch 95 % interval). Importance =
 |point-biserial correlation| between "mentions it negatively" and the score; performance = share of its
-mentions that are positive. Quadrant cut-offs are the medians across touchpoints.
+mentions that are positive. Quadrant cut-offs are the medians across touchpoints. Safety-critical touchpoints
+(``safety_critical`` in data/incidents.yaml) with any negative mention are 必须整改 whatever their quadrant.
 """
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ import math
 
 import pandas as pd
 
-from cx import db
+from cx import db, sample
 from cx.filters import Filters
 from cx.metrics import Z95
 from cx.text.taxonomy import default as taxonomy
 
-MIN_NEG = 10
+MIN_NEG = sample.min_n("driver")   # data/small_sample.yaml
+MUST_FIX = "必须整改"        # safety-critical: a food-safety complaint is never a "minor improvement"
 QUADRANTS = {(True, False): "重点改进", (True, True): "保持优势", (False, False): "次要改进", (False, True): "过度投入"}
 
 
@@ -49,4 +51,9 @@ def key_drivers(con, filters: Filters) -> pd.DataFrame:
         return out.assign(quadrant=pd.Series(dtype=str))
     imp_cut, perf_cut = out["importance"].median(), out["performance"].median()
     out["quadrant"] = [QUADRANTS[(i >= imp_cut, pf >= perf_cut)] for i, pf in zip(out["importance"], out["performance"])]
+    # safety-critical touchpoints (data/incidents.yaml safety_critical) are "must fix" whatever their quadrant
+    from cx import incidents
+
+    critical = out["touchpoint"].isin(incidents.default().safety_critical) & (out["n_neg"] > 0)
+    out.loc[critical, "quadrant"] = MUST_FIX
     return out.sort_values("importance", ascending=False).reset_index(drop=True)

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cx import db, metrics
+from cx import db, metrics, sample
 from cx.filters import Filters
 from cx.text.taxonomy import default as taxonomy
 
-DIMENSIONS = {"region": "区域", "format": "门店业态", "month": "月份", "channel": "渠道", "source": "来源", "store": "门店"}
+DIMENSIONS = {"region": "区域", "format": "门店业态", "month": "月份", "channel": "渠道", "source": "来源", "store": "门店",
+              "week": "周", "day": "日"}
+TIME_DIMENSIONS = ("day", "week", "month")   # the time columns at each grain (cx/timegrain.py)
 VALUES = {"volume": "提及量", "neg_rate": "负面率", "net": "净情感", "avg_nps": "平均推荐分"}
 SOURCE_NAMES = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情"}
-MIN_N = 20
+MIN_N = sample.min_n("cell")   # data/small_sample.yaml
 
 
 def cells(con, filters: Filters, dim: str = "region", q: float = 0.05) -> pd.DataFrame:
@@ -107,6 +109,10 @@ def drill(filters: Filters, dim: str, col: str) -> Filters:
     if dim == "source":
         code = {v: k for k, v in SOURCE_NAMES.items()}.get(col, col)
         return filters.with_(sources=(code,))
+    if dim in ("week", "day"):
+        first = date.fromisoformat(col)
+        last = first + timedelta(days=6 if dim == "week" else 0)
+        return filters.with_(start=max(filters.start, first), end=min(filters.end, last))
     if dim == "month":
         y, m = map(int, col.split("-"))
         first = date(y, m, 1)

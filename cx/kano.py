@@ -43,6 +43,8 @@ def analyse(counts) -> "pd.DataFrame":
     """
     import pandas as pd
 
+    from cx import sample
+
     rows = []
     for feature, g in counts.groupby("feature", sort=True):
         dist = {c: 0 for c in CATEGORIES}
@@ -51,8 +53,10 @@ def analyse(counts) -> "pd.DataFrame":
         total = sum(dist.values())
         core = dist["A"] + dist["O"] + dist["M"] + dist["I"]
         major = max(CATEGORIES, key=lambda c: (dist[c], c in "MOAI"))
-        rows.append({"feature": feature, "n": total, **{c: dist[c] for c in CATEGORIES}, "category": major,
-                     "category_label": CATEGORIES[major],
+        small = sample.small(total, "kano")    # data/small_sample.yaml: too few answers for a class
+        rows.append({"feature": feature, "n": total, **{c: dist[c] for c in CATEGORIES},
+                     "category": None if small else major,
+                     "category_label": sample.LABEL if small else CATEGORIES[major], "small": small,
                      "better": (dist["A"] + dist["O"]) / core if core else None,
                      "worse": -(dist["O"] + dist["M"]) / core if core else None})
     return pd.DataFrame(rows)
@@ -73,5 +77,5 @@ def features(con, filters) -> "pd.DataFrame":
     if counts.empty:
         import pandas as pd
 
-        return pd.DataFrame(columns=["feature", "n", *CATEGORIES, "category", "category_label", "better", "worse"])
+        return pd.DataFrame(columns=["feature", "n", *CATEGORIES, "category", "category_label", "small", "better", "worse"])
     return analyse(counts)

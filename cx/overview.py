@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cx import db, metrics
+from cx import db, metrics, timegrain
 from cx.filters import Filters
 
 
@@ -58,13 +58,16 @@ def _estimates(c: dict) -> dict:
     }
 
 
-def monthly(con, filters: Filters, days: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per month with NPS, CSAT, CES and negative-review rate (value, low, high, n)."""
+def monthly(con, filters: Filters, days: pd.DataFrame | None = None, grain: str = "month") -> pd.DataFrame:
+    """One row per period (``grain``: day | week | month | auto, see cx/timegrain.py) with NPS, CSAT, CES and
+    negative-review rate (value, low, high, n). The period start is in ``month`` (the column name charts
+    read) and ``period``; ``attrs["grain"]`` says which grain."""
+    grain = timegrain.resolve(grain, filters.start, filters.end)
     days = daily(con, filters, compare=False) if days is None else days
     days = days[days["day"] >= filters.start]
     if days.empty:
         return pd.DataFrame()
-    month = pd.to_datetime(days["day"]).dt.to_period("M").dt.to_timestamp()
+    month = timegrain.bucket(days["day"], grain)
     df = days[COUNTS].groupby(month.rename("month")).sum().reset_index().sort_values("month")
     out = []
     for r in df.itertuples(index=False):
@@ -75,7 +78,10 @@ def monthly(con, filters: Filters, days: pd.DataFrame | None = None) -> pd.DataF
                          ("negative_reviews", metrics.rate(r.reviews_negative, r.reviews_rated))):
             row.update({key: est.value, f"{key}_low": est.low, f"{key}_high": est.high, f"{key}_n": est.n})
         out.append(row)
-    return pd.DataFrame(out)
+    out = pd.DataFrame(out)
+    out["period"] = out["month"]
+    out.attrs["grain"] = grain
+    return out
 
 
 def by_source(con, filters: Filters, days: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -86,10 +92,18 @@ def by_source(con, filters: Filters, days: pd.DataFrame | None = None) -> pd.Dat
     return df.sort_values(["source", "n"], ascending=[True, False]).reset_index(drop=True)
 
 
-def page(con, filters: Filters) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """Everything the 总览 page shows (KPIs with comparison, monthly trend, source mix) from one scan."""
+def page(con, filters: Filters, grain: str = "month") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Everything the 总览 page shows (KPIs with comparison, trend at ``grain``, source mix) from one scan."""
     days = daily(con, filters)
-    return kpis(con, filters, days=days), monthly(con, filters, days), by_source(con, filters, days)
+    return kpis(con, filters, days=days), monthly(con, filters, days, grain), by_source(con, filters, days)
+
+
+def weekday_hour(con, filters: Filters) -> pd.DataFrame:
+    """Feedback per weekday (0 = Monday) × hour of day in the period, with the negative share (sentiment
+    label −1) — the week's rhythm behind daily trends and incident baselines."""
+    df = db.filtered_df(con, "overview/weekday_hour", filters)
+    df["neg_rate"] = df["negative"] / df["n"].where(df["n"] > 0)
+    return df
 
 
 def filter_options(con, scope_stores: tuple[str, ...] | None = None) -> dict:

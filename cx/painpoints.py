@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cx import db, metrics
+from cx import db, metrics, sample
 from cx.filters import Filters
 from cx.text.taxonomy import default as taxonomy
 
-MIN_N = 30   # below this a touchpoint's negative rate is shown but flagged as uncertain
+MIN_N = sample.min_n("cell")   # data/small_sample.yaml: below it a negative rate is shown but flagged
 
 
 def touchpoints(con, filters: Filters) -> pd.DataFrame:

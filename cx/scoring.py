@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cx import db
+from cx import db, sample
 from cx.db import ROOT
 from cx.filters import Filters
 
@@ -57,11 +57,29 @@ class Leaf:
 
 
 @dataclass(frozen=True)
+class Penalty:
+    """Rank penalty for incidents (cx/incidents.py) overlapping the period: a store with an incident of one
+    of ``severities`` has its composite capped so it ranks inside the bottom group (``rule: bottom_group``: at
+    the middle of the lowest ``bottom_share`` of the other stores' composites, i.e. their bottom_share/2
+    quantile) or at ``cap`` points (``rule: cap``). Rank intervals apply the same cap in every draw."""
+    severities: tuple[str, ...] = ("high",)
+    rule: str = "bottom_group"
+    bottom_share: float = 0.1
+    cap: float = 40.0
+
+    def ceiling(self, others: np.ndarray, axis: int | None = None) -> np.ndarray | float:
+        if self.rule == "cap" or others.size == 0:
+            return self.cap
+        return np.quantile(others, self.bottom_share / 2, axis=axis) - 0.01
+
+
+@dataclass(frozen=True)
 class Scheme:
     groups: tuple[tuple[str, str, float], ...]     # (id, label, weight)
     leaves: tuple[Leaf, ...]
-    min_n: int = 30
+    min_n: int = field(default_factory=lambda: sample.min_n("store"))
     simulations: int = 300
+    penalty: Penalty | None = None
 
     def weights(self, overrides: dict[str, float] | None = None) -> np.ndarray:
         """Effective weight of each leaf (group share × leaf share within group); sums to 1."""
@@ -77,7 +95,11 @@ class Scheme:
 
     def to_yaml(self, overrides: dict[str, float] | None = None) -> str:
         o = overrides or {}
-        doc = {"min_n": self.min_n, "simulations": self.simulations, "groups": [
+        doc = {"min_n": self.min_n, "simulations": self.simulations}
+        if self.penalty is not None:
+            doc["incident_penalty"] = {"severities": list(self.penalty.severities), "rule": self.penalty.rule,
+                                       "bottom_share": self.penalty.bottom_share, "cap": self.penalty.cap}
+        doc |= {"groups": [
             {"id": g, "label": lab, "weight": float(o.get(g, w)), "leaves": [
                 {"id": x.id, "label": x.label, "metric": x.metric, "direction": x.direction, "normalize": x.normalize,
                  "weight": float(o.get(x.id, x.weight)), "prior": x.prior, "min_n": x.min_n}
@@ -118,7 +140,22 @@ def parse(doc: object, where: str = "indicators.yaml") -> Scheme:
                                float(prior), int(min_n)))
     if sum(w for _, _, w in groups) <= 0:
         raise SchemeError(f"{where}：一级指标权重之和必须大于 0")
-    return Scheme(tuple(groups), tuple(leaves), int(doc.get("min_n", 30)), int(doc.get("simulations", 300)))
+    return Scheme(tuple(groups), tuple(leaves), int(doc.get("min_n", sample.min_n("store"))), int(doc.get("simulations", 300)),
+                  _penalty(doc.get("incident_penalty"), where))
+
+
+def _penalty(doc, where: str) -> Penalty | None:
+    if not doc:
+        return None
+    if not isinstance(doc, dict) or doc.get("rule", "bottom_group") not in ("bottom_group", "cap"):
+        raise SchemeError(f"{where}：incident_penalty 的 rule 必须是 bottom_group 或 cap")
+    sev = tuple(doc.get("severities", ("high",)))
+    if not sev or any(x not in ("low", "medium", "high") for x in sev):
+        raise SchemeError(f"{where}：incident_penalty 的 severities 只能包含 low/medium/high")
+    share, cap = doc.get("bottom_share", 0.1), doc.get("cap", 40)
+    if not isinstance(share, (int, float)) or not 0 < share < 1 or not isinstance(cap, (int, float)) or not 0 <= cap <= 100:
+        raise SchemeError(f"{where}：incident_penalty 的 bottom_share 须在 0–1 之间，cap 须在 0–100 之间")
+    return Penalty(sev, doc.get("rule", "bottom_group"), float(share), float(cap))
 
 
 def _weight(value, what: str, where: str) -> float:
@@ -187,6 +224,8 @@ class Assessment:
     raw_n: np.ndarray                    # observations behind each leaf
     norm: np.ndarray                     # 0–100, direction applied
     leaf_ids: list[str] = field(default_factory=list)
+    incident: np.ndarray | None = None   # per store: an incident the scheme's penalty applies to (see Penalty)
+    incident_notes: dict[str, str] = field(default_factory=dict)   # store_id → what happened (Chinese)
 
 
 def leaves(con, filters: Filters, monthly: bool = False, extra: dict | None = None,
@@ -205,7 +244,23 @@ def leaves(con, filters: Filters, monthly: bool = False, extra: dict | None = No
 
 
 def assess(con, filters: Filters, scheme: Scheme | None = None) -> Assessment:
-    return _assess(leaves(con, filters), scheme or default())
+    return _with_incidents(con, filters, _assess(leaves(con, filters), scheme or default()))
+
+
+def _with_incidents(con, filters: Filters, a: Assessment) -> Assessment:
+    """Mark the stores whose incidents in the period trigger the scheme's rank penalty."""
+    if a.scheme.penalty is None or a.stores.empty:
+        return a
+    from cx import incidents
+
+    inc = incidents.listing(con, filters.with_(regions=(), stores=(), formats=(), scope_stores=None))
+    inc = inc[inc["severity"].isin(a.scheme.penalty.severities)]
+    notes = {}
+    for store, g in inc.groupby("store_id", sort=False):
+        notes[store] = "；".join(dict.fromkeys(f"{r['what']}（{r['start_at']:%m-%d} 起）" for _, r in g.iterrows()))
+    a.incident = a.stores["store_id"].isin(list(notes)).to_numpy()
+    a.incident_notes = notes
+    return a
 
 
 def assess_pair(con, filters: Filters, scheme: Scheme | None = None) -> tuple[Assessment, Assessment]:
@@ -217,13 +272,19 @@ def assess_pair(con, filters: Filters, scheme: Scheme | None = None) -> tuple[As
         return assess(con, filters, scheme), assess(con, prev, scheme)
     df = leaves(con, filters.with_(start=prev.start), cuts=(filters.start,))
     now = df["bucket"] >= pd.Timestamp(filters.start)
-    return (_assess(df[now].reset_index(drop=True), scheme), _assess(df[~now].reset_index(drop=True), scheme))
+    return (_with_incidents(con, filters, _assess(df[now].reset_index(drop=True), scheme)),
+            _with_incidents(con, prev, _assess(df[~now].reset_index(drop=True), scheme)))
 
 
 def assess_months(con, filters: Filters, scheme: Scheme | None = None) -> dict[date, Assessment]:
     """One assessment per calendar month of the period (the first and last may be partial), from one query."""
     df = leaves(con, filters, monthly=True)
-    return {b.date(): _assess(g.reset_index(drop=True), scheme or default()) for b, g in df.groupby("bucket", sort=True)}
+    out = {}
+    for b, g in df.groupby("bucket", sort=True):
+        month = filters.with_(start=max(filters.start, b.date()),
+                              end=min(filters.end, (b + pd.offsets.MonthEnd(0)).date()))
+        out[b.date()] = _with_incidents(con, month, _assess(g.reset_index(drop=True), scheme or default()))
+    return out
 
 
 def store_trend(months: dict[date, Assessment], store_id: str) -> pd.DataFrame:
@@ -297,12 +358,31 @@ def normalize(values: np.ndarray, scheme: Scheme) -> np.ndarray:
 
 
 def composite(a: Assessment, overrides: dict[str, float] | None = None) -> np.ndarray:
-    return a.norm @ a.scheme.weights(overrides)
+    """0–100 composite per store, after the incident penalty (``Scheme.penalty``) where it applies."""
+    return _penalise(a, a.norm @ a.scheme.weights(overrides))
+
+
+def _penalise(a: Assessment, comp: np.ndarray) -> np.ndarray:
+    """Cap the composites (stores on the last axis; draws on the first, if any) of stores with an incident."""
+    if a.scheme.penalty is None or a.incident is None or not a.incident.any():
+        return comp
+    hit = a.incident
+    ranked = ~hit & ~a.stores["insufficient"].to_numpy()      # the bottom group of the ranked stores
+    others = comp[..., ranked if ranked.any() else ~hit]
+    ceiling = a.scheme.penalty.ceiling(others, axis=-1 if comp.ndim > 1 else None)
+    ceiling = np.asarray(ceiling, dtype=comp.dtype)
+    out = comp.copy()
+    out[..., hit] = np.minimum(comp[..., hit], ceiling[..., None] if ceiling.ndim else ceiling)
+    return out
 
 
 def contributions(a: Assessment, overrides: dict[str, float] | None = None) -> pd.DataFrame:
-    """Points each leaf adds to each store's composite (rows sum to the composite)."""
-    return pd.DataFrame(a.norm * a.scheme.weights(overrides), columns=a.leaf_ids, index=a.stores["store_id"])
+    """Points each leaf adds to each store's composite (rows sum to the composite); with an incident
+    penalty in effect, a column ``incident_penalty`` holds the (negative) points it took."""
+    df = pd.DataFrame(a.norm * a.scheme.weights(overrides), columns=a.leaf_ids, index=a.stores["store_id"])
+    if a.incident is not None and a.incident.any():
+        df["incident_penalty"] = composite(a, overrides) - df.sum(axis=1).to_numpy()
+    return df
 
 
 def group_scores(a: Assessment, overrides: dict[str, float] | None = None) -> pd.DataFrame:
@@ -334,20 +414,29 @@ def simulate_ranks(a: Assessment, overrides: dict[str, float] | None = None, dra
         return np.float32(w[j]) * _normalize_leaf(sims, a.scheme.leaves[j], axis=1).astype(np.float32)
 
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:   # numpy sorts release the GIL
-        comp = sum(pool.map(leaf_points, range(len(a.scheme.leaves))))
+        comp = _penalise(a, sum(pool.map(leaf_points, range(len(a.scheme.leaves)))))
+    # stores with too small a sample take no rank: they sort last in every draw and get no interval
+    small = a.stores["insufficient"].to_numpy()
+    comp[:, small] = -np.inf
     ranks = _ranks(-comp, axis=1) + 1
-    return np.percentile(ranks, 5, axis=0).round(), np.percentile(ranks, 95, axis=0).round()
+    lo, hi = np.percentile(ranks, 5, axis=0).round(), np.percentile(ranks, 95, axis=0).round()
+    lo[small], hi[small] = np.nan, np.nan
+    return lo, hi
 
 
 def league(a: Assessment, overrides: dict[str, float] | None = None, simulate: bool = True) -> pd.DataFrame:
-    """The league table: composite, rank (1 = best), rank interval, n, flag, first-level scores."""
+    """The league table: composite, rank (1 = best), rank interval, n, flag, first-level scores.
+
+    Small-sample policy (cx/sample.py): a store flagged ``insufficient`` keeps its (shrunk) composite but has
+    no rank number and no interval (NA) and sorts after the ranked stores, which are ranked among themselves."""
     df = a.stores.copy()
     df["composite"] = composite(a, overrides)
-    df["rank"] = df["composite"].rank(ascending=False, method="min").astype(int)
+    df["rank"] = df["composite"].where(~df["insufficient"]).rank(ascending=False, method="min").astype("Int64")
     if simulate:
         lo, hi = simulate_ranks(a, overrides)
-        df["rank_low"], df["rank_high"] = lo.astype(int), hi.astype(int)
+        df["rank_low"], df["rank_high"] = pd.array(lo, dtype="Int64"), pd.array(hi, dtype="Int64")
     df = df.join(group_scores(a, overrides).reset_index(drop=True))
+    df["incident"] = df["store_id"].map(a.incident_notes) if a.incident is not None else None
     return df.sort_values(["rank", "store_id"]).reset_index(drop=True)
 
 
@@ -376,31 +465,84 @@ def visible(table: pd.DataFrame, scope: tuple[str, ...] | None) -> pd.DataFrame:
     return table if scope is None else table[table["store_id"].isin(scope)].reset_index(drop=True)
 
 
-def strengths_weaknesses(a: Assessment, store_id: str, top: int = 3, extra: pd.DataFrame | None = None) -> dict:
-    """短板/长板: leaves (and optional extra per-store indicators) furthest below/above the store's region
-    peers, in standard deviations, each with a sentence a manager can read."""
+def strengths_weaknesses(a: Assessment, store_id: str, top: int = 3, extra: pd.DataFrame | None = None,
+                         verdicts: pd.DataFrame | None = None, min_sd: float = 1.0) -> dict:
+    """短板/长板: indicators at least ``min_sd`` standard deviations below/above the store's region peers (only
+    with enough observations behind the store's value, see data/small_sample.yaml), and — from
+    ``touchpoint_verdicts`` — touchpoints significantly worse/better than the chain. Each item has a sentence
+    a manager can read, saying how strong the evidence is. An item is never in both lists. A store below the
+    small-sample minimum gets no verdict at all."""
     idx = a.stores.index[a.stores["store_id"] == store_id]
     if len(idx) == 0:
         return {"weak": [], "strong": []}
     i = int(idx[0])
+    if a.stores.at[i, "insufficient"]:
+        return {"weak": [], "strong": [], "insufficient": True}
     peers = (a.stores["region"] == a.stores.at[i, "region"]).to_numpy()
     items = []
     cols = [(x.label, x.direction, a.value[:, j]) for j, x in enumerate(a.scheme.leaves)]
     if extra is not None:
         ex = extra.reindex(a.stores["store_id"])
         cols += [(c, "lower", ex[c].to_numpy(float)) for c in ex.columns]
-    for label, direction, v in cols:
+    enough = [a.raw_n[i, j] >= x.min_n for j, x in enumerate(a.scheme.leaves)] + [True] * (len(cols) - len(a.scheme.leaves))
+    for (label, direction, v), ok in zip(cols, enough):
         pv = v[peers & ~np.isnan(v)]
-        if len(pv) < 3 or np.isnan(v[i]) or pv.std() == 0:
+        if not ok or len(pv) < 3 or np.isnan(v[i]) or pv.std() == 0:
             continue
         z = (v[i] - pv.mean()) / pv.std()
         good = z if direction == "higher" else -z
         word = "高于" if z > 0 else "低于"
+        strength = "差距很大" if abs(z) >= 2 else "差距明显"
         items.append({"label": label, "z": float(good),
-                      "sentence": f"{label}{word}同区域门店 {abs(z):.1f} 个标准差"})
-    items.sort(key=lambda r: r["z"])
-    return {"weak": [r for r in items if r["z"] < -0.5][:top],
-            "strong": [r for r in reversed(items) if r["z"] > 0.5][:top]}
+                      "sentence": f"{label}{word}同区域门店 {abs(z):.1f} 个标准差（{strength}）"})
+    weak = [r for r in sorted(items, key=lambda r: r["z"]) if r["z"] <= -min_sd]
+    strong = [r for r in sorted(items, key=lambda r: -r["z"]) if r["z"] >= min_sd]
+    if verdicts is not None and len(verdicts):
+        tp_items = {"长板": [], "短板": []}
+        for r in verdicts[verdicts["verdict"].notna()].itertuples():      # most significant first
+            tp_items[r.verdict].append({
+                "label": r.label, "z": float("inf") if r.verdict == "长板" else float("-inf"), "touchpoint": r.touchpoint,
+                "sentence": f"{r.label}：净好评 {100 * r.net:+.0f}%，全连锁其他门店 {100 * r.chain_net:+.0f}%"
+                            f"（差 {r.diff:+.0f} 个百分点，p = {r.p_value:.2g}，{r.evidence}，n = {r.n}）"})
+        weak, strong = tp_items["短板"] + weak, tp_items["长板"] + strong
+    return {"weak": weak[:top], "strong": strong[:top]}
+
+
+def evidence_words(p: float) -> str:
+    """How strong a significant difference's evidence is, in words for managers."""
+    return "证据很强" if p < 0.001 else "证据较强" if p < 0.01 else "证据一般"
+
+
+def touchpoint_verdicts(con, filters: Filters, store_id: str, alpha: float = 0.05) -> pd.DataFrame:
+    """长板/短板 per touchpoint for one store, by one rule: the store's net sentiment on the touchpoint
+    (share of mentions only positive − share negative) against the rest of the chain's, z-test on the
+    difference with the NPS-style SE of a net share (cx.metrics.nps_change), significant at ``alpha``. A
+    touchpoint is 长板 (better), 短板 (worse) or neither — never both. Mentions below the small-sample
+    minimum (data/small_sample.yaml, cell) get no verdict.
+
+    Columns: touchpoint, label, n, net (−1..1), chain_net, diff (points), p_value, verdict, evidence."""
+    from cx import metrics
+    from cx.text.taxonomy import default as taxonomy
+
+    cols = ["touchpoint", "label", "n", "net", "chain_net", "diff", "p_value", "verdict", "evidence"]
+    df = db.filtered_df(con, "scoring/touchpoints", filters.with_(stores=(), scope_stores=None))
+    tax = taxonomy()
+    df = df[df["touchpoint"].isin(list(tax.by_id))]
+    mine = df[df["store_id"] == store_id].set_index("touchpoint")
+    rest = df[df["store_id"] != store_id].groupby("touchpoint")[["n", "negative", "positive"]].sum()
+    rows = []
+    for tp, r in mine.iterrows():
+        n, neg, pos = int(r["n"]), int(r["negative"]), int(r["positive"])
+        c = rest.loc[tp] if tp in rest.index else None
+        cn, cneg, cpos = (int(c["n"]), int(c["negative"]), int(c["positive"])) if c is not None else (0, 0, 0)
+        change = metrics.nps_change((cpos, cn - cpos - cneg, cneg), (pos, n - pos - neg, neg), alpha)
+        verdict = None
+        if not sample.small(n, "cell") and cn > 0 and change.significant:
+            verdict = "长板" if change.direction > 0 else "短板"
+        rows.append({"touchpoint": tp, "label": tax.label(tp), "n": n, "net": (pos - neg) / n if n else None,
+                     "chain_net": (cpos - cneg) / cn if cn else None, "diff": change.diff, "p_value": change.p_value,
+                     "verdict": verdict, "evidence": evidence_words(change.p_value) if verdict else None})
+    return pd.DataFrame(rows, columns=cols).sort_values("p_value").reset_index(drop=True)
 
 
 def touchpoint_rates(con, filters: Filters, prior: float = 10.0) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 the journey map (emotion curve, pains and strengths per stage); key drivers of NPS (IPA)."""
 import streamlit as st
 
-from cx import charts, drivers, journey, painpoints
+from cx import charts, drivers, journey, painpoints, timegrain
 from ui import export, shell, verbatims
 
 ctx = shell.page("旅程热力图")
@@ -31,7 +31,12 @@ def _verbatims(_con, version, filters, touchpoint):
 st.title("旅程热力图")
 st.caption(ctx.filters.describe())
 c1, c2 = st.columns(2)
-dim = c1.radio("列维度", list(journey.DIMENSIONS), format_func=journey.DIMENSIONS.get, horizontal=True, key="jr_dim")
+SHOWN = {k: ("时间" if k == "month" else v) for k, v in journey.DIMENSIONS.items() if k not in ("week", "day")}
+dim = c1.radio("列维度", list(SHOWN), format_func=SHOWN.get, horizontal=True, key="jr_dim")
+if dim == "month":   # time columns: day / week / month, automatic from the period unless chosen
+    grains = {"auto": "自动", **timegrain.GRAINS}
+    g = c1.segmented_control("时间粒度", list(grains), format_func=grains.get, default="auto", key="jr_grain")
+    dim = timegrain.resolve(g or "auto", ctx.filters.start, ctx.filters.end)
 value = c2.radio("单元格数值", list(journey.VALUES), format_func=journey.VALUES.get, horizontal=True, key="jr_value",
                  index=1)
 cells = _cells(ctx.con, ctx.version, ctx.filters, dim)

@@ -1,21 +1,32 @@
 """总览: headline KPIs with n and 95 % intervals, volumes by source, monthly trends."""
 import streamlit as st
 
-from cx import charts, overview
+from cx import charts, overview, timegrain
 from cx.filters import SOURCE_LABELS
-from ui import cards, export, shell
+from ui import cards, export, incident_band, shell
 
 ctx = shell.page("总览")
 
 
 @st.cache_data(show_spinner="计算中…", max_entries=64)
-def _load(_con, version, filters):
-    return overview.page(_con, filters)
+def _load(_con, version, filters, grain):
+    return overview.page(_con, filters, grain)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _rhythm(_con, version, filters):
+    return overview.weekday_hour(_con, filters)
 
 
 st.title("总览")
 st.caption(ctx.filters.describe())
-k, monthly, sources = _load(ctx.con, ctx.version, ctx.filters)
+incident_band.band(ctx)
+GRAIN_LABELS = {"auto": "自动", **timegrain.GRAINS}
+pick = st.segmented_control("趋势粒度", list(GRAIN_LABELS), format_func=GRAIN_LABELS.get, default="auto", key="ov_grain",
+                            help="自动：45 天内按日，200 天内按周，更长按月")
+grain = timegrain.resolve(pick or "auto", ctx.filters.start, ctx.filters.end)
+k, monthly, sources = _load(ctx.con, ctx.version, ctx.filters, grain)
+per = {"day": "每日", "week": "每周", "month": "月度"}[grain]
 
 if k["n"] == 0:
     shell.empty_state()
@@ -36,14 +47,19 @@ st.caption("卡片中的变化与上一同长周期比较，仅在统计显著�
 sub = ctx.filters.describe()
 left, right = st.columns(2)
 with left:
-    export.chart(charts.trend_with_ci(monthly, "nps", "NPS 月度趋势", sub), key="overview_1")
+    export.chart(charts.trend_with_ci(monthly, "nps", f"NPS {per}趋势", sub), key="overview_1")
 with right:
-    export.chart(charts.trend_with_ci(monthly, "csat", "CSAT 月度趋势（%）", sub, percent=True,
+    export.chart(charts.trend_with_ci(monthly, "csat", f"CSAT {per}趋势（%）", sub, percent=True,
                                          color=charts.PALETTE[2]), key="overview_2")
 left, right = st.columns(2)
 with left:
     src = sources.assign(source_label=sources["source"].map(SOURCE_LABELS))
     export.chart(charts.volume_by_source(src, subtitle=sub), key="overview_3")
 with right:
-    export.chart(charts.trend_with_ci(monthly, "negative_reviews", "差评率月度趋势（%）", sub, percent=True,
+    export.chart(charts.trend_with_ci(monthly, "negative_reviews", f"差评率{per}趋势（%）", sub, percent=True,
                                          color=charts.PALETTE[3]), key="overview_4")
+
+rhythm = _rhythm(ctx.con, ctx.version, ctx.filters)
+if len(rhythm):
+    export.chart(charts.weekday_hour(rhythm, "一周节律：星期 × 小时反馈量", sub + "；悬停可见负面占比"), key="overview_5")
+    st.caption("重大事件的基线按门店自身的星期规律调整，周末高峰不会被误判为事件。")

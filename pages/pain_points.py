@@ -1,8 +1,8 @@
 """痛点分析: TOP touchpoints by negative mentions and rate, emerging issues, negative word cloud, verbatims."""
 import streamlit as st
 
-from cx import charts, painpoints
-from ui import export, shell, verbatims
+from cx import charts, incidents, painpoints
+from ui import export, incident_band, shell, verbatims
 
 ctx = shell.page("痛点分析")
 
@@ -58,6 +58,14 @@ else:
     for r in sig.itertuples():
         st.warning(f"**{r.label}**（{r.stage}）负面率 {r.rate_before:.0%} → {r.rate_now:.0%}，"
                    f"提及 {r.n_before:,} → {r.n_now:,}，p = {r.p_value:.2g}", icon=":material/trending_up:")
+# volume spikes: a food-safety incident shows as a jump in count, not in rate (such mentions are nearly always negative)
+spikes = incident_band.spikes(ctx)
+if spikes.empty:
+    st.caption("提及量：本期没有门店的触点或敏感词提及量显著突增。" + incidents.method_note())
+else:
+    for _, r in spikes.iterrows():
+        st.error(f"**提及量突增**：{incidents.describe(r)}", icon=":material/stacked_line_chart:")
+    st.caption(incidents.method_note())
 with st.expander("全部触点的周期对比"):
     st.dataframe(emerging.rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
                                           "n_before": "上期提及", "n_now": "本期提及", "diff": "变化", "p_value": "p 值",

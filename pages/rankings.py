@@ -23,23 +23,31 @@ c1, c2, c3 = st.columns([1, 1, 2])
 hide = c1.toggle("隐藏样本不足的门店", value=False, key="rk_hide")
 top_n = c2.slider("图中显示前/后 N 家", 5, 30, 10, key="rk_n")
 c3.caption(f"综合得分 0–100 为各指标标准化得分的加权和；每项指标先向所在区域均值收缩（贝叶斯收缩，先验强度见考核方案），"
-           f"排名区间为 {scheme.simulations} 次抽样的 5%–95% 分位。反馈少于 {scheme.min_n} 条的门店标为“样本不足”。")
+           f"排名区间为 {scheme.simulations} 次抽样的 5%–95% 分位。反馈少于 {scheme.min_n} 条的门店标为“样本不足”，不给名次，也不进入前/后 N 名。")
 view = table[~table["insufficient"]] if hide else table
+ranked = view[view["rank"].notna()]   # small samples get no rank and are in no best/worst list (data/small_sample.yaml)
+if scheme.penalty is not None and table["incident"].notna().any():
+    rule = (f"压至末位组（后 {scheme.penalty.bottom_share:.0%}）" if scheme.penalty.rule == "bottom_group"
+            else f"封顶 {scheme.penalty.cap:g} 分")
+    st.warning(f"{int(table['incident'].notna().sum())} 家门店本期发生重大事件，按考核方案其综合得分{rule}，"
+               "见表中“重大事件”列。", icon=":material/gavel:")
 
 left, right = st.columns(2)
 sub = ctx.filters.describe()
 with left:
-    export.chart(charts.rank_intervals(view.head(top_n), f"综合得分前 {top_n} 名", sub), key="rankings_1")
+    export.chart(charts.rank_intervals(ranked.head(top_n), f"综合得分前 {top_n} 名", sub), key="rankings_1")
 with right:
-    export.chart(charts.rank_intervals(view.tail(top_n), f"综合得分后 {top_n} 名", sub), key="rankings_2")
+    export.chart(charts.rank_intervals(ranked.tail(top_n), f"综合得分后 {top_n} 名", sub), key="rankings_2")
 
 st.subheader("门店排行榜")
-show = view.assign(区间=view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str),
+show = view.assign(区间=(view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str)).where(view["rank"].notna(), "样本不足"),
                    店名=view["name"].str.replace("禾田小馆", "", regex=False))
-cols = ["rank", "区间", "rank_change", "store_id", "店名", "region", "city", "format", "composite", "n", "insufficient"] + groups
+cols = ["rank", "区间", "rank_change", "store_id", "店名", "region", "city", "format", "composite", "n", "insufficient",
+        "incident"] + groups
 export.table(
     show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "store_id": "门店编号", "region": "区域", "city": "城市",
-                               "format": "业态", "composite": "综合得分", "n": "反馈数", "insufficient": "样本不足"}),
+                               "format": "业态", "composite": "综合得分", "n": "反馈数", "insufficient": "样本不足",
+                               "incident": "重大事件"}),
     name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch", height=460,
     column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
                    "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from cx import charts, painpoints, scoring
-from ui import export, ranking, shell, verbatims
+from ui import export, incident_band, ranking, shell, verbatims
 
 ctx = shell.page("门店画像")
 st.title("门店画像")
@@ -25,14 +25,16 @@ if row.empty:
     st.stop()
 r = row.iloc[0]
 st.caption(f"{r['region']} · {r['city']} · {r['format']} · {ctx.filters.start:%Y-%m-%d} 至 {ctx.filters.end:%Y-%m-%d}")
+incident_band.band(ctx, store=store, quiet=True)
 c = st.columns(4)
 c[0].metric("综合得分", f"{r['composite']:.1f}", border=True)
-c[1].metric("排名", f"{r['rank']} / {len(table)}", border=True, help=f"90% 区间 {r['rank_low']}–{r['rank_high']}")
+c[1].metric("排名", "样本不足" if pd.isna(r["rank"]) else f"{r['rank']} / {int(table['rank'].notna().sum())}", border=True,
+            help="样本不足的门店不参与排名" if pd.isna(r["rank"]) else f"90% 区间 {r['rank_low']}–{r['rank_high']}")
 c[2].metric("名次变化", "—" if pd.isna(r["rank_change"]) else f"{int(r['rank_change']):+d}", border=True,
             help="与上一同长周期相比")
 c[3].metric("反馈数", f"{int(r['n']):,}", border=True)
 if r["insufficient"]:
-    st.warning(f"样本不足：该门店本期反馈少于 {a.scheme.min_n} 条，得分已向区域均值收缩，排名仅供参考。", icon=":material/warning:")
+    st.warning(f"样本不足：该门店本期反馈少于 {a.scheme.min_n} 条，得分已向区域均值收缩，不参与排名。", icon=":material/warning:")
 
 groups = scoring.group_scores(a)
 axes = list(groups.columns)
@@ -43,13 +45,18 @@ left, right = st.columns([3, 2])
 with left:
     export.chart(charts.radar(series, axes, "一级指标雷达图（0–100）", ctx.filters.describe()), key="store_profile_1")
 with right:
-    sw = scoring.strengths_weaknesses(a, store, extra=ranking.touchpoint_rates(ctx.con, ctx.version, ctx.filters))
+    verdicts = scoring.touchpoint_verdicts(ctx.con, ctx.filters, store)
+    sw = scoring.strengths_weaknesses(a, store, verdicts=verdicts)
+    if sw.get("insufficient"):
+        st.caption("样本不足，不判断短板/长板。")
     st.markdown("**短板**")
     for x in sw["weak"] or [{"sentence": "无明显短板"}]:
         st.markdown(f"- :red[{x['sentence']}]")
     st.markdown("**长板**")
     for x in sw["strong"] or [{"sentence": "无明显长板"}]:
         st.markdown(f"- :green[{x['sentence']}]")
+    st.caption("指标：与同区域门店相差至少 1 个标准差；触点：净好评（好评占比 − 负面占比）与全连锁其他门店比较，"
+               "z 检验 p < 0.05。同一触点只会是短板或长板之一。")
 
 
 trend = scoring.store_trend(ranking.monthly(ctx.con, ctx.version, ctx.filters), store)
@@ -60,7 +67,9 @@ if len(trend) >= 2:
 store_filters = ctx.filters.with_(stores=(store,))
 tps = painpoints.touchpoints(ctx.con, store_filters)
 st.subheader("主要痛点")
-worst = painpoints.top(tps, "negative", 8)
+# a touchpoint judged a 长板 above is not listed as a pain (it is mentioned often, but better than the chain)
+strong_tps = set(verdicts.loc[verdicts["verdict"] == "长板", "touchpoint"])
+worst = painpoints.top(tps[~tps["touchpoint"].isin(strong_tps)] if len(tps) else tps, "negative", 8)
 if worst.empty:
     st.info("该门店本期没有触点提及。" if tps.empty else "该门店本期没有负面的触点提及。")
 else:

@@ -4,6 +4,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from cx import sample
 from cx.loop import rules, tickets
 from ui import shell, verbatims
 
@@ -89,8 +90,9 @@ with tab_sla:
                      hide_index=True, width="stretch", column_config=rate_col)
         st.markdown("**未关闭工单账龄**")
         st.bar_chart(s.open_age.rename("工单数"))
-        worst = s.by_store[s.by_store["resolved"] > 0].sort_values(["within_rate", "tickets"], ascending=[True, False])
+        worst = s.by_store[~s.by_store["insufficient"]].sort_values(["within_rate", "tickets"], ascending=[True, False])
         st.markdown("**SLA 内解决率最低的门店**")
+        st.caption(f"已解决工单少于 {sample.min_n('sla')} 张的门店样本不足，不列入。")
         st.dataframe(worst.head(15)[["store_id", "store_name", "tickets", "within_rate"]].rename(
             columns={"store_id": "门店编号", "store_name": "门店", "tickets": "工单数", "within_rate": "SLA内解决率"}),
             hide_index=True, width="stretch", column_config=rate_col)

@@ -1,14 +1,14 @@
 """Shared fixtures: an empty migrated store with a few stores, and a small demo store on disk."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from cx import db, demo
 
-SMALL_DEMO = demo.DemoConfig(rows=6000, stores=40, seed=7, chunk=2500)
+SMALL_DEMO = demo.DemoConfig(rows=6000, stores=40, seed=7, chunk=2500, end=date(2026, 11, 1))
 NOW = datetime(2026, 11, 1, 12, 0)
 
 

@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 import hashlib
 
 import pytest
@@ -69,7 +70,7 @@ def test_stories_are_recorded(demo_con):
 def year():
     """A full-size year (stories need volume to show); 60 k rows take a few seconds."""
     con = db.connect(":memory:")
-    demo.generate(con, demo.DemoConfig(rows=60_000, stores=120, seed=11))
+    demo.generate(con, demo.DemoConfig(rows=60_000, stores=120, seed=11, end=date(2026, 11, 1)))
     yield con, db.demo_stories(con)
     con.close()
 
@@ -108,6 +109,20 @@ def test_story_incident_store_has_food_safety_spike(year):
     assert threats >= 1
 
 
+def test_planted_incident_is_detected_and_nothing_else(year):
+    con, st = year
+    inc = st["incident"]
+    rows = con.execute("SELECT store_id, kind, key, start_at, end_at, status FROM incidents").fetchall()
+    assert {r[0] for r in rows} == {inc["store_id"]}
+    found = {(r[1], r[2]) for r in rows}
+    assert {("touchpoint", "food_safety"), ("sensitive", "food_safety")} <= found
+    for r in rows:
+        assert date.fromisoformat(inc["from"]) - timedelta(days=2) <= r[3] <= date.fromisoformat(inc["from"]) + timedelta(days=4)
+        assert r[4] <= date.fromisoformat(inc["to"]) + timedelta(days=2) and r[5] == "已平息"
+    # one ticket per incident
+    assert con.execute("SELECT count(*) FROM tickets WHERE rule_id = 'incident'").fetchone()[0] == len(rows)
+
+
 def test_story_improved_store_queue_gets_better(year):
     con, st = year
     im = st["improved"]
@@ -144,5 +159,32 @@ def test_more_months_reach_back_from_the_same_end_and_size_scales():
     g12 = demo._Generator(demo.DemoConfig(rows=100, stores=10))
     g24 = demo._Generator(demo.DemoConfig(rows=100, stores=10, months=24))
     assert g24.end == g12.end and len(g12.days) in (365, 366) and len(g24.days) in (730, 731)
-    assert g24.start.day == 1 and g24.start.year == g12.start.year - 1 and g24.start.month == g12.start.month
+    assert g24.start.day == g12.start.day and g24.start.year == g12.start.year - 1 and g24.start.month == g12.start.month
     assert demo.auto_size(120_000) == (300, 12) and demo.auto_size(10_000_000) == (2000, 24)
+
+
+def test_demo_is_anchored_to_its_end_day():
+    today = demo._Generator(demo.DemoConfig(rows=100, stores=10))
+    assert today.end == date.today() and today.days[-1] == date.today() - timedelta(days=1)
+    g = demo._Generator(demo.DemoConfig(rows=100, stores=10, end=date(2026, 11, 1)))
+    assert g.days[-1] == date(2026, 10, 31) and g.days[0] == date(2025, 11, 1)
+    # the planted stories move with the end day
+    assert (g.stories["incident"]["from"], g.stories["incident"]["to"]) == ("2026-08-10", "2026-08-24")
+    later = demo._Generator(demo.DemoConfig(rows=100, stores=10, end=date(2026, 12, 11)))
+    assert later.stories["incident"]["from"] == "2026-09-19" and later.stories["improved"]["date"] == "2026-06-24"
+
+
+def test_scores_agree_with_their_text(year):
+    con, _ = year
+    from cx.text import sentiment
+
+    low = [r[0] for r in con.execute("SELECT text FROM feedback WHERE source = 'review' AND rating <= 2 AND text IS NOT NULL").fetchall()]
+    labels = [sentiment.label(p) for p in sentiment.score(low)]
+    assert len(low) > 500 and sum(x < 0 for x in labels) / len(labels) >= 0.9
+    high = [r[0] for r in con.execute("SELECT text FROM feedback WHERE source = 'survey' AND nps >= 9 AND text IS NOT NULL").fetchall()]
+    labels = [sentiment.label(p) for p in sentiment.score(high)]
+    assert sum(x < 0 for x in labels) / len(labels) <= 0.1
+    # a bug or a hair in the food never comes with 4–5 stars or NPS 9–10
+    bad = con.execute("""SELECT count(*) FROM feedback WHERE (rating >= 4 OR nps >= 9)
+                         AND text SIMILAR TO '.*(里有虫子|吃出头发|拉肚子|肚子疼).*'""").fetchone()[0]
+    assert bad == 0

@@ -1,9 +1,10 @@
 """Formatting of estimates for cards and tables (Chinese UI)."""
 from __future__ import annotations
 
+from cx import sample
 from cx.metrics import Estimate
 
-SMALL_N = 30
+SMALL_N = sample.min_n("kpi")   # data/small_sample.yaml
 
 
 def points(e: Estimate) -> str:

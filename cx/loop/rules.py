@@ -97,6 +97,30 @@ def default() -> tuple[list[Rule], list[SpikeRule]]:
     return load()
 
 
+@dataclass(frozen=True)
+class IncidentRule:
+    """One ticket per incident (cx/incidents.py); reviews inside an incident open no tickets of their own."""
+    id: str = "incident"
+    label: str = "重大事件"
+    owner: str = "region"
+    sla_hours: int = 24
+    fold: bool = True        # fold per-review / spike alerts inside an incident into its ticket
+
+
+def parse_incident_rule(doc: object, where: str = "alert_rules.yaml") -> IncidentRule | None:
+    """The ``incidents:`` entry of alert_rules.yaml (None when absent or ``enabled: false``)."""
+    r = (doc or {}).get("incidents") if isinstance(doc, dict) else None
+    if not r or r.get("enabled", True) is False:
+        return None
+    _common({**r, "severity": r.get("severity", "high")}, where)
+    return IncidentRule(r["id"], r["label"], r["owner"], r["sla_hours"], bool(r.get("fold", True)))
+
+
+@functools.cache
+def incident_rule() -> IncidentRule | None:
+    return parse_incident_rule(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")))
+
+
 def default_root_causes() -> list[str]:
     return list(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")).get("root_causes") or ["其他"])
 
@@ -135,6 +159,9 @@ def candidate_tickets(con: duckdb.DuckDBPyConnection, since: datetime, until: da
                              rule.sla_hours, r.created_at))
         for spike in spikes:
             rows.extend(_spikes(cur, spike, since, until))
+        inc_rule = incident_rule() if rules is None else None
+        if inc_rule is not None:
+            rows = _incident_tickets(cur, inc_rule, rows, since, until)
     return pd.DataFrame(rows, columns=["ticket_id", "rule_id", "feedback_id", "store_id", "touchpoint", "severity", "title",
                                        "owner_level", "sla_hours", "created_at"])
 
@@ -159,6 +186,41 @@ def _spikes(cur, spike: SpikeRule, since: datetime, until: datetime) -> list[tup
                         f"{spike.label}：{tax.label(r.touchpoint)} 当日负面 {r.negative}/{r.n}，前{spike.window_days}天 "
                         f"{base_neg}/{base_n}", spike.owner, spike.sla_hours, when))
     return out
+
+
+def _incident_tickets(cur, rule: IncidentRule, rows: list[tuple], since: datetime, until: datetime) -> list[tuple]:
+    """Add one ticket per incident first flagged in [since, until) and drop the other candidates an incident
+    covers (same store, inside its span, about its touchpoint — or any sensitive-word alert for a
+    sensitive-class incident)."""
+    from cx import incidents
+
+    inc = incidents._labelled(cur.execute(db.sql("incidents/overlapping"), {"since": since, "until": until}).df())
+    if inc.empty:
+        return rows
+    sensitive_rules = {r.id for r in default()[0] if dict(r.when).get("sensitive_severity")}
+    kept = []
+    if rule.fold:
+        spans = {}
+        for r in inc.itertuples(index=False):
+            end = pd.Timestamp(r.end_at) if r.end_at is not None and not pd.isna(r.end_at) else pd.Timestamp.max
+            spans.setdefault(r.store_id, []).append((pd.Timestamp(r.start_at), end + pd.Timedelta(days=1), r.kind, r.key))
+        for row in rows:
+            store, tp, rule_id, at = row[3], row[4], row[1], pd.Timestamp(row[9])
+            covered = any(a <= at < b and ((kind == "touchpoint" and tp == key) or
+                                           (kind == "sensitive" and rule_id in sensitive_rules))
+                          for a, b, kind, key in spans.get(store, ()))
+            if not covered:
+                kept.append(row)
+    else:
+        kept = list(rows)
+    for r in inc.to_dict("records"):
+        first = pd.Timestamp(r["first_flagged"])
+        if not (pd.Timestamp(since) <= first + pd.Timedelta(hours=23, minutes=59) < pd.Timestamp(until)):
+            continue
+        kept.append((r["ticket_id"], rule.id, None, r["store_id"], r["key"] if r["kind"] == "touchpoint" else None,
+                     r["severity"], f"{rule.label}：{incidents.describe(r)}", rule.owner, rule.sla_hours,
+                     (first + pd.Timedelta(hours=23, minutes=59)).to_pydatetime()))
+    return kept
 
 
 def run(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime | None = None,

@@ -173,6 +173,14 @@ class SLA:
         return self.within_sla / self.resolved if self.resolved else None
 
 
+def _flag_small(by_store: pd.DataFrame) -> pd.DataFrame:
+    """Small-sample policy (data/small_sample.yaml, sla): a store with too few resolved tickets keeps its rate
+    but is flagged ``insufficient`` and left out of best/worst lists."""
+    from cx import sample
+
+    return by_store.assign(insufficient=sample.small(by_store["resolved"].to_numpy(), "sla"))
+
+
 def sla(con, filters: Filters, now: datetime | None = None) -> SLA:
     """SLA figures for the filters, aggregated in SQL (a 10 M-row chain has ~1 M tickets a year)."""
     p = filters.params()
@@ -192,6 +200,6 @@ def sla(con, filters: Filters, now: datetime | None = None) -> SLA:
         by_status=df.groupby("status", as_index=False)["tickets"].sum(),
         by_region=rate(df.groupby("region", dropna=False, as_index=False)[nums].sum())[
             ["region", "tickets", "within_rate", "breached", "escalations"]],
-        by_store=rate(df.groupby(["store_id", "store_name", "region"], dropna=False, as_index=False)[nums].sum())[
-            ["store_id", "store_name", "region", "tickets", "resolved", "within_rate"]],
+        by_store=_flag_small(rate(df.groupby(["store_id", "store_name", "region"], dropna=False, as_index=False)[nums].sum())[
+            ["store_id", "store_name", "region", "tickets", "resolved", "within_rate"]]),
         open_age=df.dropna(subset=["age"]).groupby("age")["tickets"].sum().reindex(AGE_BANDS, fill_value=0))

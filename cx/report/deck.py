@@ -17,7 +17,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from cx import charts, drivers, journey, overview, painpoints, scoring
+from cx import charts, drivers, incidents, journey, overview, painpoints, scoring
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -79,6 +79,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
     sig = emerging[emerging["significant"].astype(bool)]
     if "客户说什么" in sections:
         step(0.1, "客户说什么…")
+        slides.append(_incident_slide(con, filters))
         def est(e, pct):
             if not e.ok:
                 return "—"
@@ -126,7 +127,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
             if filters.regions:
                 table = table[table["region"].isin(filters.regions)]
             rows = []
-            for r in table.tail(5).itertuples():
+            for r in table[table["rank"].notna()].tail(5).itertuples():   # small samples are in no list
                 sw = scoring.strengths_weaknesses(a, r.store_id)
                 rows.append({"门店": f"{r.store_id} {r.name.replace('禾田小馆', '')}", "排名": r.rank,
                              "综合得分": round(r.composite, 1), "短板": "；".join(x["sentence"] for x in sw["weak"]) or "—"})
@@ -134,7 +135,8 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
                 slides.append(Slide("原因分析", "综合得分靠后的门店及其短板", [], table=pd.DataFrame(rows)))
     if "建议" in sections:
         step(0.7, "建议…")
-        recs = []
+        recs = [f"必须整改「{r.label}」（安全相关触点）：负面提及 {r.n_neg} 条，负面提及者推荐分低 {r.gap:.1f} 分"
+                for r in drv[drv["quadrant"] == drivers.MUST_FIX].itertuples()] if not drv.empty else []
         for r in drv[drv["quadrant"] == "重点改进"].head(3).itertuples():
             recs.append(f"优先改进「{r.label}」：重要度高而好评率仅 {r.performance:.0%}，负面提及者推荐分低 {r.gap:.1f} 分")
         if not tps.empty:
@@ -161,6 +163,16 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
 
 
 # --- PPTX ----------------------------------------------------------------------------------------------
+def _incident_slide(con, filters: Filters) -> Slide:
+    """The deck opens with the period's incidents (cx/incidents.py), most severe first."""
+    inc = incidents.listing(con, filters)
+    bullets = [f"【{incidents.SEVERITY_LABELS.get(r['severity'], r['severity'])}·{r['status']}】{incidents.describe(r)}"
+               for _, r in inc.head(8).iterrows()]
+    if len(inc) > 8:
+        bullets.append(f"另有 {len(inc) - 8} 起，见系统「重大事件」")
+    return Slide("客户说什么", "重大事件", bullets or ["本期未检测到重大事件（门店提及量突增）"])
+
+
 def _run_font(run, size: int, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.size = Pt(size)
     run.font.bold = bold

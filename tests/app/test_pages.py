@@ -34,8 +34,9 @@ def test_overview_cards_charts_and_filters(app_db):
     cards = {m.label: m.value for m in at.metric}
     assert set(cards) == {"反馈量", "NPS 净推荐值", "CSAT 满意度", "CES 低费力占比", "差评率"}
     charts = at.get("plotly_chart")
-    assert len(charts) == 4
-    assert "NPS 月度趋势" in json.loads(charts[0].proto.spec)["layout"]["title"]["text"]
+    assert len(charts) == 5                      # 4 trends/mixes + the weekday × hour rhythm
+    title = json.loads(charts[0].proto.spec)["layout"]["title"]["text"]
+    assert "NPS" in title and "趋势" in title
     total = int(cards["反馈量"].replace(",", ""))
     at.multiselect(key="f_regions").select("华东").run()
     assert not at.exception

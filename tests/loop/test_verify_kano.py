@@ -53,9 +53,12 @@ def test_better_worse_hand_example():
     counts = pd.DataFrame([("扫码点餐", 1, 5, 3), ("扫码点餐", 2, 5, 4), ("扫码点餐", 1, 3, 2), ("扫码点餐", 3, 3, 1),
                            ("扫码点餐", 5, 1, 2)], columns=["feature", "functional", "dysfunctional", "n"])
     r = kano.analyse(counts).iloc[0]
-    # O=3, M=4, A=2, I=1, R=2 → Better = (2+3)/10, Worse = −(3+4)/10, majority M
+    # O=3, M=4, A=2, I=1, R=2 → Better = (2+3)/10, Worse = −(3+4)/10; 12 answers: too few for a class
     assert (r["O"], r["M"], r["A"], r["I"], r["R"]) == (3, 4, 2, 1, 2)
-    assert r["better"] == pytest.approx(0.5) and r["worse"] == pytest.approx(-0.7) and r["category"] == "M"
+    assert r["better"] == pytest.approx(0.5) and r["worse"] == pytest.approx(-0.7)
+    assert r["category"] is None and r["category_label"] == "样本不足" and r["small"]
+    r = kano.analyse(counts.assign(n=counts["n"] * 3)).iloc[0]      # 36 answers, same shares: majority M
+    assert r["better"] == pytest.approx(0.5) and r["category"] == "M" and not r["small"]
     assert kano.quadrant(0.5, -0.7) == "期望属性" and kano.quadrant(0.1, -0.8) == "必备属性"
 
 

@@ -4,6 +4,8 @@ SELECT touchpoint,
            WHEN 'region'  THEN coalesce(region, $no_store)
            WHEN 'format'  THEN coalesce(format, $no_format)
            WHEN 'month'   THEN strftime(date_trunc('month', created_at), '%Y-%m')
+           WHEN 'week'    THEN strftime(date_trunc('week', created_at), '%Y-%m-%d')
+           WHEN 'day'     THEN strftime(created_at, '%Y-%m-%d')
            WHEN 'channel' THEN coalesce(channel, $no_channel)
            WHEN 'store'   THEN coalesce(store_id, $no_store)
            ELSE source

@@ -1,0 +1,1 @@
+DELETE FROM store_days WHERE day >= CAST($start AS DATE) AND day < CAST($end AS DATE)

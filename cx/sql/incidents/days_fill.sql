@@ -1,0 +1,2 @@
+INSERT INTO store_days
+SELECT * FROM store_days_of(CAST(CAST($start AS DATE) AS TIMESTAMP), CAST(CAST($end AS DATE) AS TIMESTAMP)) ORDER BY day

@@ -1,0 +1,1 @@
+DELETE FROM incidents WHERE last_flagged >= $lo

@@ -1,0 +1,1 @@
+INSERT INTO incidents SELECT * FROM staged_incidents
