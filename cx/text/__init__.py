@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from cx.text import clauses, polarity, segment, sensitive, sentiment, tagger
+from cx.text import clauses, normalize, polarity, segment, sensitive, sentiment, tagger, turns
 
 PARALLEL_MIN = 4000      # below this, a worker pool costs more than it saves
 CHUNK = 2000
@@ -26,14 +26,21 @@ class Analysis:
     sensitive: list[sensitive.Hit] = field(default_factory=list)
 
 
+def analysis_view(text: str | None) -> str:
+    """What the analysis reads of a stored text: folded to Simplified (Cantonese 難食 → 难食) and, for a service
+    dialogue, the customer's turns only (cx.text.turns). Mentions' clauses are quoted from this view."""
+    return turns.customer_text(normalize.fold_for_analysis("" if text is None else str(text)))
+
+
 def analyze_batch(texts: list[str]) -> list[Analysis]:
-    """Analyse texts in this process (the model runs once over all texts and all undecided clauses)."""
-    texts = ["" if t is None else str(t) for t in texts]
-    probs = sentiment.score(texts)
+    """Analyse texts in this process (the model runs once over all texts and all undecided clauses).
+    Each text is read through ``analysis_view``."""
+    texts = [analysis_view(t) for t in texts]
+    probs = sentiment.score_folded(texts)
     cands = [tagger.candidates(t) for t in texts]
     lex = [tagger.lexicon_scores(t, c) for t, c in zip(texts, cands)]
     pending = sorted({(i, (a, b)) for i, c in enumerate(cands) for (a, b, _, _), s in zip(c, lex[i]) if s == 0})
-    clause_p = sentiment.score([texts[i][a:b].strip() for i, (a, b) in pending])
+    clause_p = sentiment.score_folded([texts[i][a:b].strip() for i, (a, b) in pending])
     by_text: dict[int, dict] = {}
     for (i, span), p in zip(pending, clause_p):
         by_text.setdefault(i, {})[span] = p
