@@ -5,6 +5,8 @@ large batches are spread over worker processes (each pays jieba's start-up once)
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
@@ -40,7 +42,7 @@ def analyze_batch(texts: list[str]) -> list[Analysis]:
     cands = [tagger.candidates(t) for t in texts]
     lex = [tagger.lexicon_scores(t, c) for t, c in zip(texts, cands)]
     pending = sorted({(i, (a, b)) for i, c in enumerate(cands) for (a, b, _, _), s in zip(c, lex[i]) if s == 0})
-    clause_p = sentiment.score_folded([texts[i][a:b].strip() for i, (a, b) in pending])
+    clause_p = sentiment.clause_scores([texts[i][a:b].strip() for i, (a, b) in pending])
     by_text: dict[int, dict] = {}
     for (i, span), p in zip(pending, clause_p):
         by_text.setdefault(i, {})[span] = p
@@ -62,15 +64,22 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     negative = {(m.start, m.end) for m in mentions if m.polarity < 0}
     negative |= {s for s in spans if s not in tagged and polarity.score(text[s[0]:s[1]]) < 0}
     skip = tagger.ignored_spans(text)
-    kws, neg, pos, ci = [], [], 0, 0
-    for tok in segment.cut(text):
-        start, pos = pos, pos + len(tok)
-        while ci < len(spans) and spans[ci][1] <= start:
-            ci += 1
-        if not segment.keywords([tok]) or any(a <= start < b for a, b in skip):
+    stop, wordlike = segment.stopwords(), segment.WORDLIKE
+    toks = segment.cut(text)
+    if not skip and not negative:
+        return [t for t in toks if len(t) >= 2 and t not in stop and wordlike.search(t)], []
+    kws, neg = [], []
+    ends = list(itertools.accumulate(map(len, toks)))
+    starts_of_spans = [a for a, _ in spans]
+    for tok, end in zip(toks, ends):
+        if len(tok) < 2 or tok in stop or not wordlike.search(tok):
+            continue
+        start = end - len(tok)
+        if skip and any(a <= start < b for a, b in skip):
             continue
         kws.append(tok)
-        if ci < len(spans) and spans[ci][0] <= start and spans[ci] in negative:
+        ci = bisect.bisect_right(starts_of_spans, start) - 1
+        if ci >= 0 and start < spans[ci][1] and spans[ci] in negative:
             neg.append(tok)
     return kws, neg
 

@@ -42,7 +42,7 @@ def counts(texts: list[str], n_features: int, ngrams: tuple[int, int] = (1, 3)) 
     if total == 0:
         return sp.csr_matrix((len(texts), n_features), dtype=np.float32)
     cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int32), lens)
     shift = np.uint64(64 - (n_features.bit_length() - 1))
     keys, rows = [], []
     with np.errstate(over="ignore"):
@@ -50,17 +50,18 @@ def counts(texts: list[str], n_features: int, ngrams: tuple[int, int] = (1, 3)) 
             m = total - n + 1
             if m <= 0:
                 continue
-            h = np.full(m, _SEED ^ np.uint64(n), dtype=np.uint64)
-            for j in range(n):
+            h = cp[:m] ^ (_SEED ^ np.uint64(n))
+            h *= _MUL
+            for j in range(1, n):
                 h ^= cp[j:j + m]
                 h *= _MUL
             ok = doc[:m] == doc[n - 1:n - 1 + m]      # n-grams inside one text only
-            keys.append((_fmix(h[ok]) >> shift).astype(np.int64))
+            keys.append((_fmix(h[ok]) >> shift).astype(np.int32))
             rows.append(doc[:m][ok])
-    key = np.concatenate(rows) * n_features + np.concatenate(keys)
-    uniq, cnt = np.unique(key, return_counts=True)
-    return sp.csr_matrix((cnt.astype(np.float32), (uniq // n_features, uniq % n_features)),
-                         shape=(len(texts), n_features), dtype=np.float32)
+    r, c = np.concatenate(rows), np.concatenate(keys)
+    x = sp.coo_matrix((np.ones(len(r), np.float32), (r, c)), shape=(len(texts), n_features)).tocsr()
+    x.sum_duplicates()
+    return x
 
 
 def l2_rows(x: sp.csr_matrix) -> sp.csr_matrix:

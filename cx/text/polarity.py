@@ -98,16 +98,30 @@ def _english() -> tuple[re.Pattern | None, dict[str, float], re.Pattern, re.Patt
     return pattern, signs, neg, degree, {k: float(v) for k, v in deg.items()}
 
 
+# Cheap pre-checks: most clauses hold no emoji/emoticon, no Latin letter and no negator at all.
+_SYMBOL_HINT = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\\[:^_]")
+_LATIN = re.compile("[A-Za-z]")
+_NEGATION_HINT = re.compile("[不没唔冇别毫未无比赶谈算称]")
+
+
+@functools.lru_cache(maxsize=65_536)
+def foreign(clause: str) -> float:
+    """Score of the emoji, emoticons and English words in a clause (0 when there are none)."""
+    return _symbol_score(clause) + _english_score(clause)
+
+
 def _symbol_score(clause: str) -> float:
     pattern, table = _symbols()
-    return 0.0 if pattern is None else sum(table[m.group(0)] for m in pattern.finditer(clause))
+    if pattern is None or not _SYMBOL_HINT.search(clause):
+        return 0.0
+    return sum(table[m.group(0)] for m in pattern.finditer(clause))
 
 
 def _english_score(clause: str) -> float:
     """English words and phrases with negation (not/never/n't within two words) and degree words."""
-    low = clause.lower()
-    if not any("a" <= c <= "z" for c in low):
+    if not _LATIN.search(clause):
         return 0.0
+    low = clause.lower()
     pattern, signs, neg, degree, weights = _english()
     if pattern is None:
         return 0.0
@@ -132,8 +146,9 @@ def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, floa
     negator, lookalikes, degree, weights = _modifiers()
     comparative, meta = _reach()
     masks = _masks()
-    other = _symbol_score(clause) + _english_score(clause)
+    other = foreign(clause)
     special = 0.0
+    negations = _NEGATION_HINT.search(clause) is not None
     if masks is not None:
         clause = masks.sub(lambda m: "□" * len(m.group(0)), clause)
     found = list(pattern.finditer(clause))
@@ -149,7 +164,9 @@ def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, floa
             total += v
             continue
         flipped = False
-        if meta.search(clause[max(0, m.start() - 6):m.start()]):
+        if not negations:
+            pass
+        elif meta.search(clause[max(0, m.start() - 6):m.start()]):
             v, flipped = -v * 0.8, True          # 不能说不好吃: reverses even a fixed phrase
         elif abs(v) != 2.0 and negator.search(lookalikes.sub("", before) if lookalikes else before):
             v, flipped = -v * 0.8, True

@@ -138,6 +138,17 @@ def score_folded(clean: list[str]) -> list[float]:
     return p.astype(float).tolist()
 
 
+def clause_scores(clauses: list[str]) -> list[float]:
+    """P(positive) from the character model alone, for clauses in which the lexicon found nothing (the
+    tagger's fallback): no lexicon pass, no negation masking — there is nothing for them to read."""
+    if not clauses:
+        return []
+    idf, coef, b, _, _ = _model()
+    z = (features(clauses, idf) @ coef + b) * cjk_share(clauses)
+    p = 1.0 / (1.0 + np.exp(-np.clip(z.astype(np.float64), -30, 30)))
+    return p.tolist()
+
+
 def label(p: float, low: float = 0.4, high: float = 0.6) -> int:
     """−1 negative, 0 uncertain, +1 positive."""
     return 1 if p >= high else -1 if p <= low else 0
