@@ -74,8 +74,28 @@ def candidates(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int, s
                 continue
             found[ci, tp] = word
     order = _order(tax)
+    for (ci, tp), w in list(found.items()):
+        to = _moved(text, spans, ci, tax.by_id[tp])
+        if to is not None:
+            del found[ci, tp]
+            found.setdefault((ci, to), w)
     out = [(spans[ci][0], spans[ci][1], tp, w) for (ci, tp), w in found.items()]
     return sorted(out, key=lambda r: (r[0], order[r[2]]))
+
+
+def _moved(text: str, spans, ci: int, tp) -> str | None:
+    """The touchpoint a match moves to under the touchpoint's context rules (first rule that fires), or None."""
+    if not tp.context:
+        return None
+    a, b = spans[ci]
+    clause = text[a:b]
+    for scope, when, unless, to in tp.context:
+        if any(u in clause for u in unless):
+            continue
+        where = text if scope == "text" else text[spans[ci - 1][0] if ci else a:b]
+        if any(w in where for w in when):
+            return to
+    return None
 
 
 @functools.cache
