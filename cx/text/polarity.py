@@ -149,6 +149,8 @@ def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, floa
     other = foreign(clause)
     special = 0.0
     negations = _NEGATION_HINT.search(clause) is not None
+    if pattern.search(clause) is None:
+        return other, 0.0, other, ()            # no sentiment word at all (masking can only remove words)
     if masks is not None:
         clause = masks.sub(lambda m: "□" * len(m.group(0)), clause)
     found = list(pattern.finditer(clause))

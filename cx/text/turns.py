@@ -5,7 +5,9 @@ scripts (「很高兴为您服务」「感谢您的耐心」) are not customer s
 complaint about customer service. A text counts as a dialogue when it starts with a speaker tag, has two or
 more tags or an agent's tag; a tag is a speaker word followed by a colon at the start of the text, a line or a sentence.
 Text before the first tag is the customer's (a review followed by 「商家回复：…」). A log with one line per turn
-but no speaker tags cannot be attributed and is analysed whole. The stored text is never changed: agents'
+but no speaker tags is split when some line reads like an agent's script (「很高兴为您服务」): turns
+alternate from there; otherwise it cannot be attributed and is analysed whole. (Stored texts keep line
+breaks only if the import keeps them.) The stored text is never changed: agents'
 turns stay for display.
 """
 from __future__ import annotations
@@ -20,6 +22,9 @@ AGENT_TAGS = ("客服", "坐席", "人工客服", "在线客服", "客服专员"
 _TAG = re.compile(r"(?:^|(?<=[\s。！？!?；;…~～]))(" + "|".join(
     map(re.escape, sorted(CUSTOMER_TAGS + AGENT_TAGS, key=len, reverse=True))) + r")\s*[:：]", re.IGNORECASE)
 _AGENT = {t.lower() for t in AGENT_TAGS}
+# Phrases of agents' scripts, for logs with one line per turn and no speaker tags.
+_SCRIPT = re.compile(r"^(?:您好|亲爱的|亲[，,！!]|非常抱歉|抱歉|感谢您|很高兴|已为您|请您|这边为您|好的[，,])|为您服务|"
+                     r"给您带来(?:的)?不便|请问有什么可以帮")
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,9 @@ def split(text: str) -> tuple[Turn, ...] | None:
     if not text:
         return None
     tags = list(_TAG.finditer(text))
-    if not tags or (len(tags) < 2 and tags[0].start() > 0 and tags[0].group(1).lower() not in _AGENT):
+    if not tags:
+        return _untagged_lines(text)
+    if len(tags) < 2 and tags[0].start() > 0 and tags[0].group(1).lower() not in _AGENT:
         return None
     turns = []
     if tags[0].start() > 0 and text[:tags[0].start()].strip():
@@ -48,6 +55,27 @@ def split(text: str) -> tuple[Turn, ...] | None:
         if body.strip():
             turns.append(Turn(speaker, body.strip(), m.end(), end))
     return tuple(turns)
+
+
+def _untagged_lines(text: str) -> tuple[Turn, ...] | None:
+    """One line per turn without speaker tags: a dialogue when at least two lines and some line reads like an
+    agent's script (「您好，很高兴为您服务」); turns then alternate, the agent on the parity of the script lines
+    (the majority, ties to the customer opening)."""
+    if "\n" not in text:
+        return None
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            lines.append((raw.strip(), pos, pos + len(raw)))
+        pos += len(raw) + 1
+    if len(lines) < 2:
+        return None
+    scripted = [i for i, (ln, _, _) in enumerate(lines) if _SCRIPT.search(ln)]
+    if not scripted:
+        return None
+    agent_parity = 1 if sum(i % 2 for i in scripted) * 2 >= len(scripted) else 0
+    return tuple(Turn("agent" if i % 2 == agent_parity else "customer", ln, a, b)
+                 for i, (ln, a, b) in enumerate(lines))
 
 
 def customer_text(text: str) -> str:

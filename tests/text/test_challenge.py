@@ -96,3 +96,11 @@ def test_review_with_merchant_reply_and_plain_text():
     assert turns.split("在线客服记录：客户表示菜太咸") is None       # a header, not speaker turns
     assert turns.customer_text("服务员说：请稍等") == "服务员说：请稍等"
     assert turns.customer_text("客服：您好") == ""
+
+
+def test_one_line_per_turn_without_tags():
+    log = "在店里吃完就肚子疼\n您好，很高兴为您服务，非常抱歉给您带来不便\n我要退款\n已为您登记，感谢您的耐心"
+    assert turns.customer_text(log) == "在店里吃完就肚子疼\n我要退款"
+    assert turns.split("菜很好吃\n服务也不错") is None          # no agent script: not a dialogue
+    assert turns.split("菜很好吃，服务员说您好！") is None        # one line
+    assert turns.split("菜很好吃\n服务员很热情，进门就说您好，还送了小菜") is None   # staff quoted in a review
