@@ -138,7 +138,7 @@ def _english_score(clause: str) -> float:
     return total
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=262_144)
 def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, float, tuple[tuple[int, int, int], ...]]:
     """(total, of which from negated words, of which from emoji/emoticons and English, the negated words).
     Scores signed like ``score``; negated words are (start, end, sign after negation) in ``clause``."""

@@ -54,7 +54,7 @@ def lexicon_parts(texts: list[str], spans: list | None = None) -> tuple[np.ndarr
     for i, t in enumerate(texts):
         found = []
         for a, b in clauses.split(t):
-            x, y, f, neg = polarity.parts(t[a:b])
+            x, y, f, neg = polarity.parts(t[a:b], None)   # same cache key as polarity.score(clause)
             out[0, i] += x
             out[1, i] += y
             out[2, i] += f
