@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from cx import db, metrics
 from cx.filters import Filters
@@ -181,7 +182,7 @@ def add_keyword(touchpoint: str, word: str, path: Path | None = None) -> None:
     else:
         raise KeywordError(f"触点“{touchpoint}”的 keywords 不是单行列表，请手动编辑 {path.name}")
     new = "\n".join(lines)
-    taxonomy.parse(__import__("yaml").safe_load(new), path.name)      # validate before writing
+    taxonomy.parse(yaml.safe_load(new), path.name)      # validate before writing
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(new, encoding="utf-8")
     tmp.replace(path)
