@@ -48,6 +48,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=4000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
     data, src, corpus = texts(a.n)
     assert len(set(data)) == len(data)
@@ -58,26 +59,30 @@ def main() -> int:
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    t0 = time.perf_counter()
-    for x in data:
-        jieba.lcut(x)
-    base = time.perf_counter() - t0
-
     from cx import text
     from cx.text import segment
 
-    warm = [f"预热文本{i}号，味道不错" for i in range(text.PARALLEL_MIN)]   # distinct from the timed texts
-    with text.Analyzer(a.workers) as az:
-        az.analyze(warm)                       # start and warm the pool outside the timing
+    # This machine is shared: the baseline and the pipeline are timed in alternating rounds and the best
+    # round of each is kept (each pipeline round gets a fresh worker pool, so no clause cache carries over).
+    base = ours = float("inf")
+    for r in range(a.rounds):
         t0 = time.perf_counter()
-        az.analyze(data)
-        ours = time.perf_counter() - t0
+        for x in data:
+            jieba.lcut(x)
+        base = min(base, time.perf_counter() - t0)
+        text.clear_caches()
+        warm = [f"预热文本{r}-{i}号，味道不错" for i in range(text.PARALLEL_MIN)]   # distinct from the timed texts
+        with text.Analyzer(a.workers) as az:
+            az.analyze(warm)                       # start and warm the pool outside the timing
+            t0 = time.perf_counter()
+            az.analyze(data)
+            ours = min(ours, time.perf_counter() - t0)
     exact = 1 - len(set(corpus)) / len(corpus)
     near = 1 - len({group_key(t) for t in corpus}) / len(corpus)
     print(f"texts: {len(data):,} unique ({src}), {chars / len(data):.0f} chars on average; segmenter: {segment.BACKEND}")
     print(f"plain jieba.lcut, 1 process : {len(data) / base:8.0f} texts/s  {chars / base / 1000:6.0f} k chars/s")
     print(f"cx.text.analyze, {a.workers} workers : {len(data) / ours:8.0f} texts/s  {chars / ours / 1000:6.0f} k chars/s")
-    print(f"ratio on unique texts (pipeline / jieba.lcut): {base / ours:.2f}x")
+    print(f"ratio on unique texts (pipeline / jieba.lcut), best of {a.rounds} alternating rounds: {base / ours:.2f}x")
     print(f"duplicate share of the source corpus ({len(corpus):,} texts; reported apart, not in the ratio): "
           f"exact {exact:.1%}, near-duplicate (normalised key) {near:.1%}")
     return 0
