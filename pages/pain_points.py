@@ -124,7 +124,7 @@ def _taxonomy_blind_spots() -> None:
             a, b, go = st.columns([2, 2, 1], vertical_alignment="bottom")
             word = a.text_input("关键词", value=c["label"], key=f"topic_word_{i}")
             tp = b.selectbox("加入触点", [t.id for t in tax.touchpoints], key=f"topic_tp_{i}",
-                             format_func=lambda t: f"{tax.label(t)}（{tax.by_id[t].stage_label}）")
+                             format_func=lambda t: f"{tax.label(t)}（{tax.by_id[t].stage_label}）", placeholder="请选择触点")
             if go.button("加入旅程分类", key=f"topic_add_{i}", icon=":material/add:"):
                 try:
                     emerging_topics.add_keyword(tp, word)
