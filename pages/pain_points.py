@@ -96,3 +96,52 @@ with right:
                  "关键词", "pain_kw", note=ctx.filters.describe(), hide_index=True, width="stretch", height=420,
                  column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
 verbatims.show(_verbatims(ctx.con, ctx.version, ctx.filters, tp, pol))
+
+
+def _taxonomy_blind_spots() -> None:
+    """新话题（分类之外）: negative clauses no touchpoint names — coverage, significantly rising terms with
+    example verbatims; HQ can add a term to the taxonomy (cx.emerging_topics)."""
+    from cx import emerging_topics
+    from cx.text import taxonomy as tx
+
+    @st.cache_data(show_spinner="分析未归类的负面语句…", max_entries=16)
+    def _topics(_con, version, filters):
+        return emerging_topics.analyse(_con, filters)
+
+    st.subheader("新话题（旅程分类之外）")
+    res = _topics(ctx.con, ctx.version, ctx.filters)
+    cov_now, cov_before = res.coverage("now"), res.coverage("before")
+    if cov_now is None:
+        st.info("本期没有负面语句。")
+        return
+    st.caption(f"旅程分类覆盖了本期 {cov_now:.0%} 的负面语句（上期 {'—' if cov_before is None else f'{cov_before:.0%}'}）；"
+               f"其余 {res.untagged['now']:,} 句未归入任何触点。下列词语在这些语句中的出现率较上期显著上升"
+               f"（双比例检验，Benjamini–Hochberg 校正，FDR 5%）。"
+               + (f" 每期只分析最新 {emerging_topics.CAP:,} 条文本。" if res.capped else ""))
+    if not res.clusters:
+        st.success("未归类的负面语句中没有显著上升的新话题。")
+        return
+    tax = tx.default()
+    for i, c in enumerate(res.clusters[:10]):
+        with st.expander(f"**{c['label']}** — 本期 {c['k_now']:,} 条（上期 {c['k_before']:,}）；相关词：{'、'.join(c['terms'][:8])}"):
+            for e in c["examples"]:
+                st.text(f"「{e['clause']}」")
+                st.caption(f"{e['created_at']:%Y-%m-%d} · {e['text'][:120]}")
+            if ctx.user.role != "hq":
+                continue
+            a, b, go = st.columns([2, 2, 1], vertical_alignment="bottom")
+            word = a.text_input("关键词", value=c["label"], key=f"topic_word_{i}")
+            tp = b.selectbox("加入触点", [t.id for t in tax.touchpoints], key=f"topic_tp_{i}",
+                             format_func=lambda t: f"{tax.label(t)}（{tax.by_id[t].stage_label}）", placeholder="请选择触点")
+            if go.button("加入旅程分类", key=f"topic_add_{i}", icon=":material/add:"):
+                try:
+                    emerging_topics.add_keyword(tp, word)
+                except (emerging_topics.KeywordError, tx.TaxonomyError) as err:
+                    st.error(str(err))
+                else:
+                    shell.text_config.clear()      # the fingerprint notice asks for 重新分析全部文本
+                    st.success(f"已将“{word}”加入触点“{tax.label(tp)}”的关键词（data/taxonomy.yaml）。")
+                    st.rerun()
+
+
+_taxonomy_blind_spots()

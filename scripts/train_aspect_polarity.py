@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import aic2018  # noqa: E402
 from cx.text import aspect, sentiment, tagger  # noqa: E402
+from cx.text import features as fx  # noqa: E402
 
 C = 10.0
 
@@ -52,7 +53,8 @@ def fit(items: list[aspect.Item], labels: np.ndarray) -> dict:
 
 def save(model: dict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, n_features=aspect.N_FEATURES, ngrams=np.array(aspect.NGRAMS), **model)
+    np.savez_compressed(out, n_features=aspect.N_FEATURES, ngrams=np.array(aspect.NGRAMS),
+                        hash_version=fx.HASH_VERSION, **model)
 
 
 def fit_tuning_half(shared: Path, out: Path) -> int:

@@ -5,15 +5,17 @@ large batches are spread over worker processes (each pays jieba's start-up once)
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from cx.text import clauses, polarity, segment, sensitive, sentiment, tagger
+from cx.text import clauses, normalize, polarity, segment, sensitive, sentiment, tagger, turns
 
 PARALLEL_MIN = 4000      # below this, a worker pool costs more than it saves
-CHUNK = 2000
+CHUNK = 400            # small enough that two workers finish together when short and long texts come in runs
 
 
 @dataclass
@@ -26,14 +28,21 @@ class Analysis:
     sensitive: list[sensitive.Hit] = field(default_factory=list)
 
 
+def analysis_view(text: str | None) -> str:
+    """What the analysis reads of a stored text: folded to Simplified (Cantonese 難食 → 难食) and, for a service
+    dialogue, the customer's turns only (cx.text.turns). Mentions' clauses are quoted from this view."""
+    return turns.customer_text(normalize.fold_for_analysis("" if text is None else str(text)))
+
+
 def analyze_batch(texts: list[str]) -> list[Analysis]:
-    """Analyse texts in this process (the model runs once over all texts and all undecided clauses)."""
-    texts = ["" if t is None else str(t) for t in texts]
-    probs = sentiment.score(texts)
+    """Analyse texts in this process (the model runs once over all texts and all undecided clauses).
+    Each text is read through ``analysis_view``."""
+    texts = [analysis_view(t) for t in texts]
+    probs = sentiment.score_folded(texts)
     cands = [tagger.candidates(t) for t in texts]
     lex = [tagger.lexicon_scores(t, c) for t, c in zip(texts, cands)]
     pending = sorted({(i, (a, b)) for i, c in enumerate(cands) for (a, b, _, _), s in zip(c, lex[i]) if s == 0})
-    clause_p = sentiment.score([texts[i][a:b].strip() for i, (a, b) in pending])
+    clause_p = sentiment.clause_scores([texts[i][a:b].strip() for i, (a, b) in pending])
     by_text: dict[int, dict] = {}
     for (i, span), p in zip(pending, clause_p):
         by_text.setdefault(i, {})[span] = p
@@ -55,17 +64,31 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     negative = {(m.start, m.end) for m in mentions if m.polarity < 0}
     negative |= {s for s in spans if s not in tagged and polarity.score(text[s[0]:s[1]]) < 0}
     skip = tagger.ignored_spans(text)
-    kws, neg, pos, ci = [], [], 0, 0
-    for tok in segment.cut(text):
-        start, pos = pos, pos + len(tok)
-        while ci < len(spans) and spans[ci][1] <= start:
-            ci += 1
-        if not segment.keywords([tok]) or any(a <= start < b for a, b in skip):
+    stop, wordlike = segment.stopwords(), segment.WORDLIKE
+    toks = segment.cut(text)
+    if not skip and not negative:
+        return [t for t in toks if len(t) >= 2 and t not in stop and wordlike.search(t)], []
+    kws, neg = [], []
+    ends = list(itertools.accumulate(map(len, toks)))
+    starts_of_spans = [a for a, _ in spans]
+    for tok, end in zip(toks, ends):
+        if len(tok) < 2 or tok in stop or not wordlike.search(tok):
+            continue
+        start = end - len(tok)
+        if skip and any(a <= start < b for a, b in skip):
             continue
         kws.append(tok)
-        if ci < len(spans) and spans[ci][0] <= start and spans[ci] in negative:
+        ci = bisect.bisect_right(starts_of_spans, start) - 1
+        if ci >= 0 and start < spans[ci][1] and spans[ci] in negative:
             neg.append(tok)
     return kws, neg
+
+
+def clear_caches() -> None:
+    """Forget per-process caches of clause spans, lexicon scores and dialogue turns (benchmarks time each
+    round from the same cold start)."""
+    for f in (clauses.split, polarity.parts, polarity.foreign, turns.split):
+        f.cache_clear()
 
 
 def _warm() -> None:

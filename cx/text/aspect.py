@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
+
+from cx.text import features as fx
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "aspect_polarity.npz"
 N_FEATURES = 2 ** 17
@@ -39,14 +41,9 @@ class Item:
     doc_sentiment: float  # P(positive) of the whole text
 
 
-def _vectorizer() -> HashingVectorizer:
-    return HashingVectorizer(analyzer="char", ngram_range=NGRAMS, n_features=N_FEATURES,
-                             alternate_sign=False, norm="l2", lowercase=True)
-
-
 def features(items: list[Item], touchpoints: tuple[str, ...]) -> sp.csr_matrix:
     """Text n-grams, then numeric signals, then per-touchpoint offsets (plain, × clause sign, × undecided)."""
-    text = _vectorizer().transform([it.clauses for it in items])
+    text = fx.l2_rows(fx.counts([it.clauses for it in items], N_FEATURES, NGRAMS))
     sign = np.sign([it.polarity_sum for it in items]).astype(np.float32)
     num = np.array([[np.sign(it.polarity_sum), np.clip(it.lexicon_sum, -4, 4) / 4, it.n_pos > 0, it.n_neg > 0,
                      it.n_neu > 0, it.doc_sentiment - 0.5] for it in items], dtype=np.float32).reshape(len(items), 6)
@@ -63,7 +60,8 @@ def _model(path: Path = MODEL_FILE) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     if not path.exists():
         return None
     with np.load(path) as z:
-        if int(z["n_features"]) != N_FEATURES or tuple(z["ngrams"]) != NGRAMS:
+        if (int(z["n_features"]) != N_FEATURES or tuple(z["ngrams"]) != NGRAMS
+                or "hash_version" not in z.files or int(z["hash_version"]) != fx.HASH_VERSION):
             raise RuntimeError("触点极性模型与当前特征设置不一致，请运行 scripts/train_aspect_polarity.py 重新训练")
         return (z["coef"].astype(np.float32), z["intercept"].astype(np.float32), z["classes"].astype(int),
                 tuple(str(t) for t in z["touchpoints"]))
@@ -82,8 +80,20 @@ def model_file(path: Path):
         _override.pop()
 
 
+SWITCH = "CX_AIC_ASPECT_MODEL"
+
+
+def enabled() -> bool:
+    """False when the deployment switched the AIC-trained model off (environment ``CX_AIC_ASPECT_MODEL=off``;
+    also 0/false/no): the AI Challenger 2018 terms restrict its training data to non-commercial research.
+    Touchpoint polarity then comes from the clause lexicon and the sentiment model alone."""
+    return os.environ.get(SWITCH, "on").strip().lower() not in ("0", "off", "false", "no")
+
+
 def _current():
-    return _model(_override[-1]) if _override else _model()
+    if _override:
+        return _model(_override[-1])
+    return _model() if enabled() else None
 
 
 def trained_touchpoints() -> tuple[str, ...]:

@@ -22,6 +22,8 @@ KEY = "text_config"
 def fingerprint(files: tuple[Path, ...] = FILES) -> str:
     """Short hash of the files that decide how a text is analysed (read now, from disk)."""
     h = hashlib.sha256()
+    if not aspect.enabled():
+        h.update(b"aic-aspect-model:off\0")      # the switch changes how texts are analysed
     for f in files:
         h.update(f.name.encode() + b"\0" + (f.read_bytes() if f.exists() else b"<missing>") + b"\0")
     return h.hexdigest()[:16]

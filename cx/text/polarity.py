@@ -30,7 +30,8 @@ def _alternation(words) -> re.Pattern:
 @functools.cache
 def _general() -> tuple[re.Pattern, dict[str, float]]:
     lx = lexicon()
-    signs = {w: 1.0 for w in lx["positive"]} | {w: -1.0 for w in lx["negative"]}
+    signs = {w: 1.0 for w in lx["positive"] + lx.get("cantonese_positive", [])}
+    signs |= {w: -1.0 for w in lx["negative"] + lx.get("cantonese_negative", [])}
     signs |= {w: 2.0 for w in lx["fixed_positive"]} | {w: -2.0 for w in lx["fixed_negative"]}
     return _alternation(signs), signs
 
@@ -63,19 +64,98 @@ def _masks() -> re.Pattern | None:
     return _alternation(words) if words else None
 
 
-@functools.lru_cache(maxsize=65_536)
-def score(clause: str, tp: Touchpoint | None = None) -> float:
-    """Signed strength: > 0 positive, < 0 negative, 0 when the lexicon finds nothing.
+@functools.cache
+def _reach() -> tuple[re.Pattern, re.Pattern]:
+    """Comparative negation (没有…那么 + word) and negators that also reverse fixed phrases (不能说不好吃)."""
+    lx = lexicon()
+    comp = "|".join(map(re.escape, lx.get("comparative_negators") or ["没有"]))
+    mark = "|".join(map(re.escape, lx.get("comparative_markers") or ["那么"]))
+    meta = "|".join(map(re.escape, lx.get("meta_negators") or ["不能说"]))
+    return re.compile(f"(?:{comp})[^，。！？,.!?]{{0,10}}(?:{mark})(?:很|太|特别|非常)?$"), re.compile(f"(?:{meta}).?$")
 
-    Compounds that only contain a sentiment word (海鲜, 凉菜) are masked first; a one-character positive word
-    right before a negative one is an adverb (好慢 = so slow), counted as degree, not as praise."""
+
+@functools.cache
+def _symbols() -> tuple[re.Pattern | None, dict[str, float]]:
+    """Emoji, Weibo/WeChat emoticons ([强]) and ASCII emoticons with their scores."""
+    lx = lexicon()
+    table = {**(lx.get("emoji") or {}), **(lx.get("emoticons") or {}), **(lx.get("ascii_emoticons") or {})}
+    table = {str(k): float(v) for k, v in table.items()}
+    return (_alternation(table) if table else None), table
+
+
+@functools.cache
+def _english() -> tuple[re.Pattern | None, dict[str, float], re.Pattern, re.Pattern, dict[str, float]]:
+    en = lexicon().get("english") or {}
+    signs = {w: 1.0 for w in en.get("positive", [])} | {w: -1.0 for w in en.get("negative", [])}
+    if not signs:
+        return None, {}, re.compile("$^"), re.compile("$^"), {}
+    words = sorted(signs, key=len, reverse=True)
+    pattern = re.compile(r"(?<![a-z'])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z])")
+    neg = re.compile(r"(?:(?<![a-z])(?:" + "|".join(map(re.escape, en.get("negators", []))) + r")|n't)"
+                     r"(?:\s+[a-z']+){0,2}\s*$")
+    deg = en.get("degree") or {}
+    degree = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(deg, key=len, reverse=True))) + r")\s*$")
+    return pattern, signs, neg, degree, {k: float(v) for k, v in deg.items()}
+
+
+# Cheap pre-checks: most clauses hold no emoji/emoticon, no Latin letter and no negator at all.
+_SYMBOL_HINT = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\\[:^_]")
+_LATIN = re.compile("[A-Za-z]")
+_NEGATION_HINT = re.compile("[不没唔冇别毫未无比赶谈算称]")
+
+
+@functools.lru_cache(maxsize=65_536)
+def foreign(clause: str) -> float:
+    """Score of the emoji, emoticons and English words in a clause (0 when there are none)."""
+    return _symbol_score(clause) + _english_score(clause)
+
+
+def _symbol_score(clause: str) -> float:
+    pattern, table = _symbols()
+    if pattern is None or not _SYMBOL_HINT.search(clause):
+        return 0.0
+    return sum(table[m.group(0)] for m in pattern.finditer(clause))
+
+
+def _english_score(clause: str) -> float:
+    """English words and phrases with negation (not/never/n't within two words) and degree words."""
+    if not _LATIN.search(clause):
+        return 0.0
+    low = clause.lower()
+    pattern, signs, neg, degree, weights = _english()
+    if pattern is None:
+        return 0.0
+    total = 0.0
+    for m in pattern.finditer(low):
+        v = signs[m.group(0)]
+        before = low[max(0, m.start() - 24):m.start()]
+        if neg.search(before):
+            v = -v * 0.8
+        d = degree.search(before)
+        if d:
+            v *= weights[d.group(0).strip()]
+        total += v
+    return total
+
+
+@functools.lru_cache(maxsize=262_144)
+def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, float, tuple[tuple[int, int, int], ...]]:
+    """(total, of which from negated words, of which from emoji/emoticons and English, the negated words).
+    Scores signed like ``score``; negated words are (start, end, sign after negation) in ``clause``."""
     pattern, signs = _for_touchpoint(tp) if tp is not None else _general()
     negator, lookalikes, degree, weights = _modifiers()
+    comparative, meta = _reach()
     masks = _masks()
+    other = foreign(clause)
+    special = 0.0
+    negations = _NEGATION_HINT.search(clause) is not None
+    if pattern.search(clause) is None:
+        return other, 0.0, other, ()            # no sentiment word at all (masking can only remove words)
     if masks is not None:
         clause = masks.sub(lambda m: "□" * len(m.group(0)), clause)
     found = list(pattern.finditer(clause))
     total = 0.0
+    spans = []
     for i, m in enumerate(found):
         v = signs[m.group(0)]
         if (v > 0 and len(m.group(0)) == 1 and i + 1 < len(found) and found[i + 1].start() == m.end()
@@ -85,13 +165,33 @@ def score(clause: str, tp: Touchpoint | None = None) -> float:
         if not before:
             total += v
             continue
-        if abs(v) != 2.0 and negator.search(lookalikes.sub("", before) if lookalikes else before):
-            v = -v * 0.8
+        flipped = False
+        if not negations:
+            pass
+        elif meta.search(clause[max(0, m.start() - 6):m.start()]):
+            v, flipped = -v * 0.8, True          # 不能说不好吃: reverses even a fixed phrase
+        elif abs(v) != 2.0 and negator.search(lookalikes.sub("", before) if lookalikes else before):
+            v, flipped = -v * 0.8, True
+        elif comparative.search(clause[max(0, m.start() - 16):m.start()]):
+            v, flipped = -v * 0.8, True          # 没有想象中那么好
         d = degree.search(before)
         if d:
             v *= weights[d.group(0)]
         total += v
-    return total
+        if flipped:
+            special += v
+            spans.append((m.start(), m.end(), 1 if v > 0 else -1))
+    return total + other, special, other, tuple(spans)
+
+
+def score(clause: str, tp: Touchpoint | None = None) -> float:
+    """Signed strength: > 0 positive, < 0 negative, 0 when the lexicon finds nothing.
+
+    Compounds that only contain a sentiment word (海鲜, 凉菜) are masked first; a one-character positive word
+    right before a negative one is an adverb (好慢 = so slow), counted as degree, not as praise. Negation:
+    a negator just before a word (不好吃的 → 不), a comparison negated over a longer reach (没有想象中那么好),
+    a negator of a whole statement (不能说不好吃). Emoji, emoticons and English words count too."""
+    return parts(clause, tp)[0]
 
 
 def sign(x: float, dead: float = 0.0) -> int:

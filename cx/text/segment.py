@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover
 USER_DICT = ROOT / "data" / "jieba_user_dict.txt"
 STOPWORDS = ROOT / "data" / "stopwords.txt"
 CACHE_DIR = ROOT / ".cache"
-_WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+WORDLIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
 @functools.cache
@@ -47,4 +47,4 @@ def cut(text: str) -> list[str]:
 def keywords(tokens: list[str]) -> list[str]:
     """Content words for word clouds and keyword tables: ≥ 2 characters, not stopwords, not numbers."""
     stop = stopwords()
-    return [t for t in tokens if len(t) >= 2 and t not in stop and _WORDLIKE.search(t)]
+    return [t for t in tokens if len(t) >= 2 and t not in stop and WORDLIKE.search(t)]

@@ -50,3 +50,13 @@ def find(text: str | None) -> list[Hit]:
 
 def classes() -> dict[str, dict]:
     return yaml.safe_load(SENSITIVE_FILE.read_text(encoding="utf-8"))["classes"]
+
+
+_NEGATED = re.compile(r"(?:没有|没|不|未|无|别)[^，。！？,.!?]{0,2}$")
+
+
+def severe(text: str | None) -> bool:
+    """True when ``text`` has a high-severity hit (food safety, threat to go public, injury) that is not
+    negated just before it (「没有拉肚子」「不会曝光」 do not count)."""
+    return any(h.severity == "high" and not _NEGATED.search(text[max(0, h.start - 4):h.start])
+               for h in find(text))

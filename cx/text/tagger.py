@@ -6,6 +6,7 @@ model for clauses the lexicon cannot read.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, replace
@@ -59,18 +60,47 @@ def candidates(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int, s
     skip = ignored_spans(text, tax)
     if skip:
         hits = [h for h in hits if not any(a <= h[0] < b for a, b in skip)]
+    starts = [a for a, _ in spans]
     for pos, word, tps in hits:
-        ci = next((i for i, (a, b) in enumerate(spans) if a <= pos < b), None)
-        if ci is None:
+        ci = bisect.bisect_right(starts, pos) - 1
+        if ci < 0 or pos >= spans[ci][1]:
             continue
         a, b = spans[ci]
         for tp in tps:
-            if any(x in text[a:b] for x in tax.by_id[tp].exclude):
+            if (ci, tp) in found:
                 continue
-            found.setdefault((ci, tp), word)
-    order = {t.id: i for i, t in enumerate(tax.touchpoints)}
+            exclude = tax.by_id[tp].exclude
+            if exclude and any(x in text[a:b] for x in exclude):
+                continue
+            found[ci, tp] = word
+    order = _order(tax)
+    for (ci, tp), w in list(found.items()):
+        to = _moved(text, spans, ci, tax.by_id[tp])
+        if to is not None:
+            del found[ci, tp]
+            found.setdefault((ci, to), w)
     out = [(spans[ci][0], spans[ci][1], tp, w) for (ci, tp), w in found.items()]
     return sorted(out, key=lambda r: (r[0], order[r[2]]))
+
+
+def _moved(text: str, spans, ci: int, tp) -> str | None:
+    """The touchpoint a match moves to under the touchpoint's context rules (first rule that fires), or None."""
+    if not tp.context:
+        return None
+    a, b = spans[ci]
+    clause = text[a:b]
+    for scope, when, unless, to in tp.context:
+        if any(u in clause for u in unless):
+            continue
+        where = text if scope == "text" else text[spans[ci - 1][0] if ci else a:b]
+        if any(w in where for w in when):
+            return to
+    return None
+
+
+@functools.cache
+def _order(tax: Taxonomy) -> dict[str, int]:
+    return {t.id: i for i, t in enumerate(tax.touchpoints)}
 
 
 def lexicon_scores(text: str, cands, tax: Taxonomy | None = None) -> list[float]:

@@ -38,9 +38,14 @@ class Touchpoint:
     exclude: tuple[str, ...] = ()
     cues_pos: tuple[str, ...] = ()
     cues_neg: tuple[str, ...] = ()
+    # (scope "near" = this or the previous clause | "text", trigger words, words that keep the match here,
+    #  touchpoint to move the match to): generic words read by what the review is about (等了 in a
+    #  delivery review is the delivery wait, next to 等位 it is the wait for a table)
+    context: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str], ...] = ()
 
     def __hash__(self) -> int:
-        return _cached_hash(self, (self.id, self.keywords, self.regex, self.exclude, self.cues_pos, self.cues_neg))
+        return _cached_hash(self, (self.id, self.keywords, self.regex, self.exclude, self.cues_pos, self.cues_neg,
+                                   self.context))
 
 
 @dataclass(frozen=True)
@@ -89,17 +94,29 @@ def parse(doc: object, where: str = "taxonomy.yaml") -> Taxonomy:
                 except re.error as e:
                     raise TaxonomyError(f"{where}：触点“{t['label']}”的正则表达式无效“{rx}”：{e}") from None
             cues = t.get("cues") or {}
+            context = []
+            for k, c in enumerate(t.get("context") or [], 1):
+                if (not isinstance(c, dict) or c.get("scope", "near") not in ("near", "text") or not c.get("to")
+                        or not isinstance(c.get("when"), list) or not c["when"]):
+                    raise TaxonomyError(f"{where}：触点“{t['label']}”的第 {k} 条 context 规则需要 when（词语列表）、"
+                                        f"to（目标触点 id），scope 只能是 near 或 text")
+                context.append((str(c.get("scope", "near")), tuple(map(str, c["when"])),
+                                tuple(map(str, c.get("unless") or ())), str(c["to"])))
             tps.append(Touchpoint(
                 id=str(t["id"]), label=str(t["label"]), stage=str(s["id"]), stage_label=str(s["label"]),
                 keywords=tuple(k.strip() for k in kws), regex=tuple(t.get("regex") or ()),
                 exclude=tuple(t.get("exclude") or ()), cues_pos=tuple(cues.get("pos") or ()),
-                cues_neg=tuple(cues.get("neg") or ())))
+                cues_neg=tuple(cues.get("neg") or ()), context=tuple(context)))
     ignore = doc.get("ignore") or []
     for rx in ignore:
         try:
             re.compile(rx)
         except re.error as e:
             raise TaxonomyError(f"{where}：ignore 中的正则表达式无效“{rx}”：{e}") from None
+    for t in tps:
+        for _, _, _, to in t.context:
+            if to not in seen:
+                raise TaxonomyError(f"{where}：触点“{t.label}”的 context 规则指向不存在的触点“{to}”")
     tax = Taxonomy(tuple(stages), tuple(tps), tuple(ignore))
     tax.by_id.update({t.id: t for t in tps})
     return tax

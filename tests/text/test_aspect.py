@@ -48,3 +48,19 @@ def test_mismatched_artefact_is_refused_with_a_clear_message(tmp_path):
 def test_features_have_fixed_width():
     x = aspect.features([aspect.Item("taste", "好吃", 1, 1.0, 1, 0, 0, 0.9)], ("price", "taste"))
     assert x.shape == (1, aspect.N_FEATURES + 6 + 3 * 2)
+
+
+def test_switch_turns_the_aic_model_off_and_changes_the_fingerprint(monkeypatch):
+    from cx.text import config
+
+    mixed = PRAISE.format(aside="，只是有一道青菜稍微有点咸")
+    items = [aspect.Item("taste", "味道很好", 1, 1.0, 1, 0, 0, 0.9)]
+    on = config.fingerprint()
+    assert aspect.enabled() and aspect.predict(items) == [1]
+    monkeypatch.setenv(aspect.SWITCH, "off")
+    assert not aspect.enabled()
+    assert aspect.predict(items) == [None]                          # lexicon path only
+    assert -1 in polarities(mixed, "taste")                         # clause-level verdicts come back
+    assert config.fingerprint() != on                                # stored analyses are flagged as stale
+    monkeypatch.setenv(aspect.SWITCH, "on")
+    assert config.fingerprint() == on

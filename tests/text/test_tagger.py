@@ -74,3 +74,41 @@ def test_a_seat_is_not_the_shops_location():
     assert "location" not in touchpoints("点好餐以后要自己找位置")
     assert "location" not in touchpoints("店内位置还蛮多")
     assert ("location", 1) in pairs("位置很好找，就在地铁口")
+
+
+def _tps(text):
+    return {m.touchpoint for m in tag(text)}
+
+
+def test_waiting_for_a_table_is_queue_not_serving_speed():
+    assert _tps("等位等了25分钟") == {"queue"}
+    assert _tps("排队排了很久，等了半个小时才进去") == {"queue"}
+    assert "serving_speed" in _tps("不用排队，但是菜等了40分钟")      # the food wait stays serving speed
+    assert _tps("上菜太慢了，等了半小时") == {"serving_speed"}
+
+
+def test_waiting_in_a_delivery_review_is_delivery():
+    assert _tps("点的外卖，等了一个小时才拿到") == {"delivery"}
+    assert "serving_speed" not in _tps("外卖送得很慢，速度太差")
+    assert _tps("堂食上菜很慢") == {"serving_speed"}
+
+
+def test_acceptable_price_is_not_a_complaint():
+    for t in ("人均60左右不算贵", "价格还行", "价格可以接受", "人均80，不算太贵"):
+        pols = [m.polarity for m in tag(t) if m.touchpoint == "price"]
+        assert pols and min(pols) >= 0, (t, pols)
+    assert [m.polarity for m in tag("人均一百多，太贵了") if m.touchpoint == "price"][-1] == -1
+
+
+def test_context_rule_validation():
+    import pytest
+
+    from cx.text.taxonomy import TaxonomyError, parse
+
+    doc = {"stages": [{"id": "s", "label": "阶段", "touchpoints": [
+        {"id": "a", "label": "甲", "keywords": ["等了"], "context": [{"when": ["外卖"], "to": "nowhere"}]}]}]}
+    with pytest.raises(TaxonomyError, match="不存在的触点"):
+        parse(doc)
+    doc["stages"][0]["touchpoints"][0]["context"] = [{"scope": "page", "when": ["外卖"], "to": "a"}]
+    with pytest.raises(TaxonomyError, match="scope"):
+        parse(doc)

@@ -1,0 +1,106 @@
+"""Document sentiment on the language customers really write (issue 17): negation at document level, emoji and
+platform emoticons, English and mixed text, Cantonese, severe sensitive hits, service transcripts.
+
+tests/fixtures/sentiment_challenge.csv holds sentences written for this project (distinct from the issue's
+examples), labelled +1/−1 by kind. The sign is taken from the whole pipeline (cx.text.analyze)."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cx import text
+from cx.text import normalize, polarity, sensitive, sentiment, turns
+
+CHALLENGE = Path(__file__).resolve().parent.parent / "fixtures" / "sentiment_challenge.csv"
+
+
+@pytest.fixture(scope="module")
+def challenge() -> pd.DataFrame:
+    df = pd.read_csv(CHALLENGE)
+    out = text.analyze(df["text"].tolist(), workers=1)
+    df["p"] = [a.sentiment for a in out]
+    df["ok"] = ((df["p"] > 0.5).astype(int) * 2 - 1) == df["label"]
+    return df
+
+
+def test_fixture_sentences_are_distinct_and_cover_every_kind(challenge):
+    assert challenge["text"].is_unique
+    assert challenge["text"].map(normalize.group_key).is_unique
+    assert {"negated_praise", "negated_complaint", "emoji", "english", "mixed", "cantonese", "severe",
+            "transcript"} <= set(challenge["kind"])
+
+
+def test_sign_right_on_85_percent_of_the_challenge_set(challenge):
+    wrong = challenge.loc[~challenge["ok"], ["kind", "label", "p", "text"]]
+    assert challenge["ok"].mean() >= 0.85, wrong.to_string()
+
+
+@pytest.mark.parametrize("kind", ["negated_praise", "emoji", "english", "mixed", "cantonese", "severe", "transcript"])
+def test_each_kind_mostly_right(challenge, kind):
+    part = challenge[challenge["kind"] == kind]
+    assert part["ok"].mean() >= 0.75, part.loc[~part["ok"], ["p", "text"]].to_string()
+
+
+def test_negation_reaches_over_a_comparison_and_double_negation():
+    assert polarity.score("没有想象中那么好") < 0
+    assert polarity.score("没有说的那么难吃") > 0
+    assert polarity.score("不能说不好吃") > 0
+    assert polarity.score("服务一点都不差") > 0
+    assert polarity.score("特别好吃") > 0            # 特别 only looks like a negator
+
+
+def test_emoji_and_emoticons_count():
+    assert polarity.score("👍👍") > 0 and polarity.score("😡") < 0 and polarity.score("👍🏻") > 0
+    assert polarity.score("[强][赞]") > 0 and polarity.score("[怒][吐]") < 0
+    p = sentiment.score(["👍👍👍", "😡😡😡", "[强][强]", "[发怒][发怒]"])
+    assert p[0] > 0.5 > p[1] and p[2] > 0.5 > p[3]
+
+
+def test_english_words_with_negation():
+    assert polarity.score("the staff were rude") < 0
+    assert polarity.score("not bad at all") > 0
+    assert polarity.score("isn't good") < 0
+    assert polarity.score("味道ok") > 0
+    assert polarity.score("badminton") == 0            # whole words only
+
+
+def test_cantonese_and_traditional_forms():
+    assert normalize.fold_for_analysis("難食") == "难食"
+    p = sentiment.score(["呢間餐廳好難食", "好好味", "唔會再嚟"])
+    assert p[0] < 0.5 < p[1] and p[2] < 0.5
+
+
+def test_severe_sensitive_hit_is_never_positive():
+    t = "环境很好服务热情，菜品也漂亮，可惜吃完全家拉肚子进医院"
+    assert sensitive.severe(t)
+    assert sentiment.score([t])[0] <= sentiment.SEVERE_CAP
+    assert text.analyze([t], workers=1)[0].label == -1
+    assert not sensitive.severe("吃完没有拉肚子，放心")
+    assert sentiment.score(["吃完没有拉肚子，很新鲜很好吃"])[0] > 0.5
+
+
+def test_transcript_only_customer_turns_are_analysed():
+    t = ("客服：您好，很高兴为您服务。顾客：昨天在店里吃完全家都拉肚子了。"
+         "客服：非常抱歉，感谢您的耐心。顾客：我要一个说法。")
+    assert turns.customer_text(t) == "昨天在店里吃完全家都拉肚子了。\n我要一个说法。"
+    a = text.analyze([t], workers=1)[0]
+    assert a.label == -1
+    assert not any(m.touchpoint == "staff_attitude" for m in a.mentions)          # no praise from the scripts
+    assert not any(m.keyword == "客服" for m in a.mentions)                        # the tag is not a complaint
+    assert all(m.clause in turns.customer_text(t) for m in a.mentions)
+    assert "服务" not in a.keywords and "耐心" not in a.keywords
+
+
+def test_review_with_merchant_reply_and_plain_text():
+    assert turns.customer_text("菜很好吃。商家回复：感谢光临，欢迎再来") == "菜很好吃。"
+    assert turns.split("在线客服记录：客户表示菜太咸") is None       # a header, not speaker turns
+    assert turns.customer_text("服务员说：请稍等") == "服务员说：请稍等"
+    assert turns.customer_text("客服：您好") == ""
+
+
+def test_one_line_per_turn_without_tags():
+    log = "在店里吃完就肚子疼\n您好，很高兴为您服务，非常抱歉给您带来不便\n我要退款\n已为您登记，感谢您的耐心"
+    assert turns.customer_text(log) == "在店里吃完就肚子疼\n我要退款"
+    assert turns.split("菜很好吃\n服务也不错") is None          # no agent script: not a dialogue
+    assert turns.split("菜很好吃，服务员说您好！") is None        # one line
+    assert turns.split("菜很好吃\n服务员很热情，进门就说您好，还送了小菜") is None   # staff quoted in a review
