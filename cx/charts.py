@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from cx import brand
+
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ["#2F6FDE", "#F29D38", "#3BA272", "#E05561", "#8E6BC9", "#6C7A89"]
 SOURCE_COLORS = {"问卷": PALETTE[0], "客服": PALETTE[3], "线上评价": PALETTE[1], "舆情": PALETTE[4]}
@@ -192,7 +194,7 @@ def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
 def rank_intervals(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Dot-and-interval chart: composite rank with its simulated 90 % interval; grey = 样本不足."""
     d = df.iloc[::-1]
-    names = d["store_id"] + " " + d["name"].str.replace("禾田小馆", "", regex=False)
+    names = d["store_id"] + " " + brand.short_series(d["name"])
     colors = ["#BBBBBB" if x else PALETTE[0] for x in d["insufficient"]]
     fig = go.Figure(go.Scatter(
         x=d["rank"], y=names, mode="markers", marker={"size": 9, "color": colors},
@@ -223,7 +225,7 @@ def radar(scores: dict[str, list[float]], axes: list[str], title: str, subtitle:
 def rank_shift(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Stores whose rank moves most under the edited weights (positive = up)."""
     d = df.iloc[::-1]
-    names = d["store_id"] + " " + d["name"].str.replace("禾田小馆", "", regex=False)
+    names = d["store_id"] + " " + brand.short_series(d["name"])
     fig = go.Figure(go.Bar(x=d["shift"], y=names, orientation="h",
                            marker_color=[PALETTE[2] if v > 0 else PALETTE[3] for v in d["shift"]],
                            customdata=d[["rank_before", "rank_after"]].to_numpy(),

@@ -1,7 +1,7 @@
 """门店排名: league table with rank intervals and movement, region roll-up, top/bottom chart."""
 import streamlit as st
 
-from cx import charts, scoring
+from cx import brand, charts, scoring
 from ui import export, ranking, shell
 
 ctx = shell.page("门店排名")
@@ -35,7 +35,7 @@ with right:
 
 st.subheader("门店排行榜")
 show = view.assign(区间=view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str),
-                   店名=view["name"].str.replace("禾田小馆", "", regex=False))
+                   店名=brand.short_series(view["name"]))
 cols = ["rank", "区间", "rank_change", "store_id", "店名", "region", "city", "format", "composite", "n", "insufficient"] + groups
 export.table(
     show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "store_id": "门店编号", "region": "区域", "city": "城市",

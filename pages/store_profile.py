@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from cx import charts, painpoints, scoring
+from cx import brand, charts, painpoints, scoring
 from ui import export, ranking, shell, verbatims
 
 ctx = shell.page("门店画像")
@@ -14,7 +14,7 @@ if stores.empty:
 ids = stores["store_id"].tolist()
 if st.session_state.get("profile_store") not in ids:
     st.session_state["profile_store"] = ctx.filters.stores[0] if ctx.filters.stores else ids[0]
-names = dict(zip(stores["store_id"], stores["name"]))
+names = dict(zip(stores["store_id"], brand.short_series(stores["name"])))
 store = st.selectbox("门店", ids, format_func=lambda s: f"{s} {names[s]}", key="profile_store", placeholder="请选择")
 
 a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
@@ -37,7 +37,7 @@ if r["insufficient"]:
 groups = scoring.group_scores(a)
 axes = list(groups.columns)
 region_mask = (a.stores["region"] == r["region"]).to_numpy()
-series = {names[store].replace("禾田小馆", ""): groups.loc[store].tolist(),
+series = {names[store]: groups.loc[store].tolist(),
           f"{r['region']}区域平均": groups[region_mask].mean().tolist(), "全连锁平均": groups.mean().tolist()}
 left, right = st.columns([3, 2])
 with left:

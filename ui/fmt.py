@@ -21,3 +21,30 @@ def ci_help(e: Estimate, pct: bool) -> str:
     unit = "%" if pct else ""
     warn = "；样本不足，结论仅供参考" if e.n < SMALL_N else ""
     return f"95% 置信区间 {lo:.1f}{unit} ～ {hi:.1f}{unit}，样本 n={e.n:,}{warn}"
+
+
+def duration(hours: float) -> str:
+    """A length of time in words: 45 分钟, 22 小时, 3 天 5 小时."""
+    h = abs(hours)
+    if h < 1:
+        return f"{max(1, round(h * 60))} 分钟"
+    if h < 48:
+        return f"{round(h)} 小时"
+    days, rest = divmod(round(h), 24)
+    return f"{days} 天" + (f" {rest} 小时" if rest else "")
+
+
+def sla_left(hours: float | None) -> str:
+    """An open ticket's time to its SLA deadline in words: 「剩余 5 小时」 or 「已超时 22 小时」; '' when closed."""
+    if hours is None or hours != hours:
+        return ""
+    return f"剩余 {duration(hours)}" if hours > 0 else f"已超时 {duration(hours)}"
+
+
+def p_value(p: float | None) -> str:
+    """A p value as people read it: 「p < 0.001」, 「p = 0.03」, 「p = 0.41」 (never scientific notation)."""
+    if p is None or p != p:
+        return "p 不可用"
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"

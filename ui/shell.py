@@ -15,7 +15,7 @@ import streamlit as st
 
 import time as _time
 
-from cx import auth, db, demo, overview
+from cx import auth, brand, db, demo, overview
 from cx.filters import SOURCE_LABELS, Filters
 from cx.text import config as cx_text_config
 
@@ -188,7 +188,7 @@ def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple
         regions = st.multiselect("区域", opts["regions"], key="f_regions", placeholder="全部区域",
                                  on_change=_persist, args=("f_regions",))
         pick = stores[stores["region"].isin(regions)] if regions else stores
-        labels = dict(zip(pick["store_id"], pick["store_id"] + " " + pick["name"].str.replace("禾田小馆", "", regex=False)))
+        labels = dict(zip(pick["store_id"], pick["store_id"] + " " + brand.short_series(pick["name"])))
         _restore("f_stores", [])
         st.session_state["f_stores"] = [s for s in st.session_state["f_stores"] if s in labels]
         chosen = st.multiselect("门店", list(labels), key="f_stores", format_func=labels.get,

@@ -17,7 +17,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from cx import charts, drivers, journey, overview, painpoints, scoring
+from cx import brand, charts, drivers, journey, overview, painpoints, scoring
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -128,7 +128,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
             rows = []
             for r in table.tail(5).itertuples():
                 sw = scoring.strengths_weaknesses(a, r.store_id)
-                rows.append({"门店": f"{r.store_id} {r.name.replace('禾田小馆', '')}", "排名": r.rank,
+                rows.append({"门店": f"{r.store_id} {brand.short(r.name)}", "排名": r.rank,
                              "综合得分": round(r.composite, 1), "短板": "；".join(x["sentence"] for x in sw["weak"]) or "—"})
             if rows:
                 slides.append(Slide("原因分析", "综合得分靠后的门店及其短板", [], table=pd.DataFrame(rows)))
