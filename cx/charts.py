@@ -44,14 +44,35 @@ def trend_with_ci(df: pd.DataFrame, key: str, title: str, subtitle: str | None =
 
 
 def volume_by_source(df: pd.DataFrame, title: str = "各来源反馈量", subtitle: str | None = None) -> go.Figure:
-    """Stacked bars: sources on the axis, channels stacked."""
+    """Stacked bars: sources on the axis, channels stacked. Each channel gets its own colour: a shade of its
+    source's colour (so no two channels share one, however many there are)."""
     fig = go.Figure()
-    for i, (channel, part) in enumerate(df.groupby("channel", sort=False)):
+    colors = channel_colors(df)
+    for channel, part in df.groupby("channel", sort=False):
         fig.add_trace(go.Bar(x=part["source_label"], y=part["n"], name=str(channel),
-                             marker_color=PALETTE[i % len(PALETTE)],
+                             marker_color=colors[channel],
                              hovertemplate=f"{channel}：" + "%{y:,}<extra></extra>"))
     fig.update_layout(barmode="stack")
     return _layout(fig, title, subtitle)
+
+
+def _shade(hex_color: str, t: float) -> str:
+    """``hex_color`` mixed with white by ``t`` (0 = unchanged, 1 = white)."""
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * t):02X}" for c in rgb)
+
+
+def channel_colors(df: pd.DataFrame) -> dict:
+    """channel → colour: sources keep their hue (SOURCE_COLORS by label), channels within a source get distinct
+    shades of it. ``df`` has ``source_label`` and ``channel``."""
+    out = {}
+    hues = iter(PALETTE[::-1])
+    for source, part in df.groupby("source_label", sort=False):
+        base = SOURCE_COLORS.get(source) or next(hues, PALETTE[5])
+        chans = list(dict.fromkeys(part["channel"]))
+        for i, ch in enumerate(chans):
+            out.setdefault(ch, _shade(base, 0.6 * i / max(1, len(chans) - 1) if len(chans) > 1 else 0.0))
+    return out
 
 
 def touchpoint_bars(df: pd.DataFrame, value: str, title: str, subtitle: str | None = None) -> go.Figure:
@@ -236,14 +257,20 @@ def rank_shift(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.
     return fig
 
 
+MIN_WEEK_N = 5      # weeks with fewer mentions are left out of the weekly lines (a 1-of-2 week reads as 50 %)
+
+
 def action_lines(weekly: pd.DataFrame, action_date, title: str, subtitle: str | None = None) -> go.Figure:
-    """Weekly negative rate of the touchpoint: treated vs control stores, action date marked."""
+    """Weekly negative rate of the touchpoint: treated vs control stores, action date marked. Marker area
+    follows the week's mentions; weeks with fewer than ``MIN_WEEK_N`` mentions are not drawn."""
     w = weekly.groupby(["treated", "week"], as_index=False)[["negative", "mentions"]].sum()
     fig = go.Figure()
     for treated, name, color in ((True, "实施门店", PALETTE[3]), (False, "对照门店", PALETTE[0])):
         part = w[w["treated"] == treated]
-        rate = 100 * part["negative"] / part["mentions"].where(part["mentions"] > 0)
+        rate = 100 * part["negative"] / part["mentions"].where(part["mentions"] >= MIN_WEEK_N)
+        size = (4 + 12 * (part["mentions"] / max(1, part["mentions"].max())) ** 0.5).round(1)
         fig.add_trace(go.Scatter(x=part["week"], y=rate, mode="lines+markers", name=name, line={"color": color},
+                                 marker={"size": size.tolist()}, connectgaps=False,
                                  customdata=part[["mentions"]].to_numpy(),
                                  hovertemplate=name + " %{x|%Y-%m-%d} 周：%{y:.1f}%（n=%{customdata[0]}）<extra></extra>"))
     x = pd.Timestamp(action_date)

@@ -24,7 +24,7 @@ if k["n"] == 0:
 cols = st.columns(5)
 cols[0].metric("反馈量", f"{k['n']:,}", border=True,
                help="；".join(f"{SOURCE_LABELS[s]} {v:,}" for s, v in k["volume"].items()) + f"。上期 {k['previous_n']:,}",
-               chart_data=monthly["n"].tolist() if len(monthly) >= 2 else None, chart_type="bar")
+               chart_data=monthly["n"].tolist() if len(monthly) >= 2 else None, chart_type="line")   # bars from 0 hide the shape
 cards.card(cols[1], "NPS 净推荐值", k["nps"], k["nps_change"], monthly.get("nps"), pct=False)
 cards.card(cols[2], "CSAT 满意度", k["csat"], k["csat_change"], monthly.get("csat"), pct=True, note="满意（4–5 分）占比。")
 cards.card(cols[3], "CES 低费力占比", k["ces"], k["ces_change"], monthly.get("ces"), pct=True,

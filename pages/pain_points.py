@@ -2,15 +2,20 @@
 import streamlit as st
 
 from cx import charts, painpoints
-from ui import export, shell, verbatims
+from cx.report import xlsx
+from ui import export, fmt, shell, verbatims
 
 ctx = shell.page("痛点分析")
 
 
 @st.cache_data(show_spinner="分析中…", max_entries=64)
 def _load(_con, version, filters):
-    return (painpoints.touchpoints(_con, filters), painpoints.emerging(_con, filters),
-            painpoints.keyword_table(_con, filters))
+    return painpoints.touchpoints(_con, filters), painpoints.emerging(_con, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _keywords(_con, version, filters, touchpoint):
+    return painpoints.keyword_table(_con, filters, touchpoint=touchpoint)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -20,13 +25,18 @@ def _cloud(_con, version, filters, touchpoint):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _verbatims(_con, version, filters, touchpoint, polarity):
-    return painpoints.verbatims(_con, filters, touchpoint, polarity, limit=40)
+def _verbatims(_con, version, filters, touchpoint, polarity, page):
+    return (painpoints.verbatims(_con, filters, touchpoint, polarity, limit=PAGE, offset=(page - 1) * PAGE),
+            painpoints.verbatim_count(_con, filters, touchpoint, polarity))
+
+
+PAGE = 20
+EXPORT_MAX = 5000
 
 
 st.title("痛点分析")
 st.caption(ctx.filters.describe())
-tps, emerging, keywords = _load(ctx.con, ctx.version, ctx.filters)
+tps, emerging = _load(ctx.con, ctx.version, ctx.filters)
 if tps.empty:
     shell.empty_state()
     st.stop()
@@ -57,9 +67,9 @@ if sig.empty:
 else:
     for r in sig.itertuples():
         st.warning(f"**{r.label}**（{r.stage}）负面率 {r.rate_before:.0%} → {r.rate_now:.0%}，"
-                   f"提及 {r.n_before:,} → {r.n_now:,}，p = {r.p_value:.2g}", icon=":material/trending_up:")
+                   f"提及 {r.n_before:,} → {r.n_now:,}，{fmt.p_value(r.p_value)}", icon=":material/trending_up:")
 with st.expander("全部触点的周期对比"):
-    st.dataframe(emerging.rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
+    st.dataframe(emerging.assign(p_value=emerging["p_value"].map(lambda p: fmt.p_value(p).removeprefix("p ").strip("= "))).rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
                                           "n_before": "上期提及", "n_now": "本期提及", "diff": "变化", "p_value": "p 值",
                                           "significant": "显著上升"}).drop(columns=["touchpoint"]),
                  hide_index=True, width="stretch",
@@ -84,7 +94,24 @@ with left:
     else:
         st.info("没有负面语句。")
 with right:
+    keywords = _keywords(ctx.con, ctx.version, ctx.filters, tp)
+    st.caption("高频关键词" + (f"：{labels[tp]}" if tp else "：全部触点"))
     export.table(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
                  "关键词", "pain_kw", note=ctx.filters.describe(), hide_index=True, width="stretch", height=420,
                  column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
-verbatims.show(_verbatims(ctx.con, ctx.version, ctx.filters, tp, pol))
+page_key = f"pain_page::{tp}::{pol}"          # a new choice starts at page 1
+page = st.session_state.get(page_key, 1)
+rows, total = _verbatims(ctx.con, ctx.version, ctx.filters, tp, pol, page)
+pages = max(1, -(-total // PAGE))
+h1, h2, h3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+h1.markdown(f"共 **{total:,}** 条原声" + (f"，第 {(page - 1) * PAGE + 1:,}–{min(page * PAGE, total):,} 条" if total else ""))
+if pages > 1:
+    h2.number_input(f"页码（共 {pages:,} 页）", 1, pages, key=page_key)
+if total:
+    h3.download_button(
+        "导出原声（Excel）" if total <= EXPORT_MAX else f"导出最新 {EXPORT_MAX:,} 条（Excel）",
+        lambda: xlsx.to_xlsx({"原声": verbatims.table(painpoints.verbatims(ctx.con, ctx.filters, tp, pol, limit=EXPORT_MAX))},
+                             ctx.filters.describe()),
+        file_name="负面原声.xlsx" if pol == -1 else "原声.xlsx", key="pain_verbatims_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:")
+verbatims.show(rows)

@@ -101,7 +101,7 @@ def test_verbatims_bounded_read_equals_full_read(demo_con, touchpoint, polarity)
     f = Filters(date(end.year, end.month, 1), end)
     fast = painpoints.verbatims(demo_con, f, touchpoint, polarity, limit=25)
     full = db.filtered_df(demo_con, "pain/verbatim_picks", f,
-                          {"touchpoint": touchpoint, "polarity": polarity, "limit": 25, "fetch": None})
+                          {"touchpoint": touchpoint, "polarity": polarity, "limit": 25, "offset": 0, "fetch": None})
     assert len(fast) == 25
     pd.testing.assert_frame_equal(fast[full.columns], full)
     assert fast["text"].notna().all() and all(len(w) for w in fast["words"])

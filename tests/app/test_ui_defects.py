@@ -71,3 +71,126 @@ def test_ticket_age_bands_in_order(app_db):
     [chart] = at.get("vega_lite_chart")
     x = json.loads(chart.proto.spec)["encoding"]["x"]
     assert "sort" in x and x["sort"] is None, x         # data order (the band order); Vega's default is alphabetical
+
+
+# --- 改进验证 ---------------------------------------------------------------------------------------------------
+
+def test_verification_cards_carry_n_and_short_values(app_db):
+    at = start(page="pages/verification.py")
+    option_labels = at.selectbox(key="vf_action").options
+    assert not any("nan" in o.split(" · ") for o in option_labels), option_labels
+    assert sum("n = " in c.value for c in at.caption) >= 3
+    for m in at.metric:
+        assert "个百分点" not in m.value and len(m.value) <= 8, m.value
+
+
+def test_verification_weeks_with_few_mentions_are_not_drawn():
+    import pandas as pd
+
+    from cx import charts
+    weekly = pd.DataFrame({"treated": [True, True, False, False], "week": pd.to_datetime(["2026-09-07", "2026-09-14"] * 2),
+                           "negative": [1, 10, 3, 8], "mentions": [2, 40, 30, 31]})
+    fig = charts.action_lines(weekly, "2026-09-10", "t")
+    treated = fig.data[0]
+    assert treated.y[0] is None or treated.y[0] != treated.y[0]       # 1 of 2 is not a 50 % week
+    assert abs(treated.y[1] - 25.0) < 1e-9
+
+
+# --- 总览 -------------------------------------------------------------------------------------------------------
+
+def test_overview_channels_never_share_a_colour(app_db):
+    at = start(page="pages/overview.py")
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    [vol] = [s for s in specs if "各来源反馈量" in s["layout"]["title"]["text"]]
+    colours = [t["marker"]["color"] for t in vol["data"]]
+    assert len(colours) >= 7 and len(set(colours)) == len(colours), colours
+
+
+def test_card_delta_texts_fit_their_card():
+    from cx.metrics import Change, Estimate
+    from ui import cards
+
+    class Col:
+        def metric(self, *a, **kw):
+            self.kw = kw
+
+        def caption(self, *a, **kw):
+            pass
+
+    col = Col()
+    e = Estimate(0.42, 0.40, 0.44, 900)
+    cards.card(col, "CSAT", e, Change(0.031, 1.1e-16, 1), None, pct=True)
+    assert len(col.kw["delta"]) <= 10 and len(col.kw["delta_description"]) <= 6, col.kw
+    assert "e-" not in col.kw["help"] and "p < 0.001" in col.kw["help"]
+
+
+def test_p_values_in_words():
+    from ui import fmt
+
+    assert fmt.p_value(1.1e-16) == "p < 0.001"
+    assert fmt.p_value(0.0042) == "p = 0.004"
+    assert fmt.p_value(0.41) == "p = 0.41"
+
+
+# --- 痛点分析 -------------------------------------------------------------------------------------------------
+
+def test_pain_keyword_table_follows_the_drill_down_and_verbatims_page(app_db):
+    at = start(page="pages/pain_points.py")
+
+    def keywords():
+        return [d.value for d in at.dataframe if "关键词" in d.value.columns][0]["关键词"].tolist()
+
+    chain = keywords()
+    assert any(c.value == "高频关键词：全部触点" for c in at.caption)
+    at.selectbox(key="pain_tp").select("serving_speed").run()
+    assert not at.exception, at.exception
+    drilled = keywords()
+    assert drilled != chain and any(c.value.endswith("上菜速度（用餐）") or "上菜速度" in c.value for c in at.caption)
+    at.radio(key="pain_pol").set_value(None).run()
+    total_md = [m.value for m in at.markdown if m.value.startswith("共 **")]
+    assert total_md, [m.value for m in at.markdown][:5]
+    total = int(re.search(r"共 \*\*([\d,]+)\*\*", total_md[0]).group(1).replace(",", ""))
+    assert total > 20
+    [pager] = [n for n in at.number_input if n.label.startswith("页码")]
+    first = [c.value for c in at.caption if " · " in c.value and re.match(r"\d{4}-\d{2}-\d{2}", c.value)]
+    pager.set_value(2).run()
+    assert not at.exception, at.exception
+    second = [c.value for c in at.caption if " · " in c.value and re.match(r"\d{4}-\d{2}-\d{2}", c.value)]
+    assert len(first) == len(second) == 20 and first != second
+    assert any("第 21–40 条" in m.value for m in at.markdown)
+    assert any(b.label.startswith("导出") for b in at.get("download_button"))
+
+
+def test_verbatim_count_matches_an_unbounded_read(demo_con):
+    from datetime import date
+
+    from cx import painpoints
+    from cx.filters import Filters
+
+    f = Filters(date(2025, 1, 1), date(2027, 12, 31))
+    for tp, pol in ((None, -1), ("serving_speed", None), ("taste", 1)):
+        n = painpoints.verbatim_count(demo_con, f, tp, pol)
+        assert n == len(painpoints.verbatims(demo_con, f, tp, pol, limit=100_000)) > 0
+
+
+def test_highlight_marks_whole_tokens():
+    from ui import verbatims
+
+    out = verbatims.highlight("香辣蟹量太少了，香味不错", ["香", "量"])
+    assert ":red-background[香辣蟹量]" in out and ":red-background[香味]" in out
+    assert ":red-background[香]" not in out and ":red-background[量]" not in out
+    assert verbatims.highlight("a*b", []) == r"a\*b"
+
+
+def test_store_names_without_brand_or_brackets(monkeypatch):
+    from cx import brand
+
+    assert brand.short("禾田小馆（成都高新凯德广场店）") == "成都高新凯德广场店"
+    assert brand.short("别家（一号店）") == "别家（一号店）"
+    assert brand.short(float("nan")) == "" and brand.short(None) == ""
+    monkeypatch.setenv("CX_BRAND", "好再来")
+    brand.brand.cache_clear()
+    try:
+        assert brand.short("好再来(人民路店)") == "人民路店"
+    finally:
+        brand.brand.cache_clear()
