@@ -230,6 +230,36 @@ def rank_intervals(df: pd.DataFrame, title: str, subtitle: str | None = None) ->
     return fig
 
 
+def position_band(full: pd.DataFrame, mine: list[str], title: str, subtitle: str | None = None,
+                  region: str | None = None) -> go.Figure:
+    """Where some stores stand in the chain without naming the others: every store's composite (0–100) as an
+    anonymous dot, the middle half of the chain as a band, the region's stores darker, ``mine`` named and red.
+    ``full``: store_id, name, region, composite, rank."""
+    rnd = pd.Series(range(len(full)), index=full.index).map(lambda i: ((i * 0.618034) % 1) - 0.5) * 0.6
+    q1, q3 = full["composite"].quantile([0.25, 0.75])
+    fig = go.Figure()
+    fig.add_shape(type="rect", x0=q1, x1=q3, y0=-0.5, y1=0.5, fillcolor="#EEF2FA", line={"width": 0}, layer="below")
+    fig.add_annotation(x=(q1 + q3) / 2, y=0.5, text="全连锁中间 50%", showarrow=False, yanchor="bottom",
+                       font={"color": "#888", "size": 11})
+    own = full["store_id"].isin(mine)
+    in_region = (full["region"] == region) if region else pd.Series(False, index=full.index)
+    for mask, name, color in ((~own & ~in_region, "其他门店", "#C9CED6"), (~own & in_region, f"{region}区域门店", "#7C8DA6")):
+        if mask.any():
+            fig.add_trace(go.Scatter(x=full.loc[mask, "composite"], y=rnd[mask], mode="markers", name=name,
+                                     marker={"size": 7, "color": color}, hoverinfo="skip"))
+    d = full[own]
+    fig.add_trace(go.Scatter(
+        x=d["composite"], y=rnd[own], mode="markers+text", name="本店" if len(d) == 1 else "我的门店",
+        text=brand.short_series(d["name"]), textposition="top center", marker={"size": 14, "color": PALETTE[3]},
+        customdata=d[["rank"]].to_numpy(),
+        hovertemplate="%{text}<br>综合得分 %{x:.1f}，排名第 %{customdata[0]} / " + f"{len(full)}<extra></extra>"))
+    fig.update_xaxes(title="综合得分（0–100，越高越好）", range=[0, 100])
+    fig.update_yaxes(visible=False, range=[-0.6, 0.7])
+    fig = _layout(fig, title, subtitle, height=280)
+    fig.update_layout(hovermode="closest", legend={"orientation": "h", "y": -0.35})
+    return fig
+
+
 def radar(scores: dict[str, list[float]], axes: list[str], title: str, subtitle: str | None = None) -> go.Figure:
     """Radar of first-level indicator scores (0–100) for several series (store, region, chain)."""
     fig = go.Figure()

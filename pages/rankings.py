@@ -2,7 +2,7 @@
 import streamlit as st
 
 from cx import brand, charts, scoring
-from ui import export, ranking, shell
+from ui import export, fmt, ranking, shell
 
 ctx = shell.page("门店排名")
 st.title("门店排名")
@@ -20,18 +20,32 @@ scheme = scoring.default()
 groups = [label for _, label, _ in scheme.groups]
 
 c1, c2, c3 = st.columns([1, 1, 2])
-hide = c1.toggle("隐藏样本不足的门店", value=False, key="rk_hide")
-top_n = c2.slider("图中显示前/后 N 家", 5, 30, 10, key="rk_n")
+hide = c1.toggle("隐藏样本不足的门店", value=False, key="rk_hide") if len(table) > 1 else False
+top_n = c2.slider("图中显示前/后 N 家", 5, 30, 10, key="rk_n") if len(table) > 1 else 10
 c3.caption(f"综合得分 0–100 为各指标标准化得分的加权和；每项指标先向所在区域均值收缩（贝叶斯收缩，先验强度见考核方案），"
            f"排名区间为 {scheme.simulations} 次抽样的 5%–95% 分位。反馈少于 {scheme.min_n} 条的门店标为“样本不足”。")
 view = table[~table["insufficient"]] if hide else table
 
-left, right = st.columns(2)
 sub = ctx.filters.describe()
-with left:
-    export.chart(charts.rank_intervals(view.head(top_n), f"综合得分前 {top_n} 名", sub), key="rankings_1")
-with right:
-    export.chart(charts.rank_intervals(view.tail(top_n), f"综合得分后 {top_n} 名", sub), key="rankings_2")
+if ctx.user.role == "store":
+    # A league of one store says nothing: show where it stands in the chain, peers anonymous.
+    r = table.iloc[0]
+    region_rows = full[full["region"] == r["region"]]
+    c = st.columns(4)
+    c[0].metric("全连锁排名", f"{r['rank']} / {len(full)}", border=True, help=f"90% 区间 {r['rank_low']}–{r['rank_high']}")
+    c[1].metric("区域内排名", f"{int((region_rows['composite'] > r['composite']).sum()) + 1} / {len(region_rows)}",
+                border=True, help=f"{r['region']}区域 {len(region_rows)} 家门店")
+    c[2].metric("综合得分", f"{r['composite']:.1f}", border=True,
+                help=f"全连锁中位数 {full['composite'].median():.1f}，{r['region']}区域中位数 {region_rows['composite'].median():.1f}")
+    c[3].metric("名次变化", fmt.rank_change(r["rank_change"]), border=True, help=fmt.rank_change_help(r))
+    export.chart(charts.position_band(full, [r["store_id"]], "本店在全连锁中的位置", sub, region=r["region"]),
+                 key="rankings_band")
+else:
+    left, right = st.columns(2)
+    with left:
+        export.chart(charts.rank_intervals(view.head(top_n), f"综合得分前 {top_n} 名", sub), key="rankings_1")
+    with right:
+        export.chart(charts.rank_intervals(view.tail(top_n), f"综合得分后 {top_n} 名", sub), key="rankings_2")
 
 st.subheader("门店排行榜")
 show = view.assign(区间=view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str),
@@ -40,7 +54,8 @@ cols = ["rank", "区间", "rank_change", "store_id", "店名", "region", "city",
 export.table(
     show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "store_id": "门店编号", "region": "区域", "city": "城市",
                                "format": "业态", "composite": "综合得分", "n": "反馈数", "insufficient": "样本不足"}),
-    name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch", height=460,
+    name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch",
+    height="auto" if len(show) <= 12 else 460,
     column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
                    "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),
                    **{g: st.column_config.NumberColumn(format="%.0f") for g in groups}})

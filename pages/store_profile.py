@@ -1,9 +1,8 @@
 """门店画像: one store against its region and the chain — radar, 短板/长板, composite trend, pains, verbatims."""
-import pandas as pd
 import streamlit as st
 
 from cx import brand, charts, painpoints, scoring
-from ui import export, ranking, shell, verbatims
+from ui import export, fmt, ranking, shell, verbatims
 
 ctx = shell.page("门店画像")
 st.title("门店画像")
@@ -13,12 +12,24 @@ if stores.empty:
     st.stop()
 ids = stores["store_id"].tolist()
 if st.session_state.get("profile_store") not in ids:
-    st.session_state["profile_store"] = ctx.filters.stores[0] if ctx.filters.stores else ids[0]
+    # one store (a store manager) or a store chosen in the filter bar opens directly; otherwise the user picks —
+    # an arbitrary first store would look like a recommendation
+    st.session_state["profile_store"] = (ctx.filters.stores[0] if ctx.filters.stores else ids[0] if len(ids) == 1
+                                         else None)
 names = dict(zip(stores["store_id"], brand.short_series(stores["name"])))
-store = st.selectbox("门店", ids, format_func=lambda s: f"{s} {names[s]}", key="profile_store", placeholder="请选择")
+store = st.selectbox("门店", ids, format_func=lambda s: f"{s} {names[s]}", key="profile_store",
+                     placeholder="请选择门店（可输入编号或店名搜索）")
 
 a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
 table = ranking.ranking(ctx.con, ctx.version, ctx.filters)
+if store is None:
+    low = scoring.visible(table, ctx.filters.scope_stores)
+    low = low[~low["insufficient"]].tail(5).iloc[::-1]
+    st.info("请选择一家门店。以下是本期综合得分最低、且样本充足的门店：", icon=":material/storefront:")
+    for s in low.itertuples():
+        st.button(f"{s.store_id} {names.get(s.store_id, '')} · 第 {s.rank} 名 · 综合得分 {s.composite:.1f}",
+                  key=f"pf_pick_{s.store_id}", on_click=st.session_state.__setitem__, args=("profile_store", s.store_id))
+    st.stop()
 row = table[table["store_id"] == store]
 if row.empty:
     st.info("该门店在所选时间内尚未开业或没有数据。")
@@ -28,8 +39,7 @@ st.caption(f"{r['region']} · {r['city']} · {r['format']} · {ctx.filters.start
 c = st.columns(4)
 c[0].metric("综合得分", f"{r['composite']:.1f}", border=True)
 c[1].metric("排名", f"{r['rank']} / {len(table)}", border=True, help=f"90% 区间 {r['rank_low']}–{r['rank_high']}")
-c[2].metric("名次变化", "—" if pd.isna(r["rank_change"]) else f"{int(r['rank_change']):+d}", border=True,
-            help="与上一同长周期相比")
+c[2].metric("名次变化", fmt.rank_change(r["rank_change"]), border=True, help=fmt.rank_change_help(r))
 c[3].metric("反馈数", f"{int(r['n']):,}", border=True)
 if r["insufficient"]:
     st.warning(f"样本不足：该门店本期反馈少于 {a.scheme.min_n} 条，得分已向区域均值收缩，排名仅供参考。", icon=":material/warning:")

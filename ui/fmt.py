@@ -48,3 +48,19 @@ def p_value(p: float | None) -> str:
     if p < 0.001:
         return "p < 0.001"
     return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def rank_change(change) -> str:
+    """Rank movement in words: 「上升 3 名」, 「下降 12 名」, 「持平」, 「—」 (no previous rank)."""
+    if change is None or change != change:
+        return "—"
+    change = int(change)
+    return "持平" if change == 0 else f"上升 {change} 名" if change > 0 else f"下降 {-change} 名"
+
+
+def rank_change_help(row) -> str:
+    """The context of a rank movement: 「上期第 36 名 → 本期第 33 名（与上一同长周期相比）」."""
+    prev = row.get("prev_rank") if hasattr(row, "get") else None
+    if prev is None or prev != prev:
+        return "上一同长周期没有排名（新店或无数据）"
+    return f"上期第 {int(prev)} 名 → 本期第 {int(row['rank'])} 名（与上一同长周期相比）"

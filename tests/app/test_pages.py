@@ -123,6 +123,7 @@ def test_ranking_profile_and_scheme_pages(app_db):
     assert not at.exception
     at.switch_page("pages/store_profile.py").run()
     assert not at.exception, at.exception
+    [b for b in at.button if b.key and b.key.startswith("pf_pick_")][0].click().run()     # HQ picks a store
     assert any("短板" in m.value for m in at.markdown)
     at.switch_page("pages/scheme.py").run()
     assert not at.exception, at.exception

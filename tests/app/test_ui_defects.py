@@ -194,3 +194,58 @@ def test_store_names_without_brand_or_brackets(monkeypatch):
         assert brand.short("好再来(人民路店)") == "人民路店"
     finally:
         brand.brand.cache_clear()
+
+
+# --- 门店排名 / 门店画像 / 考核方案 by role --------------------------------------------------------------------
+
+def demo_users(app_db) -> dict:
+    con = db.connect(app_db)
+    made = auth.create_demo_users(con)
+    con.close()
+    return {u.role: u for u in made}
+
+
+def test_store_manager_ranking_shows_a_position_not_an_empty_league(app_db):
+    user = demo_users(app_db)["store"]
+    at = start(user, page="pages/rankings.py")
+    labels = {m.label: m.value for m in at.metric}
+    assert re.fullmatch(r"\d+ / \d+", labels["全连锁排名"]) and re.fullmatch(r"\d+ / \d+", labels["区域内排名"])
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any("本店在全连锁中的位置" in t for t in titles) and not any("前 10 名" in t for t in titles), titles
+    spec = [json.loads(c.proto.spec) for c in at.get("plotly_chart")][0]
+    named = [t for t in spec["data"] if t.get("text")]
+    assert len(named) == 1 and len(named[0]["text"]) == 1          # only the own store is named
+    league = [d.value for d in at.dataframe if "排名" in d.value.columns][0]
+    assert len(league) == 1 and league["门店编号"].iloc[0] == user.store_id
+
+
+def test_hq_store_profile_asks_for_a_store_and_store_manager_opens_their_own(app_db):
+    at = start(page="pages/store_profile.py")
+    assert at.selectbox(key="profile_store").value is None
+    picks = [b for b in at.button if b.key and b.key.startswith("pf_pick_")]
+    assert 1 <= len(picks) <= 5
+    picks[0].click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="profile_store").value == picks[0].key.removeprefix("pf_pick_")
+    assert any("短板" in m.value for m in at.markdown)
+    user = demo_users(app_db)["store"]
+    mine = start(user, page="pages/store_profile.py")
+    assert mine.selectbox(key="profile_store").value == user.store_id
+    change = {m.label: m.value for m in mine.metric}["名次变化"]
+    assert re.fullmatch(r"(上升|下降) \d+ 名|持平|—", change), change
+
+
+def test_scheme_page_does_not_ask_store_managers_to_edit_or_show_file_paths(app_db):
+    at = start(demo_users(app_db)["store"], page="pages/scheme.py")
+    shown = [e.value for e in (*at.info, *at.caption, *at.markdown)]
+    assert not any("调整上方权重" in s for s in shown), shown
+    assert not any(re.search(r"data/|\.yaml", s) for s in shown), shown
+    assert all(s.disabled for s in at.slider)
+
+
+def test_rank_change_in_words():
+    from ui import fmt
+
+    assert fmt.rank_change(144) == "上升 144 名" and fmt.rank_change(-3) == "下降 3 名"
+    assert fmt.rank_change(0) == "持平" and fmt.rank_change(float("nan")) == "—"
+    assert fmt.rank_change_help({"prev_rank": 180.0, "rank": 36}) == "上期第 180 名 → 本期第 36 名（与上一同长周期相比）"
