@@ -310,10 +310,52 @@ def action_lines(weekly: pd.DataFrame, action_date, title: str, subtitle: str | 
     return _layout(fig, title, subtitle, height=380)
 
 
+def text_px(s: str, size: int = 13) -> float:
+    """Rough rendered width of a label: CJK characters are square, others about half."""
+    return sum(size if "\u2e80" <= ch <= "\uffef" else 0.55 * size for ch in s)
+
+
+def place_labels(xs, ys, texts, width: float = 700, height: float = 370, size: int = 13,
+                 avoid: list[tuple[float, float, float, float]] = ()) -> list[tuple[float, float]]:
+    """Label offsets (ax, ay in pixels from the point; plotly annotation convention, y down) so that no two
+    label boxes overlap each other or another point, for points in [0, 1]² drawn on a ``width``×``height``
+    plot area (a wider plot only spreads the points further). Greedy, densest points first; candidates are
+    around the point at growing distances. ``avoid``: further boxes (pixels, x0 y0 x1 y1) to keep clear.
+    Returns one offset per point."""
+    px = [(float(x) * width, (1 - float(y)) * height) for x, y in zip(xs, ys)]
+    boxes: list[tuple[float, float, float, float]] = list(avoid)
+    dots = [(x - 6, y - 6, x + 6, y + 6) for x, y in px]
+    out: list[tuple[float, float] | None] = [None] * len(px)
+
+    def free(b, own):
+        return all(b[2] <= o[0] or b[0] >= o[2] or b[3] <= o[1] or b[1] >= o[3] for o in boxes) and all(
+            b[2] <= d[0] or b[0] >= d[2] or b[3] <= d[1] or b[1] >= d[3] for i, d in enumerate(dots) if i != own)
+
+    crowd = [sum(abs(a[0] - b[0]) < 120 and abs(a[1] - b[1]) < 40 for b in px) for a in px]
+    for i in sorted(range(len(px)), key=lambda i: -crowd[i]):
+        (x, y), w, h = px[i], text_px(str(texts[i]), size) + 6, size + 6
+        choice = None
+        for r in (16, 30, 46, 64, 84, 106):
+            for ax, ay in ((0, -r), (0, r), (r + w / 2, 0), (-r - w / 2, 0), (r, -r), (-r, -r), (r, r), (-r, r)):
+                cx, cy = x + ax, y + ay
+                b = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                if b[0] >= 0 and b[2] <= width and b[1] >= 0 and b[3] <= height and free(b, i):
+                    choice = (ax, ay, b)
+                    break
+            if choice:
+                break
+        if choice is None:                      # nowhere free: straight above, accept the overlap
+            choice = (0, -16, (x - w / 2, y - 16 - h / 2, x + w / 2, y - 16 + h / 2))
+        boxes.append(choice[2])
+        out[i] = (choice[0], choice[1])
+    return out
+
+
 def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
-    """Better (y) vs |Worse| (x) with the four quadrants at 0.5."""
-    fig = go.Figure(go.Scatter(x=-df["worse"], y=df["better"], mode="markers+text", text=df["feature"],
-                               textposition="top center", marker={"size": 11, "color": PALETTE[0]},
+    """Better (y) vs |Worse| (x) with the four quadrants at 0.5. Labels are annotations placed apart
+    (``place_labels``), with a leader line when moved away from their point."""
+    fig = go.Figure(go.Scatter(x=-df["worse"], y=df["better"], mode="markers", text=df["feature"],
+                               marker={"size": 11, "color": PALETTE[0]},
                                customdata=df[["category_label", "n"]].to_numpy(),
                                hovertemplate="%{text}<br>Better %{y:.2f}，|Worse| %{x:.2f}<br>多数归类：%{customdata[0]}（n=%{customdata[1]}）<extra></extra>"))
     for x, y, label in ((0.02, 0.98, "魅力属性 A"), (0.98, 0.98, "期望属性 O"), (0.98, 0.02, "必备属性 M"), (0.02, 0.02, "无差异属性 I")):
@@ -321,6 +363,13 @@ def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
                            xanchor="left" if x < 0.5 else "right", yanchor="top" if y > 0.5 else "bottom")
     fig.add_vline(x=0.5, line={"color": "#bbb", "dash": "dot"})
     fig.add_hline(y=0.5, line={"color": "#bbb", "dash": "dot"})
+    w, h = 700, 370
+    corners = [(0, 0, 110, 22), (w - 110, 0, w, 22), (0, h - 22, 120, h), (w - 110, h - 22, w, h)]   # quadrant names
+    for (ax, ay), x, y, label in zip(place_labels(-df["worse"], df["better"], df["feature"], w, h, avoid=corners),
+                                     -df["worse"], df["better"], df["feature"]):
+        far = abs(ax) + abs(ay) > 20
+        fig.add_annotation(x=x, y=y, text=str(label), ax=ax, ay=ay, showarrow=True, arrowhead=0, arrowwidth=1,
+                           arrowcolor="#bbb" if far else "rgba(0,0,0,0)", font={"size": 13}, standoff=6)
     fig.update_xaxes(title="|Worse|（不具备时的不满程度）", range=[0, 1])
     fig.update_yaxes(title="Better（具备时的满意提升）", range=[0, 1])
     fig = _layout(fig, title, subtitle, height=480)

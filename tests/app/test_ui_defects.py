@@ -249,3 +249,32 @@ def test_rank_change_in_words():
     assert fmt.rank_change(144) == "上升 144 名" and fmt.rank_change(-3) == "下降 3 名"
     assert fmt.rank_change(0) == "持平" and fmt.rank_change(float("nan")) == "—"
     assert fmt.rank_change_help({"prev_rank": 180.0, "rank": 36}) == "上期第 180 名 → 本期第 36 名（与上一同长周期相比）"
+
+
+# --- KANO -----------------------------------------------------------------------------------------------------
+
+def test_kano_labels_do_not_overlap(demo_con):
+    from datetime import date
+
+    from cx import charts, kano
+    from cx.filters import Filters
+
+    df = kano.features(demo_con, Filters(date(2025, 1, 1), date(2027, 12, 31)))
+    fig = charts.kano_scatter(df, "t")
+    w, h = 700, 370
+    boxes = []
+    for a in fig.layout.annotations:
+        if a.xref == "paper":
+            continue
+        cx, cy = a.x * w + a.ax, (1 - a.y) * h + a.ay
+        bw, bh = charts.text_px(a.text) + 6, 19
+        boxes.append((cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2, a.text))
+    assert len(boxes) == len(df) >= 8
+    clashes = [(p[4], q[4]) for i, p in enumerate(boxes) for q in boxes[i + 1:]
+               if not (p[2] <= q[0] or p[0] >= q[2] or p[3] <= q[1] or p[1] >= q[3])]
+    assert not clashes, clashes
+    # the old chart put every label straight above its point; the top-left cluster collided there
+    tops = [(x * w - charts.text_px(t) / 2 - 3, (1 - y) * h - 35, x * w + charts.text_px(t) / 2 + 3, (1 - y) * h - 16, t)
+            for x, y, t in zip(-df["worse"], df["better"], df["feature"])]
+    assert any(not (p[2] <= q[0] or p[0] >= q[2] or p[3] <= q[1] or p[1] >= q[3])
+               for i, p in enumerate(tops) for q in tops[i + 1:])
