@@ -278,3 +278,23 @@ def test_kano_labels_do_not_overlap(demo_con):
             for x, y, t in zip(-df["worse"], df["better"], df["feature"])]
     assert any(not (p[2] <= q[0] or p[0] >= q[2] or p[3] <= q[1] or p[1] >= q[3])
                for i, p in enumerate(tops) for q in tops[i + 1:])
+
+
+# --- XLSX -----------------------------------------------------------------------------------------------------
+
+def test_xlsx_counts_are_whole_and_scores_rounded():
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from cx.report import xlsx
+    df = pd.DataFrame({"门店": ["A", "B"], "反馈数": [263.0, float("nan")], "综合得分": [92.18567263353323, 40.0],
+                       "负面占比": [0.123456, 0.5], "Better": [0.803030303, 0.1]})
+    ws = load_workbook(io.BytesIO(xlsx.to_xlsx({"t": df}))).active
+    head = [c.value for c in ws[1]]
+    row = {h: c for h, c in zip(head, ws[2])}
+    assert row["反馈数"].value == 263 and isinstance(row["反馈数"].value, int) and row["反馈数"].number_format == "#,##0"
+    assert row["综合得分"].value == 92.19 and row["综合得分"].number_format == "0.0"
+    assert row["负面占比"].number_format == "0.0%" and row["负面占比"].value == 0.1235
+    assert row["Better"].value == 0.8
