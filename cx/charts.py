@@ -21,7 +21,26 @@ def _layout(fig: go.Figure, title: str, subtitle: str | None = None, height: int
     )
     fig.update_xaxes(showgrid=False, linecolor="#ccc")
     fig.update_yaxes(gridcolor="#eee", zerolinecolor="#ddd")
+    _date_axis(fig)
     return fig
+
+
+def _date_axis(fig: go.Figure) -> None:
+    """Numeric date ticks and hovers (「2026-05」, 「2026-08-01」): plotly.js as bundled has English locales only,
+    and its automatic date ticks read 「May 2026」, 「Aug 1, 2026」."""
+    days = []
+    for tr in fig.data:
+        x = getattr(tr, "x", None)
+        if x is None or len(x) == 0 or getattr(tr, "type", "") == "heatmap":
+            continue
+        s = pd.Series(list(x))
+        if pd.api.types.is_datetime64_any_dtype(s) or (s.map(type).isin([pd.Timestamp]).all()):
+            d = pd.to_datetime(s)
+            days.append((d.min(), d.max()))
+    if not days:
+        return
+    span = (max(b for _, b in days) - min(a for a, _ in days)).days
+    fig.update_xaxes(tickformat="%Y-%m" if span > 62 else "%m-%d", hoverformat="%Y-%m-%d")
 
 
 def trend_with_ci(df: pd.DataFrame, key: str, title: str, subtitle: str | None = None,
@@ -37,8 +56,8 @@ def trend_with_ci(df: pd.DataFrame, key: str, title: str, subtitle: str | None =
     fig.add_trace(go.Scatter(x=x, y=df[key] * scale, mode="lines+markers", line={"color": color, "width": 2},
                              name=title, customdata=df[f"{key}_n"],
                              hovertemplate="%{y:.1f}" + ("%" if percent else "") + "（n=%{customdata}）<extra></extra>"))
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
     fig = _layout(fig, title, subtitle)
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
     fig.update_layout(showlegend=False)
     return fig
 
@@ -166,7 +185,9 @@ def journey_heatmap(values: pd.DataFrame, n: pd.DataFrame, small: pd.DataFrame, 
         unselected={"marker": {"opacity": 0}}, customdata=[custom[i][j] for i, j in cells], showlegend=False,
         hovertemplate="%{y}<br>%{x}：" + fmt + "（n=%{customdata[1]:,}）<extra></extra>"))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
-    fig.update_xaxes(side="top", tickangle=0 if values.shape[1] <= 8 else -45)
+    # columns are categories even when they look like dates ("2026-05"): a date axis would print 「May 2026」
+    # and a click would answer with a date the page cannot match to a column
+    fig.update_xaxes(side="top", tickangle=0 if values.shape[1] <= 8 else -45, type="category")
     fig = _layout(fig, title, subtitle, height=max(420, 24 * values.shape[0] + 150))
     # a click anywhere in a cell reaches its (cell-centred) marker: hover picks the nearest within this many px
     fig.update_layout(hovermode="closest", hoverdistance=40, margin={"l": 170, "r": 20, "t": 110, "b": 30},
@@ -181,10 +202,12 @@ def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str | None = None)
     size = 12 + 28 * (stages["n"] / max(1, stages["n"].max())) ** 0.5
     fig = go.Figure(go.Scatter(x=stages["stage"], y=y, mode="lines+markers+text", line={"color": "#999", "shape": "spline"},
                                marker={"size": size, "color": colors}, text=[f"{v:+.0f}" for v in y],
-                               textposition="top center", customdata=stages["n"],
+                               textposition="top center", customdata=stages["n"], cliponaxis=False,
                                hovertemplate="%{x}：净情感 %{y:.1f}（提及 n=%{customdata:,}）<extra></extra>"))
     fig.add_hline(y=0, line={"color": "#bbb", "dash": "dot"})
-    fig.update_yaxes(title="净情感（好评%−差评%）", ticksuffix="")
+    lo, hi = min(0.0, float(y.min())), max(0.0, float(y.max()))
+    pad = max(8.0, 0.25 * (hi - lo))           # room for the largest marker and its label above it
+    fig.update_yaxes(title="净情感（好评%−差评%）", ticksuffix="", range=[lo - pad, hi + pad])
     fig = _layout(fig, title, subtitle, height=360)
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
@@ -193,7 +216,7 @@ def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str | None = None)
 def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Importance–performance: x = share positive, y = importance; median cut lines and quadrant names."""
     fig = go.Figure(go.Scatter(
-        x=df["performance"] * 100, y=df["importance"], mode="markers+text", text=df["label"], textposition="top center",
+        x=df["performance"] * 100, y=df["importance"], mode="markers", text=df["label"],
         marker={"size": 10, "color": [PALETTE[3] if q == "重点改进" else PALETTE[0] for q in df["quadrant"]],
                 "opacity": [1.0 if r else 0.4 for r in df["reliable"]]},
         customdata=df[["gap", "n_neg"]].to_numpy(),
@@ -205,8 +228,11 @@ def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
         fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=label, showarrow=False,
                            xanchor="left" if x < 0.5 else "right", yanchor="top" if y > 0.5 else "bottom",
                            font={"color": "#888", "size": 13})
-    fig.update_xaxes(title="表现（提及中的好评占比）", ticksuffix="%")
-    fig.update_yaxes(title="重要度（负面提及与推荐分的相关）")
+    xr, yr = _padded(df["performance"] * 100), _padded(df["importance"])
+    _labels(fig, df["performance"] * 100, df["importance"], df["label"], xr, yr, 700, 340,
+            avoid=[(0, 0, 80, 22), (620, 0, 700, 22), (0, 318, 80, 340), (620, 318, 700, 340)])
+    fig.update_xaxes(title="表现（提及中的好评占比）", ticksuffix="%", range=xr)
+    fig.update_yaxes(title="重要度（负面提及与推荐分的相关）", range=yr)
     fig = _layout(fig, title, subtitle, height=460)
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
@@ -351,6 +377,22 @@ def place_labels(xs, ys, texts, width: float = 700, height: float = 370, size: i
     return out
 
 
+def _padded(values: pd.Series, share: float = 0.12) -> list[float]:
+    lo, hi = float(values.min()), float(values.max())
+    pad = max((hi - lo) * share, abs(hi) * 0.05, 1e-6)
+    return [lo - pad, hi + pad]
+
+
+def _labels(fig: go.Figure, xs, ys, texts, xr, yr, width: float, height: float, avoid=()) -> None:
+    """Point labels as annotations placed apart (``place_labels``) on axes with the fixed ranges xr, yr."""
+    nx = [(float(x) - xr[0]) / (xr[1] - xr[0]) for x in xs]
+    ny = [(float(y) - yr[0]) / (yr[1] - yr[0]) for y in ys]
+    for (ax, ay), x, y, label in zip(place_labels(nx, ny, list(texts), width, height, avoid=list(avoid)), xs, ys, texts):
+        far = abs(ax) + abs(ay) > 20
+        fig.add_annotation(x=x, y=y, text=str(label), ax=ax, ay=ay, showarrow=True, arrowhead=0, arrowwidth=1,
+                           arrowcolor="#bbb" if far else "rgba(0,0,0,0)", font={"size": 13}, standoff=6)
+
+
 def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Better (y) vs |Worse| (x) with the four quadrants at 0.5. Labels are annotations placed apart
     (``place_labels``), with a leader line when moved away from their point."""
@@ -365,11 +407,7 @@ def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
     fig.add_hline(y=0.5, line={"color": "#bbb", "dash": "dot"})
     w, h = 700, 370
     corners = [(0, 0, 110, 22), (w - 110, 0, w, 22), (0, h - 22, 120, h), (w - 110, h - 22, w, h)]   # quadrant names
-    for (ax, ay), x, y, label in zip(place_labels(-df["worse"], df["better"], df["feature"], w, h, avoid=corners),
-                                     -df["worse"], df["better"], df["feature"]):
-        far = abs(ax) + abs(ay) > 20
-        fig.add_annotation(x=x, y=y, text=str(label), ax=ax, ay=ay, showarrow=True, arrowhead=0, arrowwidth=1,
-                           arrowcolor="#bbb" if far else "rgba(0,0,0,0)", font={"size": 13}, standoff=6)
+    _labels(fig, -df["worse"], df["better"], df["feature"], [0, 1], [0, 1], w, h, avoid=corners)
     fig.update_xaxes(title="|Worse|（不具备时的不满程度）", range=[0, 1])
     fig.update_yaxes(title="Better（具备时的满意提升）", range=[0, 1])
     fig = _layout(fig, title, subtitle, height=480)

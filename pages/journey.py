@@ -3,6 +3,7 @@ the journey map (emotion curve, pains and strengths per stage); key drivers of N
 import streamlit as st
 
 from cx import charts, drivers, journey, painpoints
+from cx.filters import NO_STORE
 from ui import export, shell, verbatims
 
 ctx = shell.page("旅程热力图")
@@ -42,6 +43,11 @@ if value == "avg_nps" and cells["nps_n"].sum() == 0:
     st.info("当前筛选中没有带推荐分的问卷，无法显示平均推荐分。")
     st.stop()
 
+cells, n_cols = journey.widest(cells)
+if len(cells["col"].unique()) < n_cols:
+    st.caption(f"共 {n_cols} 列，图中只显示提及最多的 {cells['col'].nunique()} 列；要看某家门店，请在侧栏筛选门店或区域。")
+if NO_STORE in set(cells["col"]):
+    st.caption(f"「{NO_STORE}」列：舆情等无法对应到具体门店的反馈。")
 vals, n, small, worse = journey.matrix(cells, value)
 fig = charts.journey_heatmap(vals, n, small, worse, value, f"客户旅程 × {journey.DIMENSIONS[dim]}：{journey.VALUES[value]}",
                              ctx.filters.describe(), journey.MIN_N)

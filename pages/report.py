@@ -15,7 +15,7 @@ c1, c2 = st.columns([1, 2])
 scope = c1.selectbox("范围", scopes, key="rp_scope",
                      format_func=lambda s: deck.parse_scope(s)[0] + ("" if not s.startswith("store:") else
                                                                       " " + opts["stores"].set_index("store_id").at[s[6:], "name"]), placeholder="请选择")
-sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", placeholder="请选择")
+sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", select_all=False, placeholder="请选择")
 fmt = st.radio("格式", ["pptx", "html"], horizontal=True, key="rp_fmt",
                format_func={"pptx": "PowerPoint（.pptx）", "html": "HTML 单页（可交互，离线可看）"}.get)
 if st.button("生成报告", type="primary", icon=":material/slideshow:", disabled=not sections):

@@ -76,9 +76,9 @@ tab_queue, tab_sla = st.tabs(["我的工单", "SLA 看板"])
 with tab_queue:
     c1, c2 = st.columns(2)
     levels = c1.multiselect("处理层级", list(rules.LEVELS), format_func=rules.LEVEL_LABELS.get, key="tk_levels",
-                            placeholder="全部层级")
+                            select_all=False, placeholder="全部层级")
     statuses = c2.multiselect("状态", list(tickets.STATES), default=list(tickets.OPEN), key="tk_status",
-                              placeholder="全部状态")
+                              select_all=False, placeholder="全部状态")
     q = tickets.queue(ctx.con, ctx.filters, levels, statuses)
     if q.empty:
         shell.empty_state("没有符合条件的工单。")

@@ -185,22 +185,22 @@ def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple
         dates = st.date_input("日期范围", key="f_dates", min_value=first, max_value=last,
                               on_change=_persist, args=("f_dates",), format="YYYY-MM-DD")
         _restore("f_regions", [])
-        regions = st.multiselect("区域", opts["regions"], key="f_regions", placeholder="全部区域",
+        regions = st.multiselect("区域", opts["regions"], key="f_regions", select_all=False, placeholder="全部区域",
                                  on_change=_persist, args=("f_regions",))
         pick = stores[stores["region"].isin(regions)] if regions else stores
         labels = dict(zip(pick["store_id"], pick["store_id"] + " " + brand.short_series(pick["name"])))
         _restore("f_stores", [])
         st.session_state["f_stores"] = [s for s in st.session_state["f_stores"] if s in labels]
         chosen = st.multiselect("门店", list(labels), key="f_stores", format_func=labels.get,
-                                placeholder="全部门店", on_change=_persist, args=("f_stores",))
+                                select_all=False, placeholder="全部门店", on_change=_persist, args=("f_stores",))
         _restore("f_sources", [])
         sources = st.multiselect("来源", list(SOURCE_LABELS), key="f_sources", format_func=SOURCE_LABELS.get,
-                                 placeholder="全部来源", on_change=_persist, args=("f_sources",))
+                                 select_all=False, placeholder="全部来源", on_change=_persist, args=("f_sources",))
         ch = opts["channels"]
         ch = ch[ch["source"].isin(sources)] if sources else ch
         _restore("f_channels", [])
         st.session_state["f_channels"] = [c for c in st.session_state["f_channels"] if c in set(ch["channel"])]
-        channels = st.multiselect("渠道", sorted(ch["channel"].unique()), key="f_channels", placeholder="全部渠道",
+        channels = st.multiselect("渠道", sorted(ch["channel"].unique()), key="f_channels", select_all=False, placeholder="全部渠道",
                                   on_change=_persist, args=("f_channels",))
         if st.button("重置筛选", icon=":material/restart_alt:", width="stretch"):
             for k in _FILTER_KEYS:

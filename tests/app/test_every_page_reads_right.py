@@ -16,6 +16,7 @@ from tests.browser.live import PAGES
 MISSING = re.compile(r"(?<![A-Za-z])(nan|NaN|None|NaT)(?![A-Za-z])")
 HEX_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{16}(?![0-9a-f])")
 BRACKETED = re.compile(r"^（[^）]*）$|(^|\s)（[^）]*店）")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 ENGLISH_DEFAULTS = ("Choose an option", "Select all", "No options to select", "Upload", "Browse files")
 
 
@@ -62,6 +63,16 @@ def texts(at) -> list[tuple[str, str]]:
                                for v in col.head(200))
         if kind == "UnknownElement" and getattr(node, "type", "") == "plotly_chart":
             spec = json.loads(node.proto.spec)
+            config = json.loads(node.proto.config or "{}")
+            if "toImage" not in config.get("modeBarButtonsToRemove", []):
+                out.append(("Plotly.config English", "Plotly camera button (512×360 PNG, English tooltip) shown"))
+            for t in spec["data"]:
+                xs = t.get("x")
+                if t.get("type") != "heatmap" and isinstance(xs, list) and xs and isinstance(xs[0], str) \
+                        and ISO_DATE.match(xs[0]):
+                    axis = spec["layout"].get("xaxis" + (t.get("xaxis", "x")[1:] or ""), {})
+                    if axis.get("type") != "category" and not axis.get("tickformat"):
+                        out.append(("Plotly.axis English", f"date axis without a numeric tickformat: {xs[0]}"))
             out.append(("Plotly.title", str(spec["layout"].get("title", {}).get("text", ""))))
             out.extend(("Plotly.trace", str(t.get("name", ""))) for t in spec["data"] if t.get("name"))
             for t in spec["data"]:
@@ -100,7 +111,7 @@ def test_every_page_reads_right_for_every_role(app_db, role):
                 problems.append((where, kind + " hex id", text[:80]))
             if BRACKETED.search(text):
                 problems.append((where, kind + " bracketed store name", text[:80]))
-            if any(e in text for e in ENGLISH_DEFAULTS) and kind != "Dataframe.cell":
+            if (any(e in text for e in ENGLISH_DEFAULTS) or "English" in kind) and kind != "Dataframe.cell":
                 problems.append((where, kind + " English", text[:80]))
         for m in at.metric:
             if width(m.value) > 14 or width(m.delta or "") > 16:

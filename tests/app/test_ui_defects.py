@@ -298,3 +298,42 @@ def test_xlsx_counts_are_whole_and_scores_rounded():
     assert row["综合得分"].value == 92.19 and row["综合得分"].number_format == "0.0"
     assert row["负面占比"].number_format == "0.0%" and row["负面占比"].value == 0.1235
     assert row["Better"].value == 0.8
+
+
+# --- 旅程热力图 -------------------------------------------------------------------------------------------------
+
+def test_heatmap_month_columns_are_categories_a_click_can_match(app_db):
+    at = start(page="pages/journey.py")
+    at.radio(key="jr_dim").set_value("month").run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["xaxis"]["type"] == "category"        # not a date axis: no 「May 2026」, clicks return "2026-05"
+    clickable = spec["data"][2]
+    months = at.selectbox(key="jr_col").options
+    assert set(clickable["x"]) <= set(months) and all(re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
+
+
+def test_heatmap_store_columns_are_capped_and_start_on_a_real_store(app_db):
+    from cx import journey
+    from cx.filters import NO_STORE
+
+    at = start(page="pages/journey.py")
+    at.radio(key="jr_dim").set_value("store").run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(set(spec["data"][2]["x"])) <= 30
+    assert at.selectbox(key="jr_col").value != NO_STORE
+    import pandas as pd
+    cells = pd.DataFrame({"touchpoint": ["a", "a"], "col": [NO_STORE, "S1"], "small": [False, False],
+                          "negative": [50, 3], "order": [0, 0]})
+    assert journey.hottest(cells) == ("a", "S1")
+
+
+def test_emotion_curve_labels_have_room():
+    import pandas as pd
+
+    from cx import charts
+    stages = pd.DataFrame({"stage": ["到店", "用餐"], "net": [0.55, -0.2], "n": [100, 50]})
+    fig = charts.emotion_curve(stages, "t")
+    lo, hi = fig.layout.yaxis.range
+    assert hi >= 55 + 8 and fig.data[0].cliponaxis is False
