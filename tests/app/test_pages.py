@@ -24,7 +24,7 @@ def test_home_shows_store_counts_and_stories(app_db):
     at = start()
     assert [m.label for m in at.metric][:2] == ["门店", "反馈总量"]
     assert at.metric[1].value == "6,000"
-    assert any("埋设的故事" in e.label for e in at.expander)
+    assert any("埋设的故事" in h.value for h in at.subheader)
 
 
 def test_overview_cards_charts_and_filters(app_db):

@@ -337,3 +337,44 @@ def test_emotion_curve_labels_have_room():
     fig = charts.emotion_curve(stages, "t")
     lo, hi = fig.layout.yaxis.range
     assert hi >= 55 + 8 and fig.data[0].cliponaxis is False
+
+
+# --- role homes -----------------------------------------------------------------------------------------------
+
+def test_store_manager_lands_on_my_store(app_db):
+    user = demo_users(app_db)["store"]
+    at = start(user)                                    # the first page after sign-in is the home
+    assert at.title[0].value.startswith("我的门店 · ")
+    labels = [m.label for m in at.metric]
+    assert labels == ["NPS 净推荐值", "CSAT 满意度", "差评率"]
+    assert sum(c.value.startswith("区域 ") for c in at.caption) == 3           # each card against the region
+    assert any(h.value == "待处理工单" for h in at.subheader) and any(h.value == "短板与长板" for h in at.subheader)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "门店在全连锁中的位置" in spec["layout"]["title"]["text"]
+    for d in at.dataframe:
+        assert "门店编号" not in d.value.columns or set(d.value["门店编号"]) <= {user.store_id}
+    at.segmented_control(key="home_period").set_value("13w").run()
+    assert not at.exception, at.exception
+
+
+def test_region_manager_home_ranks_their_stores_against_the_chain(app_db):
+    user = demo_users(app_db)["region"]
+    at = start(user)
+    assert at.title[0].value == f"我的区域 · {user.region}"
+    assert sum(c.value.startswith("全连锁 ") for c in at.caption) == 3
+    [league] = [d.value for d in at.dataframe if "全连锁排名" in d.value.columns]
+    assert list(league["区域内"]) == list(range(1, len(league) + 1))
+    assert league["全连锁排名"].is_monotonic_increasing
+
+
+def test_demo_stories_link_to_the_page_that_shows_them(app_db):
+    con = db.connect(app_db, read_only=True)
+    story = db.demo_stories(con)["incident"]
+    con.close()
+    at = start()
+    buttons = {b.key: b for b in at.button if b.key and b.key.startswith("story_")}
+    assert {"story_incident", "story_slow_region", "story_improved"} <= set(buttons)
+    buttons["story_incident"].click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="profile_store").value == story["store_id"]
+    assert any("短板" in m.value for m in at.markdown)
