@@ -82,15 +82,17 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 def _build_demo(path) -> None:
     """First start: no store yet, so build the embedded demo chain (and its demo accounts), showing progress."""
-    st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟…")
-    bar = st.progress(0.0, text="准备中…")
+    box = st.empty()                # one slot: cleared when done, so nothing stays above the login form
+    with box.container():
+        st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟…")
+        bar = st.progress(0.0, text="准备中…")
     demo.build(path, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
     con = db.connect(path)
     try:
         auth.create_demo_users(con)
     finally:
         con.close()
-    bar.empty()
+    box.empty()
 
 
 def _login(con) -> auth.User:

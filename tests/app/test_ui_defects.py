@@ -378,3 +378,19 @@ def test_demo_stories_link_to_the_page_that_shows_them(app_db):
     assert not at.exception, at.exception
     assert at.selectbox(key="profile_store").value == story["store_id"]
     assert any("短板" in m.value for m in at.markdown)
+
+
+# --- first start ----------------------------------------------------------------------------------------------
+
+def test_first_start_banner_is_gone_once_the_demo_is_built(tmp_path, monkeypatch):
+    from cx import demo
+    from tests.conftest import SMALL_DEMO
+
+    monkeypatch.setenv("CX_DB", str(tmp_path / "fresh.duckdb"))
+    monkeypatch.setenv("CX_USERS", str(tmp_path / "users.yaml"))
+    real = demo.build
+    monkeypatch.setattr(demo, "build", lambda path, progress=None: real(path, SMALL_DEMO, progress=progress))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert any("登录" in s.value for s in at.subheader)                  # the login form is shown …
+    assert not any("首次启动" in i.value for i in at.info)                 # … without the build banner above it
