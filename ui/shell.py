@@ -18,6 +18,7 @@ import time as _time
 from cx import auth, brand, db, demo, overview
 from cx.filters import SOURCE_LABELS, Filters
 from cx.text import config as cx_text_config
+from ui import dates as dates_ui
 
 NAV = [
     ("app.py", "首页", ":material/home:"),
@@ -163,6 +164,15 @@ def _restore(key: str, default) -> None:
         st.session_state[key] = st.session_state.get("_" + key, default)
 
 
+def _apply_preset(first: date, last: date) -> None:
+    """A preset picked: set the date range (before the widget is drawn), then clear the preset box."""
+    name = st.session_state.get("f_preset")
+    if name:
+        rng = dates_ui.clamp(dates_ui.preset_range(name, min(last, date.today())), first, last)
+        st.session_state["f_dates"] = st.session_state["_f_dates"] = rng
+    st.session_state["f_preset"] = None
+
+
 def _nav(user: auth.User) -> None:
     with st.sidebar:
         st.markdown("### 客户体验透镜")
@@ -184,6 +194,8 @@ def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple
     with st.sidebar:
         st.markdown("**筛选**")
         _restore("f_dates", (default_start(first, last), last))
+        st.selectbox("快捷时间", dates_ui.PRESETS, index=None, key="f_preset", placeholder="快捷选择：本周、上月、近 30 天…",
+                     on_change=_apply_preset, args=(first, last), help="以数据的最后一天为“今天”")
         dates = st.date_input("日期范围", key="f_dates", min_value=first, max_value=last,
                               on_change=_persist, args=("f_dates",), format="YYYY-MM-DD")
         _restore("f_regions", [])

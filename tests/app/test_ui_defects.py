@@ -394,3 +394,33 @@ def test_first_start_banner_is_gone_once_the_demo_is_built(tmp_path, monkeypatch
     assert not at.exception, at.exception
     assert any("登录" in s.value for s in at.subheader)                  # the login form is shown …
     assert not any("首次启动" in i.value for i in at.info)                 # … without the build banner above it
+
+
+# --- date presets ---------------------------------------------------------------------------------------------
+
+def test_date_presets():
+    from datetime import date
+
+    from ui import dates
+
+    wed = date(2026, 10, 14)
+    assert dates.preset_range("本周", wed) == (date(2026, 10, 12), wed)
+    assert dates.preset_range("上周", wed) == (date(2026, 10, 5), date(2026, 10, 11))
+    assert dates.preset_range("上月", wed) == (date(2026, 9, 1), date(2026, 9, 30))
+    assert dates.preset_range("上月", date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
+    assert dates.preset_range("本季度", wed) == (date(2026, 10, 1), wed)
+    assert dates.preset_range("近 30 天", wed) == (date(2026, 9, 15), wed)
+    assert dates.clamp((date(2025, 1, 1), date(2025, 3, 1)), date(2025, 2, 1), date(2025, 12, 1)) == (
+        date(2025, 2, 1), date(2025, 3, 1))
+
+
+def test_date_preset_sets_the_filter(app_db):
+    at = start(page="pages/overview.py")
+    before = at.date_input(key="f_dates").value
+    at.selectbox(key="f_preset").select("近 30 天").run()
+    assert not at.exception, at.exception
+    start_, end_ = at.date_input(key="f_dates").value
+    assert (end_ - start_).days == 29 and (start_, end_) != tuple(before)
+    assert at.selectbox(key="f_preset").value is None
+    at.switch_page("pages/pain_points.py").run()
+    assert at.date_input(key="f_dates").value == (start_, end_)          # survives a page switch
