@@ -2,7 +2,6 @@
 import json
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from cx import auth, db
