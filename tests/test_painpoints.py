@@ -5,12 +5,11 @@ import pytest
 
 from cx import db, metrics, painpoints
 from cx.filters import Filters
-from cx.ingest import import_bytes
-from tests.conftest import NOW
+from tests.helpers import load_rows
 
 
-def reviews(rows):
-    return ("编号,门店编号,时间,内容\n" + "\n".join(f"r{i},{s},{d},{t}" for i, (s, d, t) in enumerate(rows)) + "\n").encode()
+def reviews(con, rows):
+    return load_rows(con, "review", ["编号", "门店编号", "时间", "内容"], [(f"r{i}", *r) for i, r in enumerate(rows)], "r.csv")
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def store(con):
     rows += [("S003", f"2026-03-{d:02d}", "菜很好吃") for d in range(1, 11)]
     rows += [("S003", f"2026-04-{d:02d}", "菜很好吃") for d in range(1, 11)]
     rows += [("S003", "2026-04-15", "菜太咸了")]
-    import_bytes(con, reviews(rows), "r.csv", "review", now=NOW)
+    reviews(con, rows)
     return con
 
 
