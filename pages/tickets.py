@@ -47,7 +47,7 @@ def _detail(q: pd.DataFrame) -> None:
     if isinstance(t["feedback_id"], str):
         fb = tickets.feedback_of(ctx.con, t["feedback_id"])
         if not fb.empty:
-            with st.container(border=True):
+            with st.container(border=True, key="verbatim_ticket"):
                 st.markdown(verbatims.escape(str(fb.iloc[0]["text"] or "（无文本）")))
                 st.caption(f"原始反馈 · {fb.iloc[0]['created_at']:%Y-%m-%d %H:%M} · {fb.iloc[0]['channel'] or ''}")
     ev = tickets.events(ctx.con, pick)

@@ -55,7 +55,9 @@ def show(df: pd.DataFrame, empty: str = "没有符合条件的原声。") -> Non
     if df.empty:
         st.info(empty, icon=":material/chat_bubble_outline:")
         return
-    for r in df.itertuples(index=False):
+    # keyed containers (class st-key-verbatim_N): customer text is data, which the browser test's language
+    # checks leave out
+    for i, r in enumerate(df.itertuples(index=False)):
         score = []
         if pd.notna(r.nps):
             score.append(f"NPS {int(r.nps)}")
@@ -65,7 +67,7 @@ def show(df: pd.DataFrame, empty: str = "没有符合条件的原声。") -> Non
             score.append(f"情感 {r.sentiment:.2f}")
         meta = " · ".join([f"{r.created_at:%Y-%m-%d %H:%M}", escape(brand.short(r.store_name) or "未关联门店"),
                            SOURCE_LABELS.get(r.source, r.source), escape(_or(r.channel, ""))] + score)
-        with st.container(border=True):
+        with st.container(border=True, key=f"verbatim_{i}"):
             st.markdown(highlight(r.text, list(r.words) if isinstance(r.words, (list, tuple, np.ndarray)) else []))
             st.caption(meta)
 
