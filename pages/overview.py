@@ -36,14 +36,16 @@ st.caption("卡片中的变化与上一同长周期比较，仅在统计显著�
 sub = ctx.filters.describe()
 left, right = st.columns(2)
 with left:
-    export.chart(charts.trend_with_ci(monthly, "nps", "NPS 月度趋势", sub), key="overview_1")
+    memo = ("overview", ctx.version, ctx.filters)
+    export.chart(export.figure(memo + ("nps",), lambda: charts.trend_with_ci(monthly, "nps", "NPS 月度趋势", sub)),
+                 key="overview_1")
 with right:
-    export.chart(charts.trend_with_ci(monthly, "csat", "CSAT 月度趋势（%）", sub, percent=True,
-                                         color=charts.PALETTE[2]), key="overview_2")
+    export.chart(export.figure(memo + ("csat",), lambda: charts.trend_with_ci(
+        monthly, "csat", "CSAT 月度趋势（%）", sub, percent=True, color=charts.PALETTE[2])), key="overview_2")
 left, right = st.columns(2)
 with left:
     src = sources.assign(source_label=sources["source"].map(SOURCE_LABELS))
-    export.chart(charts.volume_by_source(src, subtitle=sub), key="overview_3")
+    export.chart(export.figure(memo + ("volume",), lambda: charts.volume_by_source(src, subtitle=sub)), key="overview_3")
 with right:
-    export.chart(charts.trend_with_ci(monthly, "negative_reviews", "差评率月度趋势（%）", sub, percent=True,
-                                         color=charts.PALETTE[3]), key="overview_4")
+    export.chart(export.figure(memo + ("negative",), lambda: charts.trend_with_ci(
+        monthly, "negative_reviews", "差评率月度趋势（%）", sub, percent=True, color=charts.PALETTE[3])), key="overview_4")

@@ -41,25 +41,6 @@ if tps.empty:
     shell.empty_state()
     st.stop()
 
-sub = ctx.filters.describe()
-worst = painpoints.top(tps, "negative")
-if worst.empty:
-    st.info("当前筛选条件下没有负面的触点提及。", icon=":material/sentiment_satisfied:")
-else:
-    left, right = st.columns(2)
-    with left:
-        export.chart(charts.touchpoint_bars(worst, "negative", "负面提及最多的触点 TOP10", sub), on_select="rerun", selection_mode="points", key="pain_bar_count")
-    with right:
-        export.chart(charts.touchpoint_bars(painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub), on_select="rerun", selection_mode="points", key="pain_bar_rate")
-    st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
-
-# A click on either chart selects the touchpoint for the drill-down below.
-for key in ("pain_bar_count", "pain_bar_rate"):
-    sel = st.session_state.get(key)
-    points = (sel or {}).get("selection", {}).get("points", []) if isinstance(sel, dict) else []
-    if points and points[0].get("customdata"):
-        st.session_state["pain_tp"] = points[0]["customdata"][0]
-
 st.subheader("新兴问题")
 sig = emerging[emerging["significant"]]
 if sig.empty:
@@ -77,41 +58,73 @@ with st.expander("全部触点的周期对比"):
                                 "本期负面率": st.column_config.NumberColumn(format="percent"),
                                 "变化": st.column_config.NumberColumn(format="percent")})
 
-st.subheader("负面原声")
-options = [None] + tps.sort_values("negative", ascending=False)["touchpoint"].tolist()
-labels = dict(zip(tps["touchpoint"], tps["label"] + "（" + tps["stage"] + "）"))
-if st.session_state.get("pain_tp") not in options:
-    st.session_state["pain_tp"] = None
-c1, c2 = st.columns([2, 1])
-tp = c1.selectbox("触点", options, key="pain_tp", format_func=lambda t: "全部触点" if t is None else labels[t], placeholder="请选择")
-pol = c2.radio("情感", [-1, 1, None], horizontal=True, key="pain_pol",
-               format_func={-1: "负面", 1: "非负面", None: "全部"}.get)
-cloud, n_words = _cloud(ctx.con, ctx.version, ctx.filters, tp)
-left, right = st.columns([3, 2])
-with left:
-    if n_words:
-        st.image(cloud, caption="负面语句词云" + (f"：{labels[tp]}" if tp else ""), width="stretch")
+
+
+@st.fragment
+def bars_and_drill():
+    """TOP bars and the drill-down they drive: a bar click, a touchpoint or a page change reruns only this part."""
+    sub = ctx.filters.describe()
+    memo = ("pain", ctx.version, ctx.filters)
+    worst = painpoints.top(tps, "negative")
+    if worst.empty:
+        st.info("当前筛选条件下没有负面的触点提及。", icon=":material/sentiment_satisfied:")
     else:
-        st.info("没有负面语句。")
-with right:
-    keywords = _keywords(ctx.con, ctx.version, ctx.filters, tp)
-    st.caption("高频关键词" + (f"：{labels[tp]}" if tp else "：全部触点"))
-    export.table(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
-                 "关键词", "pain_kw", note=ctx.filters.describe(), hide_index=True, width="stretch", height=420,
-                 column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
-page_key = f"pain_page::{tp}::{pol}"          # a new choice starts at page 1
-page = st.session_state.get(page_key, 1)
-rows, total = _verbatims(ctx.con, ctx.version, ctx.filters, tp, pol, page)
-pages = max(1, -(-total // PAGE))
-h1, h2, h3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-h1.markdown(f"共 **{total:,}** 条原声" + (f"，第 {(page - 1) * PAGE + 1:,}–{min(page * PAGE, total):,} 条" if total else ""))
-if pages > 1:
-    h2.number_input(f"页码（共 {pages:,} 页）", 1, pages, key=page_key)
-if total:
-    h3.download_button(
-        "导出原声（Excel）" if total <= EXPORT_MAX else f"导出最新 {EXPORT_MAX:,} 条（Excel）",
-        lambda: xlsx.to_xlsx({"原声": verbatims.table(painpoints.verbatims(ctx.con, ctx.filters, tp, pol, limit=EXPORT_MAX))},
-                             ctx.filters.describe()),
-        file_name="负面原声.xlsx" if pol == -1 else "原声.xlsx", key="pain_verbatims_xlsx", on_click="ignore",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:")
-verbatims.show(rows)
+        left, right = st.columns(2)
+        with left:
+            export.chart(export.figure(memo + ("count",), lambda: charts.touchpoint_bars(
+                worst, "negative", "负面提及最多的触点 TOP10", sub)), on_select="rerun", selection_mode="points",
+                key="pain_bar_count")
+        with right:
+            export.chart(export.figure(memo + ("rate",), lambda: charts.touchpoint_bars(
+                painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub)),
+                on_select="rerun", selection_mode="points", key="pain_bar_rate")
+        st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
+
+    # A click on either chart selects the touchpoint for the drill-down below.
+    for key in ("pain_bar_count", "pain_bar_rate"):
+        sel = st.session_state.get(key)
+        points = (sel or {}).get("selection", {}).get("points", []) if isinstance(sel, dict) else []
+        if points and points[0].get("customdata"):
+            st.session_state["pain_tp"] = points[0]["customdata"][0]
+
+    st.subheader("负面原声")
+    options = [None] + tps.sort_values("negative", ascending=False)["touchpoint"].tolist()
+    labels = dict(zip(tps["touchpoint"], tps["label"] + "（" + tps["stage"] + "）"))
+    if st.session_state.get("pain_tp") not in options:
+        st.session_state["pain_tp"] = None
+    c1, c2 = st.columns([2, 1])
+    tp = c1.selectbox("触点", options, key="pain_tp", format_func=lambda t: "全部触点" if t is None else labels[t], placeholder="请选择")
+    pol = c2.radio("情感", [-1, 1, None], horizontal=True, key="pain_pol",
+                   format_func={-1: "负面", 1: "非负面", None: "全部"}.get)
+    cloud, n_words = _cloud(ctx.con, ctx.version, ctx.filters, tp)
+    left, right = st.columns([3, 2])
+    with left:
+        if n_words:
+            st.image(cloud, caption="负面语句词云" + (f"：{labels[tp]}" if tp else ""), width="stretch")
+        else:
+            st.info("没有负面语句。")
+    with right:
+        keywords = _keywords(ctx.con, ctx.version, ctx.filters, tp)
+        st.caption("高频关键词" + (f"：{labels[tp]}" if tp else "：全部触点"))
+        export.table(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
+                     "关键词", "pain_kw", note=ctx.filters.describe(), hide_index=True, width="stretch", height=420,
+                     column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+    page_key = f"pain_page::{tp}::{pol}"          # a new choice starts at page 1
+    page = st.session_state.get(page_key, 1)
+    rows, total = _verbatims(ctx.con, ctx.version, ctx.filters, tp, pol, page)
+    pages = max(1, -(-total // PAGE))
+    h1, h2, h3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    h1.markdown(f"共 **{total:,}** 条原声" + (f"，第 {(page - 1) * PAGE + 1:,}–{min(page * PAGE, total):,} 条" if total else ""))
+    if pages > 1:
+        h2.number_input(f"页码（共 {pages:,} 页）", 1, pages, key=page_key)
+    if total:
+        h3.download_button(
+            "导出原声（Excel）" if total <= EXPORT_MAX else f"导出最新 {EXPORT_MAX:,} 条（Excel）",
+            lambda: xlsx.to_xlsx({"原声": verbatims.table(painpoints.verbatims(ctx.con, ctx.filters, tp, pol, limit=EXPORT_MAX))},
+                                 ctx.filters.describe()),
+            file_name="负面原声.xlsx" if pol == -1 else "原声.xlsx", key="pain_verbatims_xlsx", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:")
+    verbatims.show(rows)
+
+
+bars_and_drill()

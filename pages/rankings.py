@@ -38,14 +38,17 @@ if ctx.user.role == "store":
     c[2].metric("综合得分", f"{r['composite']:.1f}", border=True,
                 help=f"全连锁中位数 {full['composite'].median():.1f}，{r['region']}区域中位数 {region_rows['composite'].median():.1f}")
     c[3].metric("名次变化", fmt.rank_change(r["rank_change"]), border=True, help=fmt.rank_change_help(r))
-    export.chart(charts.position_band(full, [r["store_id"]], "本店在全连锁中的位置", sub, region=r["region"]),
-                 key="rankings_band")
+    export.chart(export.figure(("rank_band", ctx.version, ctx.filters, r["store_id"]), lambda: charts.position_band(
+        full, [r["store_id"]], "本店在全连锁中的位置", sub, region=r["region"])), key="rankings_band")
 else:
     left, right = st.columns(2)
     with left:
-        export.chart(charts.rank_intervals(view.head(top_n), f"综合得分前 {top_n} 名", sub), key="rankings_1")
+        memo = ("rank", ctx.version, ctx.filters, hide, top_n)
+        export.chart(export.figure(memo + ("top",), lambda: charts.rank_intervals(
+            view.head(top_n), f"综合得分前 {top_n} 名", sub)), key="rankings_1")
     with right:
-        export.chart(charts.rank_intervals(view.tail(top_n), f"综合得分后 {top_n} 名", sub), key="rankings_2")
+        export.chart(export.figure(memo + ("bottom",), lambda: charts.rank_intervals(
+            view.tail(top_n), f"综合得分后 {top_n} 名", sub)), key="rankings_2")
 
 st.subheader("门店排行榜")
 show = view.assign(区间=view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str),

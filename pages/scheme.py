@@ -35,12 +35,21 @@ st.dataframe(eff, hide_index=True, width="stretch",
              column_config={"有效权重": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
                             "默认有效权重": st.column_config.NumberColumn(format="percent")})
 
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _leagues(_con, version, filters, overrides: tuple):
+    """The default league (rows the user may see) and the league under the edited weights (chain-wide)."""
+    a = ranking.assessment(_con, version, filters)
+    before = scoring.visible(scoring.league(a, simulate=False), filters.scope_stores)[["store_id", "name", "rank"]]
+    return before, scoring.league(a, dict(overrides), simulate=False)[["store_id", "rank", "composite"]]
+
+
 a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
 if a.stores.empty:
     shell.empty_state("当前范围内没有门店。")
     st.stop()
-before = scoring.visible(scoring.league(a, simulate=False), ctx.filters.scope_stores)[["store_id", "name", "rank"]]
-after = scoring.league(a, overrides, simulate=False)[["store_id", "rank", "composite"]]
+before, after = _leagues(ctx.con, ctx.version, ctx.filters, tuple(sorted(overrides.items())))
 moves = before.merge(after, on="store_id", suffixes=("_before", "_after"))
 moves["shift"] = moves["rank_before"] - moves["rank_after"]
 changed = bool((moves["shift"] != 0).any())

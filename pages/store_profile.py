@@ -44,16 +44,29 @@ c[3].metric("反馈数", f"{int(r['n']):,}", border=True)
 if r["insufficient"]:
     st.warning(f"样本不足：该门店本期反馈少于 {a.scheme.min_n} 条，得分已向区域均值收缩，排名仅供参考。", icon=":material/warning:")
 
-groups = scoring.group_scores(a)
-axes = list(groups.columns)
-region_mask = (a.stores["region"] == r["region"]).to_numpy()
-series = {names[store]: groups.loc[store].tolist(),
-          f"{r['region']}区域平均": groups[region_mask].mean().tolist(), "全连锁平均": groups.mean().tolist()}
+@st.cache_data(show_spinner=False, max_entries=128)
+def _profile(_con, version, filters, store, region):
+    """Everything of one store's profile below the cards (radar series, 短板/长板, trend, pains, verbatims)."""
+    a = ranking.assessment(_con, version, filters)
+    groups = scoring.group_scores(a)
+    region_mask = (a.stores["region"] == region).to_numpy()
+    radar = (list(groups.columns), groups.loc[store].tolist(), groups[region_mask].mean().tolist(),
+             groups.mean().tolist())
+    sw = scoring.strengths_weaknesses(a, store, extra=ranking.touchpoint_rates(_con, version, filters))
+    trend = scoring.store_trend(ranking.monthly(_con, version, filters), store)
+    store_filters = filters.with_(stores=(store,))
+    tps = painpoints.touchpoints(_con, store_filters)
+    return radar, sw, trend, tps, painpoints.verbatims(_con, store_filters, None, -1, limit=10)
+
+
+(axes, own, reg, chain), sw, trend, tps, latest = _profile(ctx.con, ctx.version, ctx.filters, store, r["region"])
+memo = ("profile", ctx.version, ctx.filters, store)
 left, right = st.columns([3, 2])
 with left:
-    export.chart(charts.radar(series, axes, "一级指标雷达图（0–100）", ctx.filters.describe()), key="store_profile_1")
+    series = {names[store]: own, f"{r['region']}区域平均": reg, "全连锁平均": chain}
+    export.chart(export.figure(memo + ("radar",), lambda: charts.radar(series, axes, "一级指标雷达图（0–100）",
+                                                                       ctx.filters.describe())), key="store_profile_1")
 with right:
-    sw = scoring.strengths_weaknesses(a, store, extra=ranking.touchpoint_rates(ctx.con, ctx.version, ctx.filters))
     st.markdown("**短板**")
     for x in sw["weak"] or [{"sentence": "无明显短板"}]:
         st.markdown(f"- :red[{x['sentence']}]")
@@ -61,19 +74,17 @@ with right:
     for x in sw["strong"] or [{"sentence": "无明显长板"}]:
         st.markdown(f"- :green[{x['sentence']}]")
 
-
-trend = scoring.store_trend(ranking.monthly(ctx.con, ctx.version, ctx.filters), store)
 if len(trend) >= 2:
     t = trend.assign(composite_low=trend["composite"], composite_high=trend["composite"], composite_n=trend["n"])
-    export.chart(charts.trend_with_ci(t, "composite", "综合得分月度趋势", "每月与全连锁门店比较；样本少的月份已向区域均值收缩"), key="store_profile_2")
+    export.chart(export.figure(memo + ("trend",), lambda: charts.trend_with_ci(
+        t, "composite", "综合得分月度趋势", "每月与全连锁门店比较；样本少的月份已向区域均值收缩")), key="store_profile_2")
 
-store_filters = ctx.filters.with_(stores=(store,))
-tps = painpoints.touchpoints(ctx.con, store_filters)
 st.subheader("主要痛点")
 worst = painpoints.top(tps, "negative", 8)
 if worst.empty:
     st.info("该门店本期没有触点提及。" if tps.empty else "该门店本期没有负面的触点提及。")
 else:
-    export.chart(charts.touchpoint_bars(worst, "negative", "负面提及最多的触点", names[store]), key="store_profile_3")
+    export.chart(export.figure(memo + ("pains",), lambda: charts.touchpoint_bars(
+        worst, "negative", "负面提及最多的触点", names[store])), key="store_profile_3")
 st.subheader("最新负面原声")
-verbatims.show(painpoints.verbatims(ctx.con, store_filters, None, -1, limit=10))
+verbatims.show(latest)

@@ -4,7 +4,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cx import brand
+from cx import brand, db
 from cx.loop import rules, tickets
 from ui import fmt, shell, verbatims
 
@@ -16,6 +16,17 @@ if moved:
 now = datetime.now()
 st.title("工单中心")
 st.caption(ctx.filters.describe() + "（按工单创建时间）")
+
+
+@st.cache_data(show_spinner=False, max_entries=128, ttl=600)
+def _queue_rows(_con, loop_version: int, filters, levels: tuple, statuses: tuple) -> pd.DataFrame:
+    """The queue, read again only when a ticket changed (loop_version) — SLA times are computed per view."""
+    return tickets.queue(_con, filters, list(levels), list(statuses))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def _sla(_con, loop_version: int, filters, minute: datetime):
+    return tickets.sla(_con, filters, minute)
 
 
 def _queue(q: pd.DataFrame, now: datetime) -> None:
@@ -79,7 +90,7 @@ with tab_queue:
                             select_all=False, placeholder="全部层级")
     statuses = c2.multiselect("状态", list(tickets.STATES), default=list(tickets.OPEN), key="tk_status",
                               select_all=False, placeholder="全部状态")
-    q = tickets.queue(ctx.con, ctx.filters, levels, statuses)
+    q = _queue_rows(ctx.con, db.loop_version(ctx.con), ctx.filters, tuple(levels), tuple(statuses))
     if q.empty:
         shell.empty_state("没有符合条件的工单。")
     else:
@@ -87,7 +98,7 @@ with tab_queue:
         _detail(q)
 
 with tab_sla:
-    s = tickets.sla(ctx.con, ctx.filters, now)
+    s = _sla(ctx.con, db.loop_version(ctx.con), ctx.filters, now.replace(second=0, microsecond=0))
     if s.tickets == 0:
         shell.empty_state("没有工单。")
     else:

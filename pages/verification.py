@@ -1,14 +1,28 @@
 """改进验证: before/after of an improvement action with CI and a test, and difference-in-differences."""
 import streamlit as st
 
-from cx import brand, charts
+from cx import brand, charts, db
 from cx.loop import verify
 from cx.text.taxonomy import default as taxonomy
 from ui import export, fmt, shell
 
 ctx = shell.page("改进验证")
 st.title("改进验证")
-acts = verify.actions(ctx.con, ctx.filters.scope_stores)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _actions(_con, version, loop_version, scope):
+    return verify.actions(_con, scope)
+
+
+@st.cache_data(show_spinner="计算前后对比…", max_entries=64)
+def _verify(_con, version, loop_version, action_id, window, filters):
+    acts = verify.actions(_con, filters.scope_stores)
+    action = acts.set_index("action_id").loc[action_id].to_dict() | {"action_id": action_id}
+    return verify.verify(_con, action, window, filters)
+
+
+acts = _actions(ctx.con, ctx.version, db.loop_version(ctx.con), ctx.filters.scope_stores)
 if acts.empty:
     shell.empty_state("还没有登记改进措施。")
     st.stop()
@@ -26,7 +40,7 @@ c1, c2 = st.columns([3, 1])
 pick = c1.selectbox("改进措施", acts["action_id"], format_func=label.get, key="vf_action", placeholder="请选择")
 window = c2.select_slider("前后窗口", options=[14, 28, 56, 84], value=56, format_func=lambda d: f"{d} 天", key="vf_window")
 action = acts.set_index("action_id").loc[pick].to_dict() | {"action_id": pick}
-v = verify.verify(ctx.con, action, window, ctx.filters)
+v = _verify(ctx.con, ctx.version, db.loop_version(ctx.con), pick, window, ctx.filters)
 tp = tax.label(action["touchpoint"])
 
 c = st.columns(4)
@@ -63,7 +77,8 @@ elif v.did_p < 0.05:
     st.error(f"相对对照门店，{tp}负面率反而上升 {100 * v.did:.1f} 个百分点（{fmt.p_value(v.did_p)}）。")
 else:
     st.warning(f"尚不能证明措施有效：差异 {100 * v.did:+.1f} 个百分点，不显著（{fmt.p_value(v.did_p)}）。可延长观察窗口。")
-export.chart(charts.action_lines(v.weekly, action["start_date"], f"{tp}负面率：实施门店 vs 对照门店", label[pick]), key="verification_1")
+export.chart(export.figure(("verification", ctx.version, db.loop_version(ctx.con), pick, window, ctx.filters), lambda: charts.action_lines(
+    v.weekly, action["start_date"], f"{tp}负面率：实施门店 vs 对照门店", label[pick])), key="verification_1")
 st.caption(f"NPS：之前 {fmt.points(v.nps_before)}（n={v.nps_before.n}）→ 之后 {fmt.points(v.nps_after)}（n={v.nps_after.n}），"
            + ("变化显著" if v.nps_change.significant else "变化不显著") + "。方法：前后等长窗口；对照为未实施同类措施的门店"
            "（门店措施取同区域门店）；DiD 标准误为四个比例方差之和的平方根。图中点的大小表示该周提及数，"

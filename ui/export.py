@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +19,19 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "se
 def _name(fig: go.Figure) -> str:
     title = (fig.layout.title.text or "chart").split("<br>")[0]
     return re.sub(r"[\\/:*?\"<>|\s]+", "_", title)[:60] or "chart"
+
+
+@st.cache_resource(max_entries=256, ttl=3600, show_spinner=False)
+def _built(memo: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def figure(memo: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure ``build()`` makes, built once and shared by every rerun and session asking with the same
+    ``memo`` — a tuple that must name everything the figure depends on (page, chart, data version, filters,
+    choices). Building a plotly figure costs more CPU than reading its cached data; st.plotly_chart and the
+    downloads only read the figure (images.presentable copies it)."""
+    return _built(memo, build)
 
 
 def chart(fig: go.Figure, key: str, **kw):

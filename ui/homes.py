@@ -62,11 +62,10 @@ def _strengths(_con, version: int, filters: Filters, store: str) -> dict:
     return scoring.strengths_weaknesses(a, store, extra=ranking.touchpoint_rates(_con, version, filters))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def _band(_con, version: int, filters: Filters, stores: tuple[str, ...], region: str, subtitle: str):
     """The built position-band figure (figures are cached too: building one costs more than its data)."""
-    return charts.position_band(ranking.ranking(_con, version, filters), list(stores), "门店在全连锁中的位置",
-                                subtitle, region=region)
+    return export.figure(("home_band", version, filters, stores, region), lambda: charts.position_band(
+        ranking.ranking(_con, version, filters), list(stores), "门店在全连锁中的位置", subtitle, region=region))
 
 
 def _kpi_card(col, label: str, mine, mine_change, other, other_label: str, pct: bool, good_up: bool = True) -> None:
