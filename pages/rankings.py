@@ -62,7 +62,8 @@ export.table(
     column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
                    "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),
                    **{g: st.column_config.NumberColumn(format="%.0f") for g in groups}})
-pick = st.selectbox("查看门店画像", view["store_id"], format_func=lambda s: f"{s} {table.set_index('store_id').at[s, 'name']}",
+pick_names = dict(zip(table["store_id"], brand.short_series(table["name"])))      # not a set_index per option
+pick = st.selectbox("查看门店画像", view["store_id"], format_func=lambda s: f"{s} {pick_names.get(s, '')}",
                     key="rk_pick", placeholder="请选择")
 if st.button("打开门店画像", icon=":material/storefront:"):
     st.session_state["profile_store"] = pick

@@ -38,18 +38,16 @@ def _queue(q: pd.DataFrame, now: datetime) -> None:
         "状态": q["status"], "严重度": q["severity"].map(rules.SEVERITY_LABELS), "标题": q["title"],
         "门店": brand.short_series(q["store_name"]), "区域": q["region"].fillna(""),
         "层级": q["owner_level"].map(rules.LEVEL_LABELS), "创建时间": q["created_at"], "升级次数": q["escalations"]})
-    styled = view.style.apply(lambda col: ["background-color: #FDE2E4" if v.startswith("已超时") else "" for v in col],
-                              subset=["SLA"])
-    st.dataframe(styled, hide_index=True, width="stretch", height=360,
+    # plain text, no pandas Styler: styling 500 rows cost ~0.25 s of server CPU on every view
+    st.dataframe(view, hide_index=True, width="stretch", height=360,
                  column_config={"创建时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                                 "标题": st.column_config.TextColumn(width="large")})
-    st.caption("「已超时」（红色）的工单会逐级升级：门店 → 区域 → 总部。")
+    st.caption("「已超时」的工单会逐级升级：门店 → 区域 → 总部。")
 
 
 def _detail(q: pd.DataFrame) -> None:
-    titles = q.set_index("ticket_id")
-    pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick", placeholder="请选择",
-                        format_func=lambda t: f"{titles.at[t, 'ticket_no']} · {titles.at[t, 'title'][:40]}")
+    titles = dict(zip(q["ticket_id"], q["ticket_no"] + " · " + q["title"].str.slice(0, 40)))
+    pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick", placeholder="请选择", format_func=titles.get)
     t = tickets.get(ctx.con, pick)
     st.markdown(f"**{t['ticket_no']} · {verbatims.escape(t['title'])}**")
     st.caption(f"状态 {t['status']} · 层级 {rules.LEVEL_LABELS[t['owner_level']]} · 严重度 {rules.SEVERITY_LABELS[t['severity']]}"
