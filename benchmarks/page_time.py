@@ -30,11 +30,13 @@ def cpu(proc: psutil.Process) -> float:
     return t.user + t.system
 
 
-def walk(browser, url: str, role: str, rounds: int, server: psutil.Process) -> dict[str, tuple[list, list]]:
+def walk(browser, url: str, role: str, rounds: int, server: psutil.Process, only: list[str] | None = None
+         ) -> dict[str, tuple[list, list]]:
     ctx, page, _ = live.login(browser, url, f"demo-{role}", auth.DEMO_PASSWORDS[role])
     out = {label: ([], []) for _, label in live.NAV}
+    order = [label for _, label in live.NAV[1:] + live.NAV[:1] if not only or label in only or label == "首页"]
     for r in range(rounds):
-        for _, label in live.NAV[1:] + live.NAV[:1]:
+        for label in order:
             time.sleep(0.3)                      # let the previous page's late work (e.g. image fetches) finish
             c0 = cpu(server)
             seconds = live.open_page(page, label)
@@ -51,6 +53,7 @@ def main() -> int:
     ap.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "cx_demo_120k.duckdb")
     ap.add_argument("--roles", nargs="+", default=["hq", "store"])
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--pages", nargs="*", help="only these pages (sidebar labels); 首页 is always visited between")
     args = ap.parse_args()
     if not args.db.exists():
         t = time.perf_counter()
@@ -65,8 +68,10 @@ def main() -> int:
             server = psutil.Process(proc.pid)
             browser = p.chromium.launch(executable_path=live.CHROMIUM, args=live.ARGS)
             print(f"{'page':<10}" + "".join(f"{role + ' ms':>10}{role + ' cpu s':>12}" for role in args.roles))
-            results = {role: walk(browser, url, role, args.rounds, server) for role in args.roles}
+            results = {role: walk(browser, url, role, args.rounds, server, args.pages) for role in args.roles}
             for _, label in live.NAV:
+                if not results[args.roles[0]][label][0]:
+                    continue
                 row = f"{label:<10}"
                 for role in args.roles:
                     secs, cpus = results[role][label]

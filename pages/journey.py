@@ -26,7 +26,7 @@ def _drivers(_con, version, filters):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _verbatims(_con, version, filters, touchpoint):
-    return painpoints.verbatims(_con, filters, touchpoint, None, limit=30)
+    return painpoints.verbatims(_con, filters, touchpoint, None, limit=10)
 
 
 st.title("旅程热力图")
@@ -90,45 +90,54 @@ def heatmap_and_drill():
         st.caption(f"{labels[tp]} × {col}：提及 {r.n:,}，负面率 {r.neg_rate:.0%}，净情感 {r.net:+.0%}"
                    + ("（样本不足）" if r.small else "") + ("，显著差于其他部分" if r.worse else ""))
     verbatims.show(_verbatims(ctx.con, ctx.version, journey.drill(ctx.filters, dim, col), tp))
+    st.page_link("pages/pain_points.py", label="在痛点分析中查看全部原声（分页、导出）", icon=":material/forum:")
 
 
 heatmap_and_drill()
 
 st.divider()
-st.subheader("客户旅程图")
-st.caption("范围为当前筛选（在侧栏选择一家门店或一个区域即得到该门店/区域的旅程图）：角色为到店顾客，阶段从左到右，"
-           "曲线为各阶段的情绪（净情感 = 好评占比 − 差评占比），下方为各阶段的痛点与机会点。")
-stages = _stage_map(ctx.con, ctx.version, ctx.filters)
-if stages.empty:
-    shell.empty_state()
-else:
-    export.chart(export.figure(("journey_map", ctx.version, ctx.filters), lambda: charts.emotion_curve(
-        stages, "旅程情绪曲线", ctx.filters.describe())), key="journey_2")
-    cols_ = st.columns(len(stages))
-    for c, r in zip(cols_, stages.itertuples()):
-        with c:
-            st.markdown(f"**{r.stage}**")
-            st.caption(f"提及 {r.n:,} · 净情感 {r.net:+.0%}")
-            st.markdown("痛点：\n" + "\n".join(f"- {p}" for p in r.pains))
-            st.markdown("机会/长板：\n" + "\n".join(f"- {p}" for p in r.strengths))
 
-st.divider()
-st.subheader("关键驱动因素（NPS）")
-drv = _drivers(ctx.con, ctx.version, ctx.filters)
-if drv.empty:
-    st.info("当前筛选中带文本的问卷太少，无法计算驱动因素。")
-else:
-    st.caption("方法：对每个触点，比较“负面提及该触点”的问卷与其余问卷的推荐分（0–10）均值差（Welch 95% 置信区间）；"
-               "重要度 = 负面提及与推荐分的点二列相关系数绝对值；表现 = 该触点提及中的好评占比；象限分界为各触点中位数。"
-               f"淡色点：负面提及少于 {drivers.MIN_NEG} 条，结论不稳。")
-    export.chart(export.figure(("journey_ipa", ctx.version, ctx.filters), lambda: charts.ipa_quadrant(
-        drv, "重要度–表现分析（IPA）", ctx.filters.describe())), key="journey_3")
-    export.table(drv.rename(columns={"label": "触点", "stage": "阶段", "mentions": "提及", "n_neg": "负面提及",
-                                     "gap": "推荐分差", "gap_low": "差值下限", "gap_high": "差值上限", "importance": "重要度",
-                                     "performance": "好评占比", "quadrant": "象限"}).drop(columns=["touchpoint", "reliable"]),
-                 "关键驱动因素", "jr_drivers", note=ctx.filters.describe(), hide_index=True, width="stretch",
-                 column_config={"推荐分差": st.column_config.NumberColumn(format="%.2f"),
-                                "差值下限": st.column_config.NumberColumn(format="%.2f"),
-                                "差值上限": st.column_config.NumberColumn(format="%.2f"),
-                                "重要度": st.column_config.NumberColumn(format="%.3f"),
-                                "好评占比": st.column_config.NumberColumn(format="percent")})
+
+@st.fragment
+def more():
+    """One of the two further analyses at a time (each is a heavy chart; switching reruns only this part)."""
+    part = st.segmented_control("更多分析", ["客户旅程图", "关键驱动因素（NPS）"], default="客户旅程图", key="jr_more",
+                                label_visibility="collapsed")
+    if part == "关键驱动因素（NPS）":
+        drv = _drivers(ctx.con, ctx.version, ctx.filters)
+        if drv.empty:
+            st.info("当前筛选中带文本的问卷太少，无法计算驱动因素。")
+        else:
+            st.caption("方法：对每个触点，比较“负面提及该触点”的问卷与其余问卷的推荐分（0–10）均值差（Welch 95% 置信区间）；"
+                       "重要度 = 负面提及与推荐分的点二列相关系数绝对值；表现 = 该触点提及中的好评占比；象限分界为各触点中位数。"
+                       f"淡色点：负面提及少于 {drivers.MIN_NEG} 条，结论不稳。")
+            export.chart(export.figure(("journey_ipa", ctx.version, ctx.filters), lambda: charts.ipa_quadrant(
+                drv, "重要度–表现分析（IPA）", ctx.filters.describe())), key="journey_3")
+            export.table(drv.rename(columns={"label": "触点", "stage": "阶段", "mentions": "提及", "n_neg": "负面提及",
+                                             "gap": "推荐分差", "gap_low": "差值下限", "gap_high": "差值上限", "importance": "重要度",
+                                             "performance": "好评占比", "quadrant": "象限"}).drop(columns=["touchpoint", "reliable"]),
+                         "关键驱动因素", "jr_drivers", note=ctx.filters.describe(), hide_index=True, width="stretch",
+                         column_config={"推荐分差": st.column_config.NumberColumn(format="%.2f"),
+                                        "差值下限": st.column_config.NumberColumn(format="%.2f"),
+                                        "差值上限": st.column_config.NumberColumn(format="%.2f"),
+                                        "重要度": st.column_config.NumberColumn(format="%.3f"),
+                                        "好评占比": st.column_config.NumberColumn(format="percent")})
+    else:
+        st.caption("范围为当前筛选（在侧栏选择一家门店或一个区域即得到该门店/区域的旅程图）：角色为到店顾客，阶段从左到右，"
+                   "曲线为各阶段的情绪（净情感 = 好评占比 − 差评占比），下方为各阶段的痛点与机会点。")
+        stages = _stage_map(ctx.con, ctx.version, ctx.filters)
+        if stages.empty:
+            shell.empty_state()
+        else:
+            export.chart(export.figure(("journey_map", ctx.version, ctx.filters), lambda: charts.emotion_curve(
+                stages, "旅程情绪曲线", ctx.filters.describe())), key="journey_2")
+            cols_ = st.columns(len(stages))
+            for c, r in zip(cols_, stages.itertuples()):
+                with c:
+                    st.markdown(f"**{r.stage}**")
+                    st.caption(f"提及 {r.n:,} · 净情感 {r.net:+.0%}")
+                    st.markdown("痛点：\n" + "\n".join(f"- {p}" for p in r.pains))
+                    st.markdown("机会/长板：\n" + "\n".join(f"- {p}" for p in r.strengths))
+
+
+more()

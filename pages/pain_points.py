@@ -30,7 +30,7 @@ def _verbatims(_con, version, filters, touchpoint, polarity, page):
             painpoints.verbatim_count(_con, filters, touchpoint, polarity))
 
 
-PAGE = 20
+PAGE = 10
 EXPORT_MAX = 5000
 
 

@@ -111,7 +111,11 @@ def test_journey_page_dimensions_values_and_drill(app_db):
         assert not at.exception, (value, at.exception)
     at.selectbox(key="jr_tp").select("serving_speed").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3     # heatmap, emotion curve, IPA
+    assert len(at.get("plotly_chart")) == 2     # heatmap, emotion curve (one further analysis at a time)
+    at.segmented_control(key="jr_more").set_value("关键驱动因素（NPS）").run()
+    assert not at.exception, at.exception
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert len(titles) == 2 and "IPA" in titles[1]
 
 
 def test_ranking_profile_and_scheme_pages(app_db):
