@@ -209,8 +209,10 @@ def _table(slide, df: pd.DataFrame, left, top, width, max_height) -> None:
     """A table that fits its slide: columns as wide as their content needs (long text gets the rest), rows
     as tall as their wrapped lines, and the font stepped down until the whole table fits ``max_height``."""
     width_pt = width / 12700
-    need = [max([text_width_pt(str(c), TABLE_HEAD_FONT)] + [max(text_width_pt(x, TABLE_FONT) for x in str(v).split("\n"))
-                                                            for v in df[c]]) + CELL_PAD_PT for c in df.columns]
+    # 15 % and a few points to spare: renderers' glyph widths and cell insets differ from the estimate
+    need = [1.15 * max([text_width_pt(str(c), TABLE_HEAD_FONT)] + [max(text_width_pt(x, TABLE_FONT)
+                                                                      for x in str(v).split("\n")) for v in df[c]])
+            + CELL_PAD_PT + 6 for c in df.columns]
     short = [min(n, width_pt * 0.3) for n in need]
     longest = max(range(len(need)), key=lambda j: need[j])
     widths = [short[j] if j != longest else 0 for j in range(len(need))]
@@ -218,10 +220,10 @@ def _table(slide, df: pd.DataFrame, left, top, width, max_height) -> None:
     scale = width_pt / sum(widths)
     widths = [w * scale for w in widths]
     for size in (TABLE_FONT, 11, 10, 9):
-        heights = [max(lines_needed(str(c), TABLE_HEAD_FONT, w - CELL_PAD_PT) for c, w in zip(df.columns, widths))
-                   * TABLE_HEAD_FONT * LINE + 10]
-        heights += [max(lines_needed(str(v), size, w - CELL_PAD_PT) for v, w in zip(row, widths)) * size * LINE + 10
-                    for row in df.itertuples(index=False)]
+        heights = [max(lines_needed(str(c), TABLE_HEAD_FONT, (w - CELL_PAD_PT) / 1.15) for c, w in zip(df.columns, widths))
+                   * TABLE_HEAD_FONT * LINE + 12]
+        heights += [max(lines_needed(str(v), size, (w - CELL_PAD_PT) / 1.15) for v, w in zip(row, widths)) * size * LINE
+                    + 12 for row in df.itertuples(index=False)]
         if sum(heights) <= max_height / 12700:
             break
     shape = slide.shapes.add_table(len(df) + 1, len(df.columns), left, top, width, Emu(int(sum(heights) * 12700)))
