@@ -53,14 +53,15 @@ else:
 st.subheader("门店排行榜")
 show = view.assign(区间=view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str),
                    店名=brand.short_series(view["name"]))
-cols = ["rank", "区间", "rank_change", "store_id", "店名", "region", "city", "format", "composite", "n", "insufficient"] + groups
+cols = ["rank", "区间", "rank_change", "prev_rank", "store_id", "店名", "region", "city", "format", "composite", "n", "insufficient"] + groups
 export.table(
-    show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "store_id": "门店编号", "region": "区域", "city": "城市",
+    show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "prev_rank": "上期排名", "store_id": "门店编号", "region": "区域", "city": "城市",
                                "format": "业态", "composite": "综合得分", "n": "反馈数", "insufficient": "样本不足"}),
     name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch",
     height="auto" if len(show) <= 12 else 460,
     column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
                    "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),
+                   "上期排名": st.column_config.NumberColumn(format="%d", help="上一同长周期的排名（空 = 上期没有数据）"),
                    **{g: st.column_config.NumberColumn(format="%.0f") for g in groups}})
 pick_names = dict(zip(table["store_id"], brand.short_series(table["name"])))      # not a set_index per option
 pick = st.selectbox("查看门店画像", view["store_id"], format_func=lambda s: f"{s} {pick_names.get(s, '')}",

@@ -423,3 +423,12 @@ def test_date_preset_sets_the_filter(app_db):
     assert at.selectbox(key="f_preset").value is None
     at.switch_page("pages/pain_points.py").run()
     assert at.date_input(key="f_dates").value == (start_, end_)          # survives a page switch
+
+
+def test_rank_movement_has_its_previous_rank_beside_it(app_db):
+    at = start(page="pages/rankings.py")
+    league = [d.value for d in at.dataframe if "名次变化" in d.value.columns][0]
+    cols = list(league.columns)
+    assert cols[cols.index("名次变化") + 1] == "上期排名"
+    both = league.dropna(subset=["名次变化", "上期排名"])
+    assert len(both) and ((both["上期排名"] - both["排名"]) == both["名次变化"]).all()
