@@ -90,6 +90,34 @@ def test_filter_change_and_chart_download(server, browser):
     ctx.close()
 
 
+def test_month_columns_click_and_read_in_chinese(server, browser):
+    """Columns = 月份: ticks read 2026-05 (not 「May 2026」) and a click on a month cell drills into it."""
+    ctx, page, errors = login(browser, server, "demo-hq", auth.DEMO_PASSWORDS["hq"])
+    live.open_page(page, "旅程热力图")
+    page.get_by_text("月份", exact=True).first.click()
+    settle(page)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    ticks = [t.text_content() for t in chart.locator(".xaxislayer-above .xtick text").all()]
+    assert ticks and all(re.fullmatch(r"\d{4}-\d{2}", t) for t in ticks), ticks
+    main = page.get_by_test_id("stMainBlockContainer")
+    before = main.get_by_role("combobox", name="月份").input_value()
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    cols, rows = len(ticks), chart.locator(".ytick").count()
+    target = 0 if before == ticks[-1] else len(ticks) - 1          # a month other than the current one
+    x = box["x"] + box["width"] * (target + 0.5) / cols
+    y = box["y"] + box["height"] * (rows // 2 + 0.5) / rows
+    page.mouse.move(x, y)
+    page.wait_for_timeout(500)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(1500)
+    settle(page)
+    assert main.get_by_role("combobox", name="月份").input_value() == ticks[target]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert not errors, errors[:5]
+    ctx.close()
+
+
 def test_heatmap_cell_click_drills_into_verbatims_and_deck_downloads(server, browser):
     ctx, page, errors = login(browser, server, "demo-hq", auth.DEMO_PASSWORDS["hq"])
     visit(page, f"{server}/journey", "hq")
