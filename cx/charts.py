@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from cx import brand
+
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ["#2F6FDE", "#F29D38", "#3BA272", "#E05561", "#8E6BC9", "#6C7A89"]
 SOURCE_COLORS = {"问卷": PALETTE[0], "客服": PALETTE[3], "线上评价": PALETTE[1], "舆情": PALETTE[4]}
@@ -20,7 +22,26 @@ def _layout(fig: go.Figure, title: str, subtitle: str | None = None, height: int
     )
     fig.update_xaxes(showgrid=False, linecolor="#ccc")
     fig.update_yaxes(gridcolor="#eee", zerolinecolor="#ddd")
+    _date_axis(fig)
     return fig
+
+
+def _date_axis(fig: go.Figure) -> None:
+    """Numeric date ticks and hovers (「2026-05」, 「2026-08-01」): plotly.js as bundled has English locales only,
+    and its automatic date ticks read 「May 2026」, 「Aug 1, 2026」."""
+    days = []
+    for tr in fig.data:
+        x = getattr(tr, "x", None)
+        if x is None or len(x) == 0 or getattr(tr, "type", "") == "heatmap":
+            continue
+        s = pd.Series(list(x))
+        if pd.api.types.is_datetime64_any_dtype(s) or (s.map(type).isin([pd.Timestamp]).all()):
+            d = pd.to_datetime(s)
+            days.append((d.min(), d.max()))
+    if not days:
+        return
+    span = (max(b for _, b in days) - min(a for a, _ in days)).days
+    fig.update_xaxes(tickformat="%Y-%m" if span > 62 else "%m-%d", hoverformat="%Y-%m-%d")
 
 
 def trend_with_ci(df: pd.DataFrame, key: str, title: str, subtitle: str | None = None,
@@ -42,8 +63,8 @@ def trend_with_ci(df: pd.DataFrame, key: str, title: str, subtitle: str | None =
     if grain is None:   # attrs lost (e.g. through a cache): infer from the spacing of the periods
         step = pd.Series(pd.to_datetime(x)).diff().dt.days.median() if len(x) > 1 else 31
         grain = "day" if step < 2 else "week" if step < 10 else "month"
-    fig.update_xaxes(**timegrain.axis(grain))
     fig = _layout(fig, title, subtitle)
+    fig.update_xaxes(**timegrain.axis(grain))     # numeric ticks at the trend's grain (no English month names)
     fig.update_layout(showlegend=False)
     return fig
 
@@ -65,14 +86,35 @@ def weekday_hour(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
 
 
 def volume_by_source(df: pd.DataFrame, title: str = "各来源反馈量", subtitle: str | None = None) -> go.Figure:
-    """Stacked bars: sources on the axis, channels stacked."""
+    """Stacked bars: sources on the axis, channels stacked. Each channel gets its own colour: a shade of its
+    source's colour (so no two channels share one, however many there are)."""
     fig = go.Figure()
-    for i, (channel, part) in enumerate(df.groupby("channel", sort=False)):
+    colors = channel_colors(df)
+    for channel, part in df.groupby("channel", sort=False):
         fig.add_trace(go.Bar(x=part["source_label"], y=part["n"], name=str(channel),
-                             marker_color=PALETTE[i % len(PALETTE)],
+                             marker_color=colors[channel],
                              hovertemplate=f"{channel}：" + "%{y:,}<extra></extra>"))
     fig.update_layout(barmode="stack")
     return _layout(fig, title, subtitle)
+
+
+def _shade(hex_color: str, t: float) -> str:
+    """``hex_color`` mixed with white by ``t`` (0 = unchanged, 1 = white)."""
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * t):02X}" for c in rgb)
+
+
+def channel_colors(df: pd.DataFrame) -> dict:
+    """channel → colour: sources keep their hue (SOURCE_COLORS by label), channels within a source get distinct
+    shades of it. ``df`` has ``source_label`` and ``channel``."""
+    out = {}
+    hues = iter(PALETTE[::-1])
+    for source, part in df.groupby("source_label", sort=False):
+        base = SOURCE_COLORS.get(source) or next(hues, PALETTE[5])
+        chans = list(dict.fromkeys(part["channel"]))
+        for i, ch in enumerate(chans):
+            out.setdefault(ch, _shade(base, 0.6 * i / max(1, len(chans) - 1) if len(chans) > 1 else 0.0))
+    return out
 
 
 def touchpoint_bars(df: pd.DataFrame, value: str, title: str, subtitle: str | None = None) -> go.Figure:
@@ -166,7 +208,9 @@ def journey_heatmap(values: pd.DataFrame, n: pd.DataFrame, small: pd.DataFrame, 
         unselected={"marker": {"opacity": 0}}, customdata=[custom[i][j] for i, j in cells], showlegend=False,
         hovertemplate="%{y}<br>%{x}：" + fmt + "（n=%{customdata[1]:,}）<extra></extra>"))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
-    fig.update_xaxes(side="top", tickangle=0 if values.shape[1] <= 8 else -45)
+    # columns are categories even when they look like dates ("2026-05"): a date axis would print 「May 2026」
+    # and a click would answer with a date the page cannot match to a column
+    fig.update_xaxes(side="top", tickangle=0 if values.shape[1] <= 8 else -45, type="category")
     fig = _layout(fig, title, subtitle, height=max(420, 24 * values.shape[0] + 150))
     # a click anywhere in a cell reaches its (cell-centred) marker: hover picks the nearest within this many px
     fig.update_layout(hovermode="closest", hoverdistance=40, margin={"l": 170, "r": 20, "t": 110, "b": 30},
@@ -181,10 +225,12 @@ def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str | None = None)
     size = 12 + 28 * (stages["n"] / max(1, stages["n"].max())) ** 0.5
     fig = go.Figure(go.Scatter(x=stages["stage"], y=y, mode="lines+markers+text", line={"color": "#999", "shape": "spline"},
                                marker={"size": size, "color": colors}, text=[f"{v:+.0f}" for v in y],
-                               textposition="top center", customdata=stages["n"],
+                               textposition="top center", customdata=stages["n"], cliponaxis=False,
                                hovertemplate="%{x}：净情感 %{y:.1f}（提及 n=%{customdata:,}）<extra></extra>"))
     fig.add_hline(y=0, line={"color": "#bbb", "dash": "dot"})
-    fig.update_yaxes(title="净情感（好评%−差评%）", ticksuffix="")
+    lo, hi = min(0.0, float(y.min())), max(0.0, float(y.max()))
+    pad = max(8.0, 0.25 * (hi - lo))           # room for the largest marker and its label above it
+    fig.update_yaxes(title="净情感（好评%−差评%）", ticksuffix="", range=[lo - pad, hi + pad])
     fig = _layout(fig, title, subtitle, height=360)
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
@@ -193,7 +239,7 @@ def emotion_curve(stages: pd.DataFrame, title: str, subtitle: str | None = None)
 def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Importance–performance: x = share positive, y = importance; median cut lines and quadrant names."""
     fig = go.Figure(go.Scatter(
-        x=df["performance"] * 100, y=df["importance"], mode="markers+text", text=df["label"], textposition="top center",
+        x=df["performance"] * 100, y=df["importance"], mode="markers", text=df["label"],
         marker={"size": 10, "color": [PALETTE[3] if q in ("重点改进", "必须整改") else PALETTE[0] for q in df["quadrant"]],
                 "symbol": ["diamond" if q == "必须整改" else "circle" for q in df["quadrant"]],
                 "opacity": [1.0 if r else 0.4 for r in df["reliable"]]},
@@ -206,8 +252,11 @@ def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
         fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=label, showarrow=False,
                            xanchor="left" if x < 0.5 else "right", yanchor="top" if y > 0.5 else "bottom",
                            font={"color": "#888", "size": 13})
-    fig.update_xaxes(title="表现（提及中的好评占比）", ticksuffix="%")
-    fig.update_yaxes(title="重要度（负面提及与推荐分的相关）")
+    xr, yr = _padded(df["performance"] * 100), _padded(df["importance"])
+    _labels(fig, df["performance"] * 100, df["importance"], df["label"], xr, yr, 700, 340,
+            avoid=[(0, 0, 80, 22), (620, 0, 700, 22), (0, 318, 80, 340), (620, 318, 700, 340)])
+    fig.update_xaxes(title="表现（提及中的好评占比）", ticksuffix="%", range=xr)
+    fig.update_yaxes(title="重要度（负面提及与推荐分的相关）", range=yr)
     fig = _layout(fig, title, subtitle, height=460)
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
@@ -216,7 +265,7 @@ def ipa_quadrant(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
 def rank_intervals(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Dot-and-interval chart: composite rank with its simulated 90 % interval; grey = 样本不足."""
     d = df.iloc[::-1]
-    names = d["store_id"] + " " + d["name"].str.replace("禾田小馆", "", regex=False)
+    names = d["store_id"] + " " + brand.short_series(d["name"])
     colors = ["#BBBBBB" if x else PALETTE[0] for x in d["insufficient"]]
     fig = go.Figure(go.Scatter(
         x=d["rank"], y=names, mode="markers", marker={"size": 9, "color": colors},
@@ -228,6 +277,36 @@ def rank_intervals(df: pd.DataFrame, title: str, subtitle: str | None = None) ->
     fig.update_xaxes(title="排名（1 = 最好）", autorange="reversed")
     fig = _layout(fig, title, subtitle, height=max(360, 24 * len(d) + 120))
     fig.update_layout(hovermode="closest", margin={"l": 230, "r": 20, "t": 70, "b": 40})
+    return fig
+
+
+def position_band(full: pd.DataFrame, mine: list[str], title: str, subtitle: str | None = None,
+                  region: str | None = None) -> go.Figure:
+    """Where some stores stand in the chain without naming the others: every store's composite (0–100) as an
+    anonymous dot, the middle half of the chain as a band, the region's stores darker, ``mine`` named and red.
+    ``full``: store_id, name, region, composite, rank."""
+    rnd = pd.Series(range(len(full)), index=full.index).map(lambda i: ((i * 0.618034) % 1) - 0.5) * 0.6
+    q1, q3 = full["composite"].quantile([0.25, 0.75])
+    fig = go.Figure()
+    fig.add_shape(type="rect", x0=q1, x1=q3, y0=-0.5, y1=0.5, fillcolor="#EEF2FA", line={"width": 0}, layer="below")
+    fig.add_annotation(x=(q1 + q3) / 2, y=0.5, text="全连锁中间 50%", showarrow=False, yanchor="bottom",
+                       font={"color": "#888", "size": 11})
+    own = full["store_id"].isin(mine)
+    in_region = (full["region"] == region) if region else pd.Series(False, index=full.index)
+    for mask, name, color in ((~own & ~in_region, "其他门店", "#C9CED6"), (~own & in_region, f"{region}区域门店", "#7C8DA6")):
+        if mask.any():
+            fig.add_trace(go.Scatter(x=full.loc[mask, "composite"], y=rnd[mask], mode="markers", name=name,
+                                     marker={"size": 7, "color": color}, hoverinfo="skip"))
+    d = full[own]
+    fig.add_trace(go.Scatter(
+        x=d["composite"], y=rnd[own], mode="markers+text", name="本店" if len(d) == 1 else "我的门店",
+        text=brand.short_series(d["name"]), textposition="top center", marker={"size": 14, "color": PALETTE[3]},
+        customdata=d[["rank"]].to_numpy(),
+        hovertemplate="%{text}<br>综合得分 %{x:.1f}，排名第 %{customdata[0]} / " + f"{len(full)}<extra></extra>"))
+    fig.update_xaxes(title="综合得分（0–100，越高越好）", range=[0, 100])
+    fig.update_yaxes(visible=False, range=[-0.6, 0.7])
+    fig = _layout(fig, title, subtitle, height=280)
+    fig.update_layout(hovermode="closest", legend={"orientation": "h", "y": -0.35})
     return fig
 
 
@@ -247,7 +326,7 @@ def radar(scores: dict[str, list[float]], axes: list[str], title: str, subtitle:
 def rank_shift(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
     """Stores whose rank moves most under the edited weights (positive = up)."""
     d = df.iloc[::-1]
-    names = d["store_id"] + " " + d["name"].str.replace("禾田小馆", "", regex=False)
+    names = d["store_id"] + " " + brand.short_series(d["name"])
     fig = go.Figure(go.Bar(x=d["shift"], y=names, orientation="h",
                            marker_color=[PALETTE[2] if v > 0 else PALETTE[3] for v in d["shift"]],
                            customdata=d[["rank_before", "rank_after"]].to_numpy(),
@@ -258,14 +337,20 @@ def rank_shift(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.
     return fig
 
 
+MIN_WEEK_N = 5      # weeks with fewer mentions are left out of the weekly lines (a 1-of-2 week reads as 50 %)
+
+
 def action_lines(weekly: pd.DataFrame, action_date, title: str, subtitle: str | None = None) -> go.Figure:
-    """Weekly negative rate of the touchpoint: treated vs control stores, action date marked."""
+    """Weekly negative rate of the touchpoint: treated vs control stores, action date marked. Marker area
+    follows the week's mentions; weeks with fewer than ``MIN_WEEK_N`` mentions are not drawn."""
     w = weekly.groupby(["treated", "week"], as_index=False)[["negative", "mentions"]].sum()
     fig = go.Figure()
     for treated, name, color in ((True, "实施门店", PALETTE[3]), (False, "对照门店", PALETTE[0])):
         part = w[w["treated"] == treated]
-        rate = 100 * part["negative"] / part["mentions"].where(part["mentions"] > 0)
+        rate = 100 * part["negative"] / part["mentions"].where(part["mentions"] >= MIN_WEEK_N)
+        size = (4 + 12 * (part["mentions"] / max(1, part["mentions"].max())) ** 0.5).round(1)
         fig.add_trace(go.Scatter(x=part["week"], y=rate, mode="lines+markers", name=name, line={"color": color},
+                                 marker={"size": size.tolist()}, connectgaps=False,
                                  customdata=part[["mentions"]].to_numpy(),
                                  hovertemplate=name + " %{x|%Y-%m-%d} 周：%{y:.1f}%（n=%{customdata[0]}）<extra></extra>"))
     x = pd.Timestamp(action_date)
@@ -275,10 +360,67 @@ def action_lines(weekly: pd.DataFrame, action_date, title: str, subtitle: str | 
     return _layout(fig, title, subtitle, height=380)
 
 
+def text_px(s: str, size: int = 13) -> float:
+    """Rough rendered width of a label: CJK characters are square, others about half."""
+    return sum(size if "\u2e80" <= ch <= "\uffef" else 0.55 * size for ch in s)
+
+
+def place_labels(xs, ys, texts, width: float = 700, height: float = 370, size: int = 13,
+                 avoid: list[tuple[float, float, float, float]] = ()) -> list[tuple[float, float]]:
+    """Label offsets (ax, ay in pixels from the point; plotly annotation convention, y down) so that no two
+    label boxes overlap each other or another point, for points in [0, 1]² drawn on a ``width``×``height``
+    plot area (a wider plot only spreads the points further). Greedy, densest points first; candidates are
+    around the point at growing distances. ``avoid``: further boxes (pixels, x0 y0 x1 y1) to keep clear.
+    Returns one offset per point."""
+    px = [(float(x) * width, (1 - float(y)) * height) for x, y in zip(xs, ys)]
+    boxes: list[tuple[float, float, float, float]] = list(avoid)
+    dots = [(x - 6, y - 6, x + 6, y + 6) for x, y in px]
+    out: list[tuple[float, float] | None] = [None] * len(px)
+
+    def free(b, own):
+        return all(b[2] <= o[0] or b[0] >= o[2] or b[3] <= o[1] or b[1] >= o[3] for o in boxes) and all(
+            b[2] <= d[0] or b[0] >= d[2] or b[3] <= d[1] or b[1] >= d[3] for i, d in enumerate(dots) if i != own)
+
+    crowd = [sum(abs(a[0] - b[0]) < 120 and abs(a[1] - b[1]) < 40 for b in px) for a in px]
+    for i in sorted(range(len(px)), key=lambda i: -crowd[i]):
+        (x, y), w, h = px[i], text_px(str(texts[i]), size) + 6, size + 6
+        choice = None
+        for r in (16, 30, 46, 64, 84, 106):
+            for ax, ay in ((0, -r), (0, r), (r + w / 2, 0), (-r - w / 2, 0), (r, -r), (-r, -r), (r, r), (-r, r)):
+                cx, cy = x + ax, y + ay
+                b = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                if b[0] >= 0 and b[2] <= width and b[1] >= 0 and b[3] <= height and free(b, i):
+                    choice = (ax, ay, b)
+                    break
+            if choice:
+                break
+        if choice is None:                      # nowhere free: straight above, accept the overlap
+            choice = (0, -16, (x - w / 2, y - 16 - h / 2, x + w / 2, y - 16 + h / 2))
+        boxes.append(choice[2])
+        out[i] = (choice[0], choice[1])
+    return out
+
+
+def _padded(values: pd.Series, share: float = 0.12) -> list[float]:
+    lo, hi = float(values.min()), float(values.max())
+    pad = max((hi - lo) * share, abs(hi) * 0.05, 1e-6)
+    return [lo - pad, hi + pad]
+
+
+def _labels(fig: go.Figure, xs, ys, texts, xr, yr, width: float, height: float, avoid=()) -> None:
+    """Point labels as annotations placed apart (``place_labels``) on axes with the fixed ranges xr, yr."""
+    nx = [(float(x) - xr[0]) / (xr[1] - xr[0]) for x in xs]
+    ny = [(float(y) - yr[0]) / (yr[1] - yr[0]) for y in ys]
+    for (ax, ay), x, y, label in zip(place_labels(nx, ny, list(texts), width, height, avoid=list(avoid)), xs, ys, texts):
+        far = abs(ax) + abs(ay) > 20
+        fig.add_annotation(x=x, y=y, text=str(label), ax=ax, ay=ay, showarrow=True, arrowhead=0, arrowwidth=1,
+                           arrowcolor="#bbb" if far else "rgba(0,0,0,0)", font={"size": 13}, standoff=6)
+
+
 def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> go.Figure:
-    """Better (y) vs |Worse| (x) with the four quadrants at 0.5."""
-    fig = go.Figure(go.Scatter(x=-df["worse"], y=df["better"], mode="markers+text", text=df["feature"],
-                               textposition="top center",
+    """Better (y) vs |Worse| (x) with the four quadrants at 0.5; small-sample features grey. Labels are
+    annotations placed apart (``place_labels``), with a leader line when moved away from their point."""
+    fig = go.Figure(go.Scatter(x=-df["worse"], y=df["better"], mode="markers", text=df["feature"],
                                marker={"size": 11, "color": [SMALL if s else PALETTE[0] for s in df.get("small", [False] * len(df))]},
                                customdata=df[["category_label", "n"]].to_numpy(),
                                hovertemplate="%{text}<br>Better %{y:.2f}，|Worse| %{x:.2f}<br>多数归类：%{customdata[0]}（n=%{customdata[1]}）<extra></extra>"))
@@ -287,6 +429,9 @@ def kano_scatter(df: pd.DataFrame, title: str, subtitle: str | None = None) -> g
                            xanchor="left" if x < 0.5 else "right", yanchor="top" if y > 0.5 else "bottom")
     fig.add_vline(x=0.5, line={"color": "#bbb", "dash": "dot"})
     fig.add_hline(y=0.5, line={"color": "#bbb", "dash": "dot"})
+    w, h = 700, 370
+    corners = [(0, 0, 110, 22), (w - 110, 0, w, 22), (0, h - 22, 120, h), (w - 110, h - 22, w, h)]   # quadrant names
+    _labels(fig, -df["worse"], df["better"], df["feature"], [0, 1], [0, 1], w, h, avoid=corners)
     fig.update_xaxes(title="|Worse|（不具备时的不满程度）", range=[0, 1])
     fig.update_yaxes(title="Better（具备时的满意提升）", range=[0, 1])
     fig = _layout(fig, title, subtitle, height=480)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cx import db, metrics, sample
-from cx.filters import Filters
+from cx.filters import NO_CHANNEL, NO_FORMAT, NO_STORE, Filters
 from cx.text.taxonomy import default as taxonomy
 
 DIMENSIONS = {"region": "区域", "format": "门店业态", "month": "月份", "channel": "渠道", "source": "来源", "store": "门店",
@@ -51,10 +51,22 @@ def cells(con, filters: Filters, dim: str = "region", q: float = 0.05) -> pd.Dat
 
 def hottest(df: pd.DataFrame) -> tuple[str, str]:
     """(touchpoint, column) of the cell with the most negative mentions among cells with enough data (any
-    cell when none has): where a drill-down should start."""
+    cell when none has): where a drill-down should start. Columns of feedback without a store/format/channel
+    (「未关联门店」…) are a fallback only: a start there explains nothing about the chain."""
+    known = df[~df["col"].isin([NO_STORE, NO_FORMAT, NO_CHANNEL])]
+    df = known if not known.empty else df
     pool = df[~df["small"]] if (~df["small"]).any() else df
     r = pool.sort_values(["negative", "order", "col"], ascending=[False, True, True]).iloc[0]
     return r["touchpoint"], r["col"]
+
+
+def widest(df: pd.DataFrame, limit: int = 30) -> tuple[pd.DataFrame, int]:
+    """At most ``limit`` columns (those with the most mentions; 300 store columns are unreadable), and how
+    many columns there were."""
+    per_col = df.groupby("col")["n"].sum().sort_values(ascending=False)
+    if len(per_col) <= limit:
+        return df, len(per_col)
+    return df[df["col"].isin(per_col.index[:limit])].reset_index(drop=True), len(per_col)
 
 
 def matrix(df: pd.DataFrame, value: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:

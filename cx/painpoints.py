@@ -69,14 +69,21 @@ def negative_words(con, filters: Filters, touchpoint: str | None = None, limit: 
     return db.filtered_df(con, "pain/neg_keywords", filters, {"touchpoint": touchpoint, "limit": limit})
 
 
-def keyword_table(con, filters: Filters, limit: int = 50) -> pd.DataFrame:
-    df = db.filtered_df(con, "pain/keywords", filters, {"limit": limit})
+def keyword_table(con, filters: Filters, limit: int = 50, touchpoint: str | None = None) -> pd.DataFrame:
+    """word, total, negative, neg_share: the most frequent words (of one touchpoint's feedback if given)."""
+    df = db.filtered_df(con, "pain/keywords", filters, {"limit": limit, "touchpoint": touchpoint})
     df["neg_share"] = df["negative"] / df["total"]
     return df
 
 
+def verbatim_count(con, filters: Filters, touchpoint: str | None = None, polarity: int | None = None) -> int:
+    """How many feedback ``verbatims`` can list for this choice (for totals and paging)."""
+    return int(db.filtered_df(con, "pain/verbatim_count", filters,
+                              {"touchpoint": touchpoint, "polarity": polarity})["n"].iloc[0])
+
+
 def verbatims(con, filters: Filters, touchpoint: str | None = None, polarity: int | None = None,
-              limit: int = 50) -> pd.DataFrame:
+              limit: int = 50, offset: int = 0) -> pd.DataFrame:
     """Texts behind a touchpoint (all touchpoints if None); polarity −1 = negative only, +1 = not negative.
 
     The query reads only the newest ``fetch`` feedback × touchpoint rows. A feedback has at most one row
@@ -84,9 +91,10 @@ def verbatims(con, filters: Filters, touchpoint: str | None = None, polarity: in
     limit × (touchpoints) rows — except for "not negative on any touchpoint", which needs every row.
     """
     per_feedback = 1 if touchpoint else 2 * len(taxonomy().by_id)   # 2×: ids of an older taxonomy still stored
-    fetch = None if touchpoint is None and polarity is not None and polarity >= 0 else limit * per_feedback
+    fetch = None if touchpoint is None and polarity is not None and polarity >= 0 else (limit + offset) * per_feedback
     choice = {"touchpoint": touchpoint, "polarity": polarity}
-    picks = db.filtered_df(con, "pain/verbatim_picks", filters, {**choice, "limit": limit, "fetch": fetch})
+    picks = db.filtered_df(con, "pain/verbatim_picks", filters, {**choice, "limit": limit, "offset": offset,
+                                                                  "fetch": fetch})
     texts = db.df(con, "pain/verbatim_texts", {**choice, "ids": picks["feedback_id"].tolist(),
                                                 "lo": picks["created_at"].min(), "hi": picks["created_at"].max()})
     out = picks.merge(texts, on="feedback_id")     # keeps the picks' newest-first order

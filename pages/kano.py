@@ -7,11 +7,19 @@ from ui import export, shell
 ctx = shell.page("KANO分析")
 st.title("KANO 分析")
 st.caption(ctx.filters.describe() + "。KANO 问卷可在“数据导入”页以“KANO 问卷”来源导入。")
-df = kano.features(ctx.con, ctx.filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _features(_con, version, filters):
+    return kano.features(_con, filters)
+
+
+df = _features(ctx.con, ctx.version, ctx.filters)
 if df.empty:
     shell.empty_state("当前筛选中没有 KANO 答卷。")
     st.stop()
-export.chart(charts.kano_scatter(df, "Better–Worse 系数图", ctx.filters.describe()), key="kano_1")
+export.chart(export.figure(("kano", ctx.version, ctx.filters), lambda: charts.kano_scatter(
+    df, "Better–Worse 系数图", ctx.filters.describe())), key="kano_1")
 cats = list(kano.CATEGORIES)
 table = df.rename(columns={"feature": "功能", "n": "答卷数", "category_label": "多数归类", "better": "Better", "worse": "Worse",
                            **{c: f"{c} {kano.CATEGORIES[c]}" for c in cats}}).drop(columns=["category"])

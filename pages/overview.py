@@ -35,7 +35,7 @@ if k["n"] == 0:
 cols = st.columns(5)
 cols[0].metric("反馈量", f"{k['n']:,}", border=True,
                help="；".join(f"{SOURCE_LABELS[s]} {v:,}" for s, v in k["volume"].items()) + f"。上期 {k['previous_n']:,}",
-               chart_data=monthly["n"].tolist() if len(monthly) >= 2 else None, chart_type="bar")
+               chart_data=monthly["n"].tolist() if len(monthly) >= 2 else None, chart_type="line")   # bars from 0 hide the shape
 cards.card(cols[1], "NPS 净推荐值", k["nps"], k["nps_change"], monthly.get("nps"), pct=False)
 cards.card(cols[2], "CSAT 满意度", k["csat"], k["csat_change"], monthly.get("csat"), pct=True, note="满意（4–5 分）占比。")
 cards.card(cols[3], "CES 低费力占比", k["ces"], k["ces_change"], monthly.get("ces"), pct=True,
@@ -47,19 +47,22 @@ st.caption("卡片中的变化与上一同长周期比较，仅在统计显著�
 sub = ctx.filters.describe()
 left, right = st.columns(2)
 with left:
-    export.chart(charts.trend_with_ci(monthly, "nps", f"NPS {per}趋势", sub), key="overview_1")
+    memo = ("overview", ctx.version, ctx.filters, grain)
+    export.chart(export.figure(memo + ("nps",), lambda: charts.trend_with_ci(monthly, "nps", f"NPS {per}趋势", sub)),
+                 key="overview_1")
 with right:
-    export.chart(charts.trend_with_ci(monthly, "csat", f"CSAT {per}趋势（%）", sub, percent=True,
-                                         color=charts.PALETTE[2]), key="overview_2")
+    export.chart(export.figure(memo + ("csat",), lambda: charts.trend_with_ci(
+        monthly, "csat", f"CSAT {per}趋势（%）", sub, percent=True, color=charts.PALETTE[2])), key="overview_2")
 left, right = st.columns(2)
 with left:
     src = sources.assign(source_label=sources["source"].map(SOURCE_LABELS))
-    export.chart(charts.volume_by_source(src, subtitle=sub), key="overview_3")
+    export.chart(export.figure(memo + ("volume",), lambda: charts.volume_by_source(src, subtitle=sub)), key="overview_3")
 with right:
-    export.chart(charts.trend_with_ci(monthly, "negative_reviews", f"差评率{per}趋势（%）", sub, percent=True,
-                                         color=charts.PALETTE[3]), key="overview_4")
+    export.chart(export.figure(memo + ("negative",), lambda: charts.trend_with_ci(
+        monthly, "negative_reviews", f"差评率{per}趋势（%）", sub, percent=True, color=charts.PALETTE[3])), key="overview_4")
 
 rhythm = _rhythm(ctx.con, ctx.version, ctx.filters)
 if len(rhythm):
-    export.chart(charts.weekday_hour(rhythm, "一周节律：星期 × 小时反馈量", sub + "；悬停可见负面占比"), key="overview_5")
+    export.chart(export.figure(memo + ("rhythm",), lambda: charts.weekday_hour(
+        rhythm, "一周节律：星期 × 小时反馈量", sub + "；悬停可见负面占比")), key="overview_5")
     st.caption("重大事件的基线按门店自身的星期规律调整，周末高峰不会被误判为事件。")

@@ -2,15 +2,20 @@
 import streamlit as st
 
 from cx import charts, incidents, painpoints
-from ui import export, incident_band, shell, verbatims
+from cx.report import xlsx
+from ui import export, fmt, incident_band, shell, verbatims
 
 ctx = shell.page("痛点分析")
 
 
 @st.cache_data(show_spinner="分析中…", max_entries=64)
 def _load(_con, version, filters):
-    return (painpoints.touchpoints(_con, filters), painpoints.emerging(_con, filters),
-            painpoints.keyword_table(_con, filters))
+    return painpoints.touchpoints(_con, filters), painpoints.emerging(_con, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _keywords(_con, version, filters, touchpoint):
+    return painpoints.keyword_table(_con, filters, touchpoint=touchpoint)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -20,35 +25,21 @@ def _cloud(_con, version, filters, touchpoint):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _verbatims(_con, version, filters, touchpoint, polarity):
-    return painpoints.verbatims(_con, filters, touchpoint, polarity, limit=40)
+def _verbatims(_con, version, filters, touchpoint, polarity, page):
+    return (painpoints.verbatims(_con, filters, touchpoint, polarity, limit=PAGE, offset=(page - 1) * PAGE),
+            painpoints.verbatim_count(_con, filters, touchpoint, polarity))
+
+
+PAGE = 10
+EXPORT_MAX = 5000
 
 
 st.title("痛点分析")
 st.caption(ctx.filters.describe())
-tps, emerging, keywords = _load(ctx.con, ctx.version, ctx.filters)
+tps, emerging = _load(ctx.con, ctx.version, ctx.filters)
 if tps.empty:
     shell.empty_state()
     st.stop()
-
-sub = ctx.filters.describe()
-worst = painpoints.top(tps, "negative")
-if worst.empty:
-    st.info("当前筛选条件下没有负面的触点提及。", icon=":material/sentiment_satisfied:")
-else:
-    left, right = st.columns(2)
-    with left:
-        export.chart(charts.touchpoint_bars(worst, "negative", "负面提及最多的触点 TOP10", sub), on_select="rerun", selection_mode="points", key="pain_bar_count")
-    with right:
-        export.chart(charts.touchpoint_bars(painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub), on_select="rerun", selection_mode="points", key="pain_bar_rate")
-    st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
-
-# A click on either chart selects the touchpoint for the drill-down below.
-for key in ("pain_bar_count", "pain_bar_rate"):
-    sel = st.session_state.get(key)
-    points = (sel or {}).get("selection", {}).get("points", []) if isinstance(sel, dict) else []
-    if points and points[0].get("customdata"):
-        st.session_state["pain_tp"] = points[0]["customdata"][0]
 
 st.subheader("新兴问题")
 sig = emerging[emerging["significant"]]
@@ -57,7 +48,7 @@ if sig.empty:
 else:
     for r in sig.itertuples():
         st.warning(f"**{r.label}**（{r.stage}）负面率 {r.rate_before:.0%} → {r.rate_now:.0%}，"
-                   f"提及 {r.n_before:,} → {r.n_now:,}，p = {r.p_value:.2g}", icon=":material/trending_up:")
+                   f"提及 {r.n_before:,} → {r.n_now:,}，{fmt.p_value(r.p_value)}", icon=":material/trending_up:")
 # volume spikes: a food-safety incident shows as a jump in count, not in rate (such mentions are nearly always negative)
 spikes = incident_band.spikes(ctx)
 if spikes.empty:
@@ -67,7 +58,7 @@ else:
         st.error(f"**提及量突增**：{incidents.describe(r)}", icon=":material/stacked_line_chart:")
     st.caption(incidents.method_note())
 with st.expander("全部触点的周期对比"):
-    st.dataframe(emerging.rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
+    st.dataframe(emerging.assign(p_value=emerging["p_value"].map(lambda p: fmt.p_value(p).removeprefix("p ").strip("= "))).rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
                                           "n_before": "上期提及", "n_now": "本期提及", "diff": "变化", "p_value": "p 值",
                                           "significant": "显著上升"}).drop(columns=["touchpoint"]),
                  hide_index=True, width="stretch",
@@ -75,27 +66,76 @@ with st.expander("全部触点的周期对比"):
                                 "本期负面率": st.column_config.NumberColumn(format="percent"),
                                 "变化": st.column_config.NumberColumn(format="percent")})
 
-st.subheader("负面原声")
-options = [None] + tps.sort_values("negative", ascending=False)["touchpoint"].tolist()
-labels = dict(zip(tps["touchpoint"], tps["label"] + "（" + tps["stage"] + "）"))
-if st.session_state.get("pain_tp") not in options:
-    st.session_state["pain_tp"] = None
-c1, c2 = st.columns([2, 1])
-tp = c1.selectbox("触点", options, key="pain_tp", format_func=lambda t: "全部触点" if t is None else labels[t], placeholder="请选择")
-pol = c2.radio("情感", [-1, 1, None], horizontal=True, key="pain_pol",
-               format_func={-1: "负面", 1: "非负面", None: "全部"}.get)
-cloud, n_words = _cloud(ctx.con, ctx.version, ctx.filters, tp)
-left, right = st.columns([3, 2])
-with left:
-    if n_words:
-        st.image(cloud, caption="负面语句词云" + (f"：{labels[tp]}" if tp else ""), width="stretch")
+
+
+@st.fragment
+def bars_and_drill():
+    """TOP bars and the drill-down they drive: a bar click, a touchpoint or a page change reruns only this part."""
+    sub = ctx.filters.describe()
+    memo = ("pain", ctx.version, ctx.filters)
+    worst = painpoints.top(tps, "negative")
+    if worst.empty:
+        st.info("当前筛选条件下没有负面的触点提及。", icon=":material/sentiment_satisfied:")
     else:
-        st.info("没有负面语句。")
-with right:
-    export.table(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
-                 "关键词", "pain_kw", note=ctx.filters.describe(), hide_index=True, width="stretch", height=420,
-                 column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
-verbatims.show(_verbatims(ctx.con, ctx.version, ctx.filters, tp, pol))
+        left, right = st.columns(2)
+        with left:
+            export.chart(export.figure(memo + ("count",), lambda: charts.touchpoint_bars(
+                worst, "negative", "负面提及最多的触点 TOP10", sub)), on_select="rerun", selection_mode="points",
+                key="pain_bar_count")
+        with right:
+            export.chart(export.figure(memo + ("rate",), lambda: charts.touchpoint_bars(
+                painpoints.top(tps, "neg_rate"), "neg_rate", "负面率最高的触点 TOP10（按置信下限排序）", sub)),
+                on_select="rerun", selection_mode="points", key="pain_bar_rate")
+        st.caption(f"浅色条：提及少于 {painpoints.MIN_N} 次，负面率不确定。误差线为 95% Wilson 置信区间。点击条形可查看该触点的原声。")
+
+    # A click on either chart selects the touchpoint for the drill-down below.
+    for key in ("pain_bar_count", "pain_bar_rate"):
+        sel = st.session_state.get(key)
+        points = (sel or {}).get("selection", {}).get("points", []) if isinstance(sel, dict) else []
+        if points and points[0].get("customdata"):
+            st.session_state["pain_tp"] = points[0]["customdata"][0]
+
+    st.subheader("负面原声")
+    options = [None] + tps.sort_values("negative", ascending=False)["touchpoint"].tolist()
+    labels = dict(zip(tps["touchpoint"], tps["label"] + "（" + tps["stage"] + "）"))
+    if st.session_state.get("pain_tp") not in options:
+        st.session_state["pain_tp"] = None
+    c1, c2 = st.columns([2, 1])
+    tp = c1.selectbox("触点", options, key="pain_tp", format_func=lambda t: "全部触点" if t is None else labels[t], placeholder="请选择")
+    pol = c2.radio("情感", [-1, 1, None], horizontal=True, key="pain_pol",
+                   format_func={-1: "负面", 1: "非负面", None: "全部"}.get)
+    cloud, n_words = _cloud(ctx.con, ctx.version, ctx.filters, tp)
+    left, right = st.columns([3, 2])
+    with left:
+        if n_words:
+            st.image(cloud, caption="负面语句词云" + (f"：{labels[tp]}" if tp else ""), width="stretch")
+        else:
+            st.info("没有负面语句。")
+    with right:
+        keywords = _keywords(ctx.con, ctx.version, ctx.filters, tp)
+        st.caption("高频关键词" + (f"：{labels[tp]}" if tp else "：全部触点"))
+        export.table(keywords.head(30).rename(columns={"word": "关键词", "total": "出现次数", "negative": "负面语句中", "neg_share": "负面占比"}),
+                     "关键词", "pain_kw", note=ctx.filters.describe(), hide_index=True, width="stretch", height=420,
+                     column_config={"负面占比": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+    page_key = f"pain_page::{tp}::{pol}"          # a new choice starts at page 1
+    page = st.session_state.get(page_key, 1)
+    rows, total = _verbatims(ctx.con, ctx.version, ctx.filters, tp, pol, page)
+    pages = max(1, -(-total // PAGE))
+    h1, h2, h3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    h1.markdown(f"共 **{total:,}** 条原声" + (f"，第 {(page - 1) * PAGE + 1:,}–{min(page * PAGE, total):,} 条" if total else ""))
+    if pages > 1:
+        h2.number_input(f"页码（共 {pages:,} 页）", 1, pages, key=page_key)
+    if total:
+        h3.download_button(
+            "导出原声（Excel）" if total <= EXPORT_MAX else f"导出最新 {EXPORT_MAX:,} 条（Excel）",
+            lambda: xlsx.to_xlsx({"原声": verbatims.table(painpoints.verbatims(ctx.con, ctx.filters, tp, pol, limit=EXPORT_MAX))},
+                                 ctx.filters.describe()),
+            file_name="负面原声.xlsx" if pol == -1 else "原声.xlsx", key="pain_verbatims_xlsx", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:")
+    verbatims.show(rows)
+
+
+bars_and_drill()
 
 
 def _taxonomy_blind_spots() -> None:

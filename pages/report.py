@@ -1,6 +1,7 @@
 """汇报导出: choose scope, period and sections; build the PPTX deck (and an HTML one-pager) with progress."""
 import streamlit as st
 
+from cx import brand
 from cx.report import deck
 from ui import shell
 
@@ -12,10 +13,10 @@ opts = ctx.options
 scopes = ["chain"] if ctx.filters.scope_stores is None else []
 scopes += [f"region:{r}" for r in opts["regions"]] + [f"store:{s}" for s in opts["stores"]["store_id"]]
 c1, c2 = st.columns([1, 2])
-scope = c1.selectbox("范围", scopes, key="rp_scope",
-                     format_func=lambda s: deck.parse_scope(s)[0] + ("" if not s.startswith("store:") else
-                                                                      " " + opts["stores"].set_index("store_id").at[s[6:], "name"]), placeholder="请选择")
-sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", placeholder="请选择")
+store_names = dict(zip(opts["stores"]["store_id"], brand.short_series(opts["stores"]["name"])))
+scope = c1.selectbox("范围", scopes, key="rp_scope", placeholder="请选择",
+                     format_func=lambda s: deck.parse_scope(s)[0] + (" " + store_names.get(s[6:], "") if s.startswith("store:") else ""))
+sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", select_all=False, placeholder="请选择")
 fmt = st.radio("格式", ["pptx", "html"], horizontal=True, key="rp_fmt",
                format_func={"pptx": "PowerPoint（.pptx）", "html": "HTML 单页（可交互，离线可看）"}.get)
 if st.button("生成报告", type="primary", icon=":material/slideshow:", disabled=not sections):

@@ -9,11 +9,11 @@ from ui import export, ranking, shell
 ctx = shell.page("考核方案")
 st.title("考核方案")
 scheme = scoring.default()
-st.caption("指标体系来自 data/indicators.yaml。拖动权重即可实时查看排名变化（不修改文件）；满意后可导出新的方案文件。")
-
 editable = ctx.user.can_edit_config
-if not editable:
-    st.info("只有总部账号可以调整权重和导出方案；您可以查看当前方案。", icon=":material/lock:")
+if editable:
+    st.caption("拖动权重即可实时查看排名变化（不修改正在使用的方案）；满意后可导出新的方案文件，交系统管理员替换。")
+else:
+    st.caption("综合得分由以下指标加权得到。方案由总部制定，这里可以查看每项指标的含义与权重。")
 overrides = {}
 for gid, glabel, gw in scheme.groups:
     with st.expander(f"{glabel}（默认权重 {gw:g}）", expanded=False):
@@ -35,18 +35,29 @@ st.dataframe(eff, hide_index=True, width="stretch",
              column_config={"有效权重": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
                             "默认有效权重": st.column_config.NumberColumn(format="percent")})
 
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _leagues(_con, version, filters, overrides: tuple):
+    """The default league (rows the user may see) and the league under the edited weights (chain-wide)."""
+    a = ranking.assessment(_con, version, filters)
+    before = scoring.visible(scoring.league(a, simulate=False), filters.scope_stores)[["store_id", "name", "rank"]]
+    return before, scoring.league(a, dict(overrides), simulate=False)[["store_id", "rank", "composite"]]
+
+
 a = ranking.assessment(ctx.con, ctx.version, ctx.filters)
 if a.stores.empty:
     shell.empty_state("当前范围内没有门店。")
     st.stop()
-before = scoring.visible(scoring.league(a, simulate=False), ctx.filters.scope_stores)[["store_id", "name", "rank"]]
-after = scoring.league(a, overrides, simulate=False)[["store_id", "rank", "composite"]]
+before, after = _leagues(ctx.con, ctx.version, ctx.filters, tuple(sorted(overrides.items())))
 moves = before.merge(after, on="store_id", suffixes=("_before", "_after"))
 moves["shift"] = moves["rank_before"] - moves["rank_after"]
 changed = bool((moves["shift"] != 0).any())
 st.subheader("排名敏感性")
-if not changed:
+if not changed and editable:
     st.info("当前权重与默认方案相同，排名没有变化。调整上方权重查看哪些门店变动最大。")
+elif not changed:
+    st.info("当前使用总部制定的方案。")
 else:
     top = moves.reindex(moves["shift"].abs().sort_values(ascending=False).index).head(15)
     export.chart(charts.rank_shift(top, "权重调整后名次变化最大的门店", ctx.filters.describe()), key="scheme_1")

@@ -3,6 +3,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test || exit 1
+echo "==> 代码检查（ruff，规则见 pyproject.toml）"
+.venv/bin/ruff check --quiet . || { echo "错误：ruff 检查未通过（修复上面列出的问题，或运行 .venv/bin/ruff check --fix .）" >&2; exit 1; }
 .venv/bin/python -m pytest "$@"
 code=$?
 if [ "$code" -eq 5 ]; then

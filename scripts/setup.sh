@@ -8,6 +8,26 @@ mode="${1:-app}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
+# Short output: one line per step with its duration; the tools' full output goes to a log file, whose path
+# (and last lines) are printed only when a step fails.
+mkdir -p .cache
+LOG="$PWD/.cache/setup.log"
+: > "$LOG"
+step() {   # step "说明" command...   — run quietly, report time, show the log on failure
+  local what="$1"; shift
+  local t0=$SECONDS
+  printf '==> %s …' "$what"
+  if "$@" >>"$LOG" 2>&1; then
+    printf ' 完成（%d 秒）\n' $((SECONDS - t0))
+  else
+    local code=$?
+    printf ' 失败\n' >&2
+    echo "---- 日志最后 30 行（完整日志：$LOG）----" >&2
+    tail -n 30 "$LOG" >&2
+    return "$code"
+  fi
+}
+
 need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
@@ -19,25 +39,24 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)                       # builds jie
 python3 -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
   >/dev/null 2>&1 || need+=(python3-dev)
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "==> 安装系统软件包: ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
+  echo "==> 需要安装系统软件包：${need[*]}（约 1–2 分钟）"
+  step "更新软件源" $SUDO apt-get update
+  step "安装系统软件包" env DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${need[@]}" fontconfig
 fi
 
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import sys" >/dev/null 2>&1; then
-  echo "==> 创建虚拟环境 .venv"
   rm -rf .venv
-  python3 -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
+  step "创建虚拟环境 .venv" python3 -m venv .venv
+  step "升级 pip" .venv/bin/pip install --upgrade pip
 fi
 
 req=requirements.txt
 [ "$mode" = "test" ] && req=requirements-dev.txt
 stamp=".venv/.installed-$(cat requirements.txt "$req" | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
-  echo "==> 安装 Python 依赖 ($req)"
-  .venv/bin/pip install -q --disable-pip-version-check -r "$req"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements-speedups.txt \
-    || echo "提示：jieba_fast 未能编译，将使用 jieba（分词较慢，结果相同）"
+  step "安装 Python 依赖（$req，首次约 2–4 分钟）" .venv/bin/pip install --disable-pip-version-check -r "$req"
+  if ! .venv/bin/pip install --disable-pip-version-check -r requirements-speedups.txt >>"$LOG" 2>&1; then
+    echo "提示：可选加速包 jieba_fast 未能编译，将使用 jieba（分词较慢，结果相同）"
+  fi
   touch "$stamp"
 fi

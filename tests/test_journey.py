@@ -4,15 +4,13 @@ import pytest
 
 from cx import drivers, journey
 from cx.filters import Filters
-from cx.ingest import import_bytes
-from tests.conftest import NOW
+from tests.helpers import load_rows
 
 ALL = Filters(date(2026, 1, 1), date(2026, 12, 31))
 
 
 def load(con, header, rows, source, name):
-    body = "\n".join(",".join(map(str, r)) for r in rows)
-    import_bytes(con, (header + "\n" + body + "\n").encode(), name, source, now=NOW)
+    load_rows(con, source, header.split(","), rows, name)
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ import pytest
 
 from cx import db, metrics, painpoints
 from cx.filters import Filters
-from cx.ingest import import_bytes
-from tests.conftest import NOW
+from tests.helpers import load_rows
 
 
-def reviews(rows):
-    return ("编号,门店编号,时间,内容\n" + "\n".join(f"r{i},{s},{d},{t}" for i, (s, d, t) in enumerate(rows)) + "\n").encode()
+def reviews(con, rows):
+    return load_rows(con, "review", ["编号", "门店编号", "时间", "内容"], [(f"r{i}", *r) for i, r in enumerate(rows)], "r.csv")
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def store(con):
     rows += [("S003", f"2026-03-{d:02d}", "菜很好吃") for d in range(1, 11)]
     rows += [("S003", f"2026-04-{d:02d}", "菜很好吃") for d in range(1, 11)]
     rows += [("S003", "2026-04-15", "菜太咸了")]
-    import_bytes(con, reviews(rows), "r.csv", "review", now=NOW)
+    reviews(con, rows)
     return con
 
 
@@ -101,7 +100,7 @@ def test_verbatims_bounded_read_equals_full_read(demo_con, touchpoint, polarity)
     f = Filters(date(end.year, end.month, 1), end)
     fast = painpoints.verbatims(demo_con, f, touchpoint, polarity, limit=25)
     full = db.filtered_df(demo_con, "pain/verbatim_picks", f,
-                          {"touchpoint": touchpoint, "polarity": polarity, "limit": 25, "fetch": None})
+                          {"touchpoint": touchpoint, "polarity": polarity, "limit": 25, "offset": 0, "fetch": None})
     assert len(fast) == 25
     pd.testing.assert_frame_equal(fast[full.columns], full)
     assert fast["text"].notna().all() and all(len(w) for w in fast["words"])

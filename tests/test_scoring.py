@@ -6,8 +6,7 @@ import yaml
 
 from cx import db, scoring
 from cx.filters import Filters
-from cx.ingest import import_bytes
-from tests.conftest import NOW
+from tests.helpers import load_rows
 
 MARCH = Filters(date(2026, 3, 1), date(2026, 3, 31))
 ONE_LEAF = {"min_n": 10, "simulations": 200, "groups": [
@@ -17,8 +16,8 @@ ONE_LEAF = {"min_n": 10, "simulations": 200, "groups": [
 
 
 def surveys(con, store, n, top, day="2026-03-10", tag="x"):
-    rows = "\n".join(f"{tag}{store}{i},{store},{day},{5 if i < top else 2}" for i in range(n))
-    import_bytes(con, f"编号,门店编号,时间,满意度\n{rows}\n".encode(), f"{tag}{store}.csv", "survey", now=NOW)
+    load_rows(con, "survey", ["编号", "门店编号", "时间", "满意度"],
+              [(f"{tag}{store}{i}", store, day, 5 if i < top else 2) for i in range(n)], f"{tag}{store}.csv")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ the deck and the charts, and checks the treatment: flag/grey/label below the min
 best/worst lists, no verdict — with the thresholds read from the one YAML file."""
 import re
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,14 +11,32 @@ import streamlit as st
 from cx.report import images, xlsx
 
 
+# Plotly's own camera button saves a small 512×360 PNG beside the real export (and its tooltips are English):
+# the download menu below is the one way to save a chart. No logo, no English "Produced with Plotly".
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "sendDataToCloud"]}
+
+
 def _name(fig: go.Figure) -> str:
     title = (fig.layout.title.text or "chart").split("<br>")[0]
     return re.sub(r"[\\/:*?\"<>|\s]+", "_", title)[:60] or "chart"
 
 
+@st.cache_resource(max_entries=256, ttl=3600, show_spinner=False)
+def _built(memo: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def figure(memo: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure ``build()`` makes, built once and shared by every rerun and session asking with the same
+    ``memo`` — a tuple that must name everything the figure depends on (page, chart, data version, filters,
+    choices). Building a plotly figure costs more CPU than reading its cached data; st.plotly_chart and the
+    downloads only read the figure (images.presentable copies it)."""
+    return _built(memo, build)
+
+
 def chart(fig: go.Figure, key: str, **kw):
     """st.plotly_chart plus PNG/SVG downloads (1600×900, 2× for PNG) with title, filters and source note."""
-    event = st.plotly_chart(fig, width="stretch", key=key, **kw)
+    event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, **kw)
     name = _name(fig)
     with st.popover("下载图表", icon=":material/download:"):
         st.download_button("PNG（演示用，1600×900）", lambda: images.to_image(fig, "png"), file_name=f"{name}.png",

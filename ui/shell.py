@@ -15,9 +15,10 @@ import streamlit as st
 
 import time as _time
 
-from cx import auth, db, demo, overview
+from cx import auth, brand, db, demo, overview
 from cx.filters import SOURCE_LABELS, Filters
 from cx.text import config as cx_text_config
+from ui import dates as dates_ui
 
 NAV = [
     ("app.py", "首页", ":material/home:"),
@@ -82,15 +83,17 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 def _build_demo(path) -> None:
     """First start: no store yet, so build the embedded demo chain (and its demo accounts), showing progress."""
-    st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟…")
-    bar = st.progress(0.0, text="准备中…")
+    box = st.empty()                # one slot: cleared when done, so nothing stays above the login form
+    with box.container():
+        st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟…")
+        bar = st.progress(0.0, text="准备中…")
     demo.build(path, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
     con = db.connect(path)
     try:
         auth.create_demo_users(con)
     finally:
         con.close()
-    bar.empty()
+    box.empty()
 
 
 def _login(con) -> auth.User:
@@ -161,6 +164,15 @@ def _restore(key: str, default) -> None:
         st.session_state[key] = st.session_state.get("_" + key, default)
 
 
+def _apply_preset(first: date, last: date) -> None:
+    """A preset picked: set the date range (before the widget is drawn), then clear the preset box."""
+    name = st.session_state.get("f_preset")
+    if name:
+        rng = dates_ui.clamp(dates_ui.preset_range(name, min(last, date.today())), first, last)
+        st.session_state["f_dates"] = st.session_state["_f_dates"] = rng
+    st.session_state["f_preset"] = None
+
+
 def _nav(user: auth.User) -> None:
     with st.sidebar:
         st.markdown("### 客户体验透镜")
@@ -182,25 +194,27 @@ def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple
     with st.sidebar:
         st.markdown("**筛选**")
         _restore("f_dates", (default_start(first, last), last))
+        st.selectbox("快捷时间", dates_ui.PRESETS, index=None, key="f_preset", placeholder="快捷选择：本周、上月、近 30 天…",
+                     on_change=_apply_preset, args=(first, last), help="以数据的最后一天为“今天”")
         dates = st.date_input("日期范围", key="f_dates", min_value=first, max_value=last,
                               on_change=_persist, args=("f_dates",), format="YYYY-MM-DD")
         _restore("f_regions", [])
-        regions = st.multiselect("区域", opts["regions"], key="f_regions", placeholder="全部区域",
+        regions = st.multiselect("区域", opts["regions"], key="f_regions", select_all=False, placeholder="全部区域",
                                  on_change=_persist, args=("f_regions",))
         pick = stores[stores["region"].isin(regions)] if regions else stores
-        labels = dict(zip(pick["store_id"], pick["store_id"] + " " + pick["name"].str.replace("禾田小馆", "", regex=False)))
+        labels = dict(zip(pick["store_id"], pick["store_id"] + " " + brand.short_series(pick["name"])))
         _restore("f_stores", [])
         st.session_state["f_stores"] = [s for s in st.session_state["f_stores"] if s in labels]
         chosen = st.multiselect("门店", list(labels), key="f_stores", format_func=labels.get,
-                                placeholder="全部门店", on_change=_persist, args=("f_stores",))
+                                select_all=False, placeholder="全部门店", on_change=_persist, args=("f_stores",))
         _restore("f_sources", [])
         sources = st.multiselect("来源", list(SOURCE_LABELS), key="f_sources", format_func=SOURCE_LABELS.get,
-                                 placeholder="全部来源", on_change=_persist, args=("f_sources",))
+                                 select_all=False, placeholder="全部来源", on_change=_persist, args=("f_sources",))
         ch = opts["channels"]
         ch = ch[ch["source"].isin(sources)] if sources else ch
         _restore("f_channels", [])
         st.session_state["f_channels"] = [c for c in st.session_state["f_channels"] if c in set(ch["channel"])]
-        channels = st.multiselect("渠道", sorted(ch["channel"].unique()), key="f_channels", placeholder="全部渠道",
+        channels = st.multiselect("渠道", sorted(ch["channel"].unique()), key="f_channels", select_all=False, placeholder="全部渠道",
                                   on_change=_persist, args=("f_channels",))
         if st.button("重置筛选", icon=":material/restart_alt:", width="stretch"):
             for k in _FILTER_KEYS:

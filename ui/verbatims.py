@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from cx import brand
 from cx.filters import SOURCE_LABELS
+from cx.text import segment
 
 # Everything Markdown or Streamlit directives could interpret is escaped: customer text is data, never markup.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$=])")
@@ -18,19 +20,44 @@ def escape(text: str) -> str:
 
 
 def highlight(text: str, words: list[str] | None) -> str:
-    """Escaped Markdown with each matched word on a coloured background."""
-    words = sorted({w for w in (words or []) if w}, key=len, reverse=True)
+    """Escaped Markdown with the matched words on a coloured background, whole tokens only: the text is
+    segmented as the analysis segments it, and a token containing a matched word is marked as a whole
+    (「香辣蟹」, never 「香」 inside it); neighbouring marked tokens form one mark."""
+    words = {w for w in (words or []) if w}
     if not words:
         return escape(text)
-    parts = re.split("(" + "|".join(map(re.escape, words)) + ")", text)
-    return "".join(f":red-background[{escape(p)}]" if p in words else escape(p) for p in parts)
+    tokens = segment.cut(text)
+    if "".join(tokens) != text:                     # never lose a character to the segmenter
+        tokens = [text]
+    out, run = [], []
+    for tok in tokens + [None]:
+        if tok is not None and tok.strip() and any(w in tok for w in words):
+            run.append(tok)
+            continue
+        if run:
+            out.append(f":red-background[{escape(''.join(run))}]")
+            run = []
+        if tok is not None:
+            out.append(escape(tok))
+    return "".join(out)
+
+
+def table(df: pd.DataFrame) -> pd.DataFrame:
+    """Verbatims as an export table (Chinese headers; missing values empty, never 'nan')."""
+    return pd.DataFrame({
+        "时间": df["created_at"], "门店编号": df["store_id"].fillna(""),
+        "门店": df["store_name"].map(brand.short).replace("", "未关联门店"), "区域": df["region"].fillna(""),
+        "来源": df["source"].map(SOURCE_LABELS).fillna(df["source"]), "渠道": df["channel"].fillna(""),
+        "NPS": df["nps"], "星级": df["rating"], "情感": df["sentiment"].round(2), "原文": df["text"].fillna("")})
 
 
 def show(df: pd.DataFrame, empty: str = "没有符合条件的原声。") -> None:
     if df.empty:
         st.info(empty, icon=":material/chat_bubble_outline:")
         return
-    for r in df.itertuples(index=False):
+    # keyed containers (class st-key-verbatim_N): customer text is data, which the browser test's language
+    # checks leave out
+    for i, r in enumerate(df.itertuples(index=False)):
         score = []
         if pd.notna(r.nps):
             score.append(f"NPS {int(r.nps)}")
@@ -38,9 +65,9 @@ def show(df: pd.DataFrame, empty: str = "没有符合条件的原声。") -> Non
             score.append(f"{r.rating:g} 星")
         if pd.notna(r.sentiment):
             score.append(f"情感 {r.sentiment:.2f}")
-        meta = " · ".join([f"{r.created_at:%Y-%m-%d %H:%M}", escape(_or(r.store_name, "未关联门店")),
+        meta = " · ".join([f"{r.created_at:%Y-%m-%d %H:%M}", escape(brand.short(r.store_name) or "未关联门店"),
                            SOURCE_LABELS.get(r.source, r.source), escape(_or(r.channel, ""))] + score)
-        with st.container(border=True):
+        with st.container(border=True, key=f"verbatim_{i}"):
             st.markdown(highlight(r.text, list(r.words) if isinstance(r.words, (list, tuple, np.ndarray)) else []))
             st.caption(meta)
 

@@ -188,7 +188,7 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
         raise ImportFailed(f"未知的数据来源“{source}”，可选：{'、'.join(mapping.SOURCES)}")
     try:
         book = readers.read_book(data, file_name, max_rows=preview_rows + 40 if preview_rows else None)
-        prof_all = profiles.load_all()
+        profiles.load_all()          # an invalid profile file stops here with its Chinese message
     except (readers.ReadError, profiles.ProfileError) as e:
         raise ImportFailed(str(e)) from None
     known_words = set(mapping._alias_index())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable
@@ -15,9 +16,10 @@ import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
+from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
-from cx import charts, drivers, incidents, journey, overview, painpoints, scoring
+from cx import brand, charts, drivers, incidents, journey, overview, painpoints, scoring
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -129,8 +131,8 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
             rows = []
             for r in table[table["rank"].notna()].tail(5).itertuples():   # small samples are in no list
                 sw = scoring.strengths_weaknesses(a, r.store_id)
-                rows.append({"门店": f"{r.store_id} {r.name.replace('禾田小馆', '')}", "排名": r.rank,
-                             "综合得分": round(r.composite, 1), "短板": "；".join(x["sentence"] for x in sw["weak"]) or "—"})
+                rows.append({"门店": f"{r.store_id} {brand.short(r.name)}", "排名": r.rank,
+                             "综合得分": round(r.composite, 1), "短板": "\n".join(x["sentence"] for x in sw["weak"]) or "—"})
             if rows:
                 slides.append(Slide("原因分析", "综合得分靠后的门店及其短板", [], table=pd.DataFrame(rows)))
     if "建议" in sections:
@@ -188,10 +190,21 @@ def _run_font(run, size: int, bold: bool = False, color: RGBColor | None = None)
         el.set("typeface", FONT)
 
 
+def text_width_pt(text: str, size: float) -> float:
+    """Rough rendered width of one line in points: CJK characters are square, others about 0.55 em."""
+    return sum(size if "\u2e80" <= ch <= "\uffef" else 0.55 * size for ch in text)
+
+
+def lines_needed(text: str, size: float, width_pt: float) -> int:
+    """Lines a cell or box needs for ``text`` (its own line breaks kept) wrapped at ``width_pt``."""
+    return sum(max(1, math.ceil(text_width_pt(part, size) / max(1.0, width_pt))) for part in str(text).split("\n"))
+
+
 def _text(slide, left, top, width, height, lines: list[str], size: int, bold=False, color=None, bullet=False):
     box = slide.shapes.add_textbox(left, top, width, height)
     tf = box.text_frame
     tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE       # shrink on overflow (PowerPoint and LibreOffice honour it)
     for i, line in enumerate(lines):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         run = p.add_run()
@@ -199,6 +212,53 @@ def _text(slide, left, top, width, height, lines: list[str], size: int, bold=Fal
         _run_font(run, size, bold, color)
         p.space_after = Pt(8)
     return box
+
+
+TABLE_FONT, TABLE_HEAD_FONT, CELL_PAD_PT, LINE = 12, 14, 14.4, 1.3
+
+
+def _table(slide, df: pd.DataFrame, left, top, width, max_height) -> None:
+    """A table that fits its slide: columns as wide as their content needs (long text gets the rest), rows
+    as tall as their wrapped lines, and the font stepped down until the whole table fits ``max_height``."""
+    width_pt = width / 12700
+    # 15 % and a few points to spare: renderers' glyph widths and cell insets differ from the estimate
+    need = [1.15 * max([text_width_pt(str(c), TABLE_HEAD_FONT)] + [max(text_width_pt(x, TABLE_FONT)
+                                                                      for x in str(v).split("\n")) for v in df[c]])
+            + CELL_PAD_PT + 6 for c in df.columns]
+    short = [min(n, width_pt * 0.3) for n in need]
+    longest = max(range(len(need)), key=lambda j: need[j])
+    widths = [short[j] if j != longest else 0 for j in range(len(need))]
+    widths[longest] = max(width_pt - sum(widths), width_pt * 0.3)
+    scale = width_pt / sum(widths)
+    widths = [w * scale for w in widths]
+    for size in (TABLE_FONT, 11, 10, 9):
+        heights = [max(lines_needed(str(c), TABLE_HEAD_FONT, (w - CELL_PAD_PT) / 1.15) for c, w in zip(df.columns, widths))
+                   * TABLE_HEAD_FONT * LINE + 12]
+        heights += [max(lines_needed(str(v), size, (w - CELL_PAD_PT) / 1.15) for v, w in zip(row, widths)) * size * LINE
+                    + 12 for row in df.itertuples(index=False)]
+        if sum(heights) <= max_height / 12700:
+            break
+    shape = slide.shapes.add_table(len(df) + 1, len(df.columns), left, top, width, Emu(int(sum(heights) * 12700)))
+    table = shape.table
+    for j, w in enumerate(widths):
+        table.columns[j].width = Emu(int(w * 12700))
+    for i, h in enumerate(heights):
+        table.rows[i].height = Emu(int(h * 12700))
+    for j, c in enumerate(df.columns):
+        cell = table.cell(0, j)
+        cell.text = ""
+        run = cell.text_frame.paragraphs[0].add_run()
+        run.text = str(c)
+        _run_font(run, TABLE_HEAD_FONT, True)
+    for i, row in enumerate(df.itertuples(index=False), 1):
+        for j, v in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = ""
+            for k, part in enumerate(str(v).split("\n")):
+                para = cell.text_frame.paragraphs[0] if k == 0 else cell.text_frame.add_paragraph()
+                run = para.add_run()
+                run.text = part
+                _run_font(run, size)
 
 
 def to_pptx(report: Report, progress: Progress | None = None) -> bytes:
@@ -230,21 +290,7 @@ def to_pptx(report: Report, progress: Progress | None = None) -> bytes:
             if sl.bullets:
                 _text(s, Inches(0.5) + pic_w + Inches(0.2), top, bw - Inches(0.2), H - Inches(2), sl.bullets, 14, bullet=True)
         elif sl.table is not None:
-            df = sl.table
-            rows, cols = len(df) + 1, len(df.columns)
-            shape = s.shapes.add_table(rows, cols, Inches(0.5), top, W - Inches(1), Inches(0.4) * rows)
-            for j, c in enumerate(df.columns):
-                cell = shape.table.cell(0, j)
-                cell.text = ""
-                _run_font(cell.text_frame.paragraphs[0].add_run(), 14, True)
-                cell.text_frame.paragraphs[0].runs[0].text = str(c)
-            for i2, row in enumerate(df.itertuples(index=False), 1):
-                for j, v in enumerate(row):
-                    cell = shape.table.cell(i2, j)
-                    cell.text = ""
-                    run = cell.text_frame.paragraphs[0].add_run()
-                    run.text = str(v)
-                    _run_font(run, 12)
+            _table(s, sl.table, Inches(0.5), top, W - Inches(1), H - top - Inches(0.6))
         else:
             _text(s, Inches(0.7), top, W - Inches(1.4), H - Inches(2), sl.bullets, 20, bullet=True)
     buf = io.BytesIO()

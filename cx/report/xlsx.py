@@ -25,7 +25,10 @@ def _fmt(col: str, series: pd.Series) -> str | None:
             and series.dropna().between(0, 1).all():
         return "0.0%"
     if pd.api.types.is_float_dtype(series):
-        return "0.00"
+        values = series.dropna()
+        if len(values) and (values == values.round()).all():
+            return "#,##0"                  # counts that became float (a sum, a join, a missing value)
+        return "0.0" if any(k in col for k in ("得分", "分数", "score", "NPS", "指数")) else "0.00"
     if pd.api.types.is_integer_dtype(series):
         return "#,##0"
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -58,6 +61,8 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], note: str | None = None) -> bytes:
                     v = "、".join(map(str, v))
                 elif hasattr(v, "item") and not isinstance(v, (str, datetime, date)):
                     v = v.item()
+                if isinstance(v, float) and formats[j]:      # store what is shown, not 92.18567263353323
+                    v = int(v) if formats[j] == "#,##0" else round(v, 4 if formats[j] == "0.0%" else 2)
                 cell = ws.cell(row=i, column=j, value=safe(v))
                 if isinstance(cell.value, str):
                     cell.data_type = "s"

@@ -88,6 +88,8 @@ def test_home_page_counts_are_scoped(env):
     at = app()
     at.session_state["user"] = users["region"]
     at.run()
-    cards = {m.label: m.value for m in at.metric}
-    assert cards["我的门店"] == f"{in_region:,}"
-    assert int(cards["反馈总量"].replace(",", "")) < total
+    assert not at.exception, at.exception
+    assert total > 0
+    assert any(t.value == f"我的区域 · {users['region'].region}" for t in at.title)
+    [league] = [d.value for d in at.dataframe if "全连锁排名" in d.value.columns]
+    assert len(league) == in_region           # the region's stores, each once, none from elsewhere

@@ -24,7 +24,7 @@ def test_home_shows_store_counts_and_stories(app_db):
     at = start()
     assert [m.label for m in at.metric][:2] == ["门店", "反馈总量"]
     assert at.metric[1].value == "6,000"
-    assert any("埋设的故事" in e.label for e in at.expander)
+    assert any("埋设的故事" in h.value for h in at.subheader)
 
 
 def test_overview_cards_charts_and_filters(app_db):
@@ -112,7 +112,11 @@ def test_journey_page_dimensions_values_and_drill(app_db):
         assert not at.exception, (value, at.exception)
     at.selectbox(key="jr_tp").select("serving_speed").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3     # heatmap, emotion curve, IPA
+    assert len(at.get("plotly_chart")) == 2     # heatmap, emotion curve (one further analysis at a time)
+    at.segmented_control(key="jr_more").set_value("关键驱动因素（NPS）").run()
+    assert not at.exception, at.exception
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert len(titles) == 2 and "IPA" in titles[1]
 
 
 def test_ranking_profile_and_scheme_pages(app_db):
@@ -124,6 +128,7 @@ def test_ranking_profile_and_scheme_pages(app_db):
     assert not at.exception
     at.switch_page("pages/store_profile.py").run()
     assert not at.exception, at.exception
+    [b for b in at.button if b.key and b.key.startswith("pf_pick_")][0].click().run()     # HQ picks a store
     assert any("短板" in m.value for m in at.markdown)
     at.switch_page("pages/scheme.py").run()
     assert not at.exception, at.exception

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -85,3 +86,97 @@ def login(browser, url, user, password):
     page.get_by_role("button", name="登录").click()
     settle(page)
     return ctx, page, errors
+
+
+# --- the page walk: sidebar clicks, time to rendered, what a user reads -------------------------------------
+
+# (URL path, sidebar label = page title) in sidebar order
+NAV = [("", "首页"), ("overview", "总览"), ("journey", "旅程热力图"), ("pain_points", "痛点分析"), ("rankings", "门店排名"),
+       ("store_profile", "门店画像"), ("scheme", "考核方案"), ("tickets", "工单中心"), ("verification", "改进验证"),
+       ("kano", "KANO分析"), ("report", "汇报导出"), ("import_data", "数据导入")]
+
+RENDERED = """([title]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.title !== title + ' · 客户体验透镜') return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  for (const c of charts) { if (!c.querySelector('.main-svg')) return false; }
+  return true;
+}"""
+
+
+def open_page(page, label: str, timeout_ms: int = 90_000) -> float:
+    """Click the sidebar link ``label`` and wait until its page has rendered (script finished, title set, no
+    skeleton, every chart drawn). Returns seconds from the click."""
+    link = page.locator('[data-testid="stSidebar"]').get_by_role("link", name=label, exact=True)
+    t0 = time.perf_counter()
+    link.click()
+    page.wait_for_function(RENDERED, arg=[label], timeout=timeout_ms, polling=20)
+    return time.perf_counter() - t0
+
+
+# Text a user reads: every visible text node outside customer texts (st-key-verbatim_* containers) and
+# outside form inputs; the SVG text of charts included.
+VISIBLE_TEXT = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || !el) continue;
+    if (el.closest('[class*="st-key-verbatim"], script, style, noscript, textarea, code, [aria-hidden="true"]')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1 || r.right <= 0 || r.bottom <= 0) continue;   // skip links sit off-screen
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none' || cs.opacity === '0') continue;
+    out.push(text);
+  }
+  return out;
+}"""
+
+# Metric values and deltas whose text does not fit (the browser cuts it with an ellipsis).
+CUT_METRICS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricDelta"], [data-testid="stMetricLabel"]')) {
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible') {
+        out.push(el.getAttribute('data-testid') + ': ' + el.innerText.trim()); break;
+      }
+    }
+  }
+  return out;
+}"""
+
+ALLOWED_LATIN = {
+    "CX", "Lens", "NPS", "CSAT", "CES", "KANO", "Better", "Worse", "DiD", "IPA", "SLA", "TOP", "TOP10", "Excel",
+    "PNG", "SVG", "YAML", "CSV", "XLSX", "PPTX", "WiFi", "Wilson", "Benjamini", "Hochberg", "BH", "FDR", "Welch",
+    "GD", "n", "p", "A", "O", "M", "I", "R", "Q", "x", "vs", "pp", "Top", "UTF", "GBK", "GB", "HTML", "PPT",
+    "PowerPoint", "Markdown", "xlsx", "pptx", "csv",
+}
+# Strings owned by work in progress elsewhere, to be removed from this list when that work lands:
+# the uploader's own labels belong to the ingest rewrite (pages/import_data.py).
+KNOWN_ELSEWHERE = {("数据导入", "Upload"), ("数据导入", "200MB per file")}
+FILE_PATH = re.compile(r"[\w.\-]*/[\w./\-]+|[\w\-]+\.(?:yaml|yml|csv|xlsx|pptx|txt|html|png|svg)\b")
+MISSING_WORD = re.compile(r"(?<![A-Za-z])(nan|NaN|None|NaT|undefined|null)(?![A-Za-z])")
+HEX_ID = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{16}(?![0-9A-Za-z])")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+STORE_ID = re.compile(r"^S\d+$")
+
+
+def read_problems(page, label: str = "") -> list[str]:
+    """What a user would stumble on: literal missing values, raw ids, English UI words (file paths and code
+    aside), cut-off metrics. ``label``: the page, for KNOWN_ELSEWHERE."""
+    problems = []
+    for text in page.evaluate(VISIBLE_TEXT):
+        if (label, text) in KNOWN_ELSEWHERE:
+            continue
+        if MISSING_WORD.search(text):
+            problems.append(f"missing value shown: {text[:80]}")
+        if HEX_ID.search(text):
+            problems.append(f"raw id shown: {text[:80]}")
+        english = [w for w in LATIN_WORD.findall(FILE_PATH.sub(" ", text)) if w not in ALLOWED_LATIN and not STORE_ID.match(w)]
+        if english:
+            problems.append(f"English UI text {english[:3]}: {text[:80]}")
+    problems += [f"cut-off metric: {m}" for m in page.evaluate(CUT_METRICS)]
+    return problems

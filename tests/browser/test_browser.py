@@ -4,6 +4,7 @@ exception box, no unexpected console errors.
 Screenshots go to artifacts/screens/ (git-ignored) for a human look."""
 import re
 import shutil
+import statistics
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from cx import auth
 from cx.db import ROOT
 from tests.browser import live
-from tests.browser.live import ARGS, CHROMIUM, PAGES, login, settle, visit
+from tests.browser.live import ARGS, CHROMIUM, login, settle, visit
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="system Chromium not installed (scripts/setup.sh installs it)")]
@@ -37,29 +38,33 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("role", ["hq", "store"])
-def test_every_page_in_a_real_browser(server, browser, role):
+@pytest.mark.parametrize("role", ["hq", "analyst", "region", "store"])
+def test_every_page_reads_right_in_a_real_browser(server, browser, role):
+    """Sign in as the role, walk every page through the sidebar (a store manager lands on 「我的门店」), take a
+    full screenshot of each, and fail on anything a user would stumble on: an exception box, a literal
+    nan/None/NaT, a raw 16-hex id, English UI words outside customer texts (brand-name allow-list), a metric
+    cut off by its card. Also prints click-to-rendered times (warm, median of two walks)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     ctx, page, errors = login(browser, server, f"demo-{role}", auth.DEMO_PASSWORDS[role])
-    for name in PAGES:
-        visit(page, f"{server}/{name}", role)
-        assert page.locator('[data-testid="stException"]').count() == 0, name
-        assert page.get_by_text("客户体验透镜").first.is_visible(), name          # shared sidebar survived
-        if page.locator('[data-testid="stPlotlyChart"]').count():
-            page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
-        page.screenshot(path=str(SHOTS / f"{role}_{name or 'home'}.png"))
-    assert not errors, errors[:5]
-    ctx.close()
-
-
-@pytest.mark.parametrize("role", ["region", "analyst"])
-def test_other_roles_reach_their_pages(server, browser, role):
-    ctx, page, errors = login(browser, server, f"demo-{role}", auth.DEMO_PASSWORDS[role])
-    for name in ("overview", "rankings", "import_data"):
-        visit(page, f"{server}/{name}", role)
-        assert page.locator('[data-testid="stException"]').count() == 0, name
-        page.screenshot(path=str(SHOTS / f"{role}_{name}.png"))
+    home = page.locator("h1").first.inner_text()
+    assert home.startswith("我的门店 · ") if role == "store" else True, home
+    problems, times = [], {label: [] for _, label in live.NAV}
+    for walk in range(3):                               # walk 0 fills the caches; walks 1–2 are timed warm
+        for name, label in live.NAV[1:] + live.NAV[:1]:
+            seconds = live.open_page(page, label)
+            if walk == 0:
+                assert page.locator('[data-testid="stException"]').count() == 0, (role, label)
+                assert page.get_by_text("客户体验透镜").first.is_visible(), label          # shared sidebar survived
+                problems += [f"{label}: {p}" for p in live.read_problems(page, label)]
+                page.screenshot(path=str(SHOTS / f"{role}_{name or 'home'}.png"))
+            else:
+                times[label].append(seconds)
+    report = "  ".join(f"{label} {1000 * statistics.median(v):.0f}" for label, v in times.items())
+    print(f"\n[{role}] click-to-rendered median ms (warm): {report}")
+    (SHOTS / f"page_times_{role}.txt").write_text(report + "\n", encoding="utf-8")
+    assert not problems, "\n".join(sorted(set(problems))[:40])
     if role == "analyst":           # read-only: the import page offers no uploader
+        live.open_page(page, "数据导入")
         assert page.get_by_text("只读").count() >= 1
         assert page.locator('[data-testid="stFileUploader"]').count() == 0
     assert not errors, errors[:5]
@@ -81,6 +86,34 @@ def test_filter_change_and_chart_download(server, browser):
         page.get_by_role("button", name="PNG（演示用，1600×900）").first.click()
     path = dl.value.path()
     assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not errors, errors[:5]
+    ctx.close()
+
+
+def test_month_columns_click_and_read_in_chinese(server, browser):
+    """Columns = 月份: ticks read 2026-05 (not 「May 2026」) and a click on a month cell drills into it."""
+    ctx, page, errors = login(browser, server, "demo-hq", auth.DEMO_PASSWORDS["hq"])
+    live.open_page(page, "旅程热力图")
+    page.get_by_text("月份", exact=True).first.click()
+    settle(page)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    ticks = [t.text_content() for t in chart.locator(".xaxislayer-above .xtick text").all()]
+    assert ticks and all(re.fullmatch(r"\d{4}-\d{2}", t) for t in ticks), ticks
+    main = page.get_by_test_id("stMainBlockContainer")
+    before = main.get_by_role("combobox", name="月份").input_value()
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    cols, rows = len(ticks), chart.locator(".ytick").count()
+    target = 0 if before == ticks[-1] else len(ticks) - 1          # a month other than the current one
+    x = box["x"] + box["width"] * (target + 0.5) / cols
+    y = box["y"] + box["height"] * (rows // 2 + 0.5) / rows
+    page.mouse.move(x, y)
+    page.wait_for_timeout(500)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(1500)
+    settle(page)
+    assert main.get_by_role("combobox", name="月份").input_value() == ticks[target]
+    assert page.locator('[data-testid="stException"]').count() == 0
     assert not errors, errors[:5]
     ctx.close()
 

@@ -161,6 +161,7 @@ def test_month_first_without_a_witness_stops_and_follows_an_explicit_order(store
 def test_rejects_are_masked(store):
     e = expected("score-formats-and-masked-rejects")
     r = load(store, "score-formats-and-masked-rejects", e["file"], "survey")
+    assert r.rows_rejected == 1
     rows = store.execute("SELECT raw, reason FROM rejects").fetchall()
     assert len(rows) == 1 and e["rejected"][0]["reason_mentions"] in rows[0][1]
     for phone in e["rejects_raw_must_not_contain"]:
@@ -247,6 +248,7 @@ def test_anonymous_detractors_get_one_ticket_each(store):
                   "('k1', 'survey', 'S0010', '2026-10-20 10:00', 'cabc', 9)")
     e = expected("anonymous-detractors")
     r = load(store, "anonymous-detractors", "A2_anonymous_no_customer_column_oct.csv", "survey")
+    assert r.rows_ok == 4
     assert store.execute("SELECT count(*) FROM feedback WHERE customer_key IS NULL").fetchone()[0] == 4
     assert store.execute("SELECT count(*) FROM feedback WHERE customer_key = 'nan'").fetchone()[0] == 0
     per_rule = dict(store.execute("SELECT rule_id, count(*) FROM tickets GROUP BY rule_id").fetchall())

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from cx.ingest import validate
 from cx.ingest.validate import RowError, parse_kano, stable_id
-from cx.ingest.values import CONVERSIONS, ScoreError, infer_column, read_cell, read_number, read_stars, read_value
+from cx.ingest.values import CONVERSIONS, ScoreError, infer_column, read_number, read_stars, read_value
 
 
 @pytest.mark.parametrize("raw,value", [

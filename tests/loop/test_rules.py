@@ -2,16 +2,14 @@ from datetime import datetime
 
 import pytest
 
-from cx.ingest import import_bytes
 from cx.loop import rules
-from tests.conftest import NOW
+from tests.helpers import load_rows
 
 SINCE, UNTIL = datetime(2026, 1, 1), datetime(2026, 12, 31)
 
 
 def survey(con, rows, name="s.csv"):
-    body = "\n".join(",".join(map(str, r)) for r in rows)
-    return import_bytes(con, f"编号,门店编号,时间,顾客,推荐度,满意度,内容\n{body}\n".encode(), name, "survey", now=NOW)
+    return load_rows(con, "survey", ["编号", "门店编号", "时间", "顾客", "推荐度", "满意度", "内容"], rows, name)
 
 
 def test_hand_cases_open_the_right_tickets(con):

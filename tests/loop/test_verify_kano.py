@@ -5,14 +5,12 @@ import pytest
 
 from cx import kano
 from cx.filters import Filters
-from cx.ingest import import_bytes
 from cx.loop import verify
-from tests.conftest import NOW
+from tests.helpers import load_rows
 
 
 def reviews(con, rows):
-    body = "\n".join(",".join(r) for r in rows)
-    import_bytes(con, f"编号,门店编号,时间,内容\n{body}\n".encode(), "r.csv", "review", now=NOW)
+    load_rows(con, "review", ["编号", "门店编号", "时间", "内容"], rows, "r.csv")
 
 
 def test_before_after_and_did_known_effect(con):

@@ -16,4 +16,4 @@ FROM cand
 GROUP BY 1
 HAVING $polarity IS NULL OR ($polarity < 0 AND min(worst) < 0) OR ($polarity >= 0 AND min(worst) >= 0)
 ORDER BY created_at DESC, feedback_id
-LIMIT $limit
+LIMIT $limit OFFSET $offset
