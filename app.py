@@ -1,9 +1,8 @@
 """CX Lens entry point and home page: what is in the store and where to go next."""
 import streamlit as st
 
-from cx import db, kano, overview
+from cx import access, db, kano, overview
 from cx.filters import Filters
-from cx.ingest import history
 from ui import shell
 
 ctx = shell.page("首页", filters=False)
@@ -20,9 +19,7 @@ if first is not None:
     c2.metric("反馈总量", f"{overview.kpis(ctx.con, whole, compare=False)['n']:,}")
     c3.metric("KANO 答卷", f"{int(kano.features(ctx.con, whole)['n'].sum()):,}")
     st.write(f"数据时间范围：{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
-imports = history(ctx.con)
-if not ctx.user.can_edit_config:
-    imports = imports[imports["imported_by"] == ctx.user.username]
+imports = access.imports_for(ctx.con, ctx.user)
 c4.metric("导入批次", f"{len(imports):,}")
 
 st.subheader("从这里开始")

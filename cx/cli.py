@@ -105,20 +105,20 @@ def cmd_rebuild_text(a: argparse.Namespace) -> int:
 def cmd_alerts(a: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
-    from cx.loop import rules
+    from cx import commands
 
     since = datetime.fromisoformat(a.since)
     with _store(a.db) as con:
-        n = rules.run(con, since, datetime.now() + timedelta(days=1))
+        n = commands.run_alerts(con, since, datetime.now() + timedelta(days=1))
     print(f"预警规则已运行：新建工单 {n} 张")
     return 0
 
 
 def cmd_escalate(a: argparse.Namespace) -> int:
-    from cx.loop import tickets
+    from cx import commands
 
     with _store(a.db) as con:
-        n = tickets.escalate(con)
+        n = commands.escalate_overdue(con)
     print(f"SLA 检查完成：升级 {n} 次")
     return 0
 

@@ -67,7 +67,7 @@ def text_config_stale(con) -> bool:
 
 def stale_text_notice(con, user: auth.User) -> None:
     """Tell the people who can act on it that stored texts were tagged with another configuration."""
-    if user.role in ("hq", "analyst") and text_config_stale(con):
+    if user.sees_text_config and text_config_stale(con):
         st.warning("旅程分类、词典或模型已修改，库中已有文本仍按旧配置分析，新旧结果混在一起。请总部在「数据导入」页"
                    "点击「重新分析全部文本」，或在服务器上运行 `python -m cx rebuild-text`。",
                    icon=":material/sync_problem:")
