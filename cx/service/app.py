@@ -95,4 +95,12 @@ def _routes():
     return [Route("/healthz", healthz), Route("/readyz", readyz), *web.routes(), Mount("/api", app=api)]
 
 
-app = st.App(str(settings.ROOT / "app.py"), routes=_routes(), lifespan=lifespan)
+def _middleware():
+    from starlette.middleware import Middleware
+
+    from cx.service import web
+
+    return [Middleware(web.SignInGate)]
+
+
+app = st.App(str(settings.ROOT / "app.py"), routes=_routes(), lifespan=lifespan, middleware=_middleware())

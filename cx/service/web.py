@@ -120,6 +120,29 @@ def login_url(next_path: str) -> str:
     return "/login?" + urllib.parse.urlencode({"next": safe_next(next_path)})
 
 
+_OPEN = ("/login", "/auth/", "/api", "/healthz", "/readyz", "/_stcore", "/static", "/media", "/component",
+         "/favicon", "/app/static", "/robots.txt")
+
+
+class SignInGate:
+    """Send a browser that opens a page without a valid session cookie to /login (and back after it)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET" and not scope["path"].startswith(_OPEN):
+            req = Request(scope)
+            if "text/html" in req.headers.get("accept", "") and auth.has_users():
+                con = state.store()
+                ok = con is None or await anyio.to_thread.run_sync(
+                    lambda: signin.user_of(con, req.cookies.get(signin.COOKIE)) is not None)
+                if not ok:
+                    target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
+                    return await RedirectResponse(login_url(target), status_code=303)(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
 def routes() -> list[Route]:
     return [Route("/login", login_page, methods=["GET"]), Route("/auth/login", login_post, methods=["POST"]),
             Route("/auth/setup", setup_post, methods=["POST"]), Route("/auth/logout", logout, methods=["GET", "POST"])]
