@@ -27,3 +27,8 @@ def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, scope: str |
 def recent(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
     """Newest first: logged_at, actor, action, scope, detail, address."""
     return db.df(con, "service/audit_recent", {"limit": limit})
+
+
+def job_runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Scheduled digests: job_id, last_fire (the fire time last handled), last_run_at, outcome."""
+    return db.df(con, "service/job_runs")

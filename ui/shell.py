@@ -32,6 +32,7 @@ NAV = [
     ("pages/kano.py", "KANO分析", ":material/scatter_plot:"),
     ("pages/report.py", "汇报导出", ":material/slideshow:"),
     ("pages/import_data.py", "数据导入", ":material/upload_file:"),
+    ("pages/service_status.py", "通知与审计", ":material/notifications:"),
 ]
 FAVICON = db.ROOT / "assets" / "favicon.png"
 _FILTER_KEYS = ("f_dates", "f_regions", "f_stores", "f_sources", "f_channels")
