@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--period", required=True, help="2026-10 或 2026-08-01:2026-10-31")
     rp.add_argument("--out", type=Path, required=True, help="输出文件（.pptx 或 .html）")
     rp.add_argument("--db", type=Path, default=None)
+    bk = sub.add_parser("backup", help="把数据库完整复制到新文件（服务运行时经由服务，不停机）")
+    bk.add_argument("out", type=Path)
+    bk.add_argument("--db", type=Path, default=None)
     r = sub.add_parser("rebuild-text", help="修改旅程分类/词典后，重新分析库中全部文本")
     r.add_argument("--db", type=Path, default=None)
     return p
@@ -142,6 +145,22 @@ def cmd_tokens(a: argparse.Namespace) -> int:
                 print(f"{t.token_id}\t{t.name}\t{t.user().describe()}\t创建 {t.created_at}\t{state}")
     except tokens.TokenError as e:
         raise SystemExit(f"错误：{e}") from None
+    return 0
+
+
+def cmd_backup(a: argparse.Namespace) -> int:
+    from cx import client, commands
+
+    out = a.out.resolve()
+    try:
+        if (svc := _service(a)) is not None:
+            size = client.call(svc, "POST", "/v1/backup", json={"path": str(out)}).json()["bytes"]
+        else:
+            with _store(a.db) as con:
+                size = commands.backup(con, out).stat().st_size
+    except commands.CommandError as e:
+        raise SystemExit(f"错误：{e}") from None
+    print(f"已备份到 {out}（{size / 1024 / 1024:.1f} MB）")
     return 0
 
 
@@ -286,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
         return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text, "alerts": cmd_alerts,
-                "escalate": cmd_escalate, "users": cmd_users, "report": cmd_report, "tokens": cmd_tokens}[a.cmd](a)
+                "escalate": cmd_escalate, "users": cmd_users, "report": cmd_report, "tokens": cmd_tokens,
+                "backup": cmd_backup}[a.cmd](a)
     except ImportFailed as e:
         print(f"导入失败：{e}", file=sys.stderr)
     except TaxonomyError as e:

@@ -191,3 +191,20 @@ def _which(cmd: str) -> str | None:
 
 __all__ = ["CommandError", "ImportFailed", "Submission", "build_digest", "escalate_overdue", "import_upload",
            "run_alerts", "scope_filters", "submit_feedback", "ticket_action"]
+
+
+def backup(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
+    """Copy the whole store into a new DuckDB file ``out`` (a consistent snapshot, taken while the service
+    keeps running; writers wait for the copy). Raises CommandError if ``out`` exists."""
+    out = Path(out)
+    if out.exists():
+        raise CommandError(f"备份文件已存在：{out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with db.WRITE_LOCK, con.cursor() as cur:
+        name = cur.execute("SELECT current_database()").fetchone()[0]
+        cur.execute("ATTACH ? AS cx_backup", [str(out)])
+        try:
+            cur.execute(f'COPY FROM DATABASE "{name}" TO cx_backup')   # noqa: S608 - the store's own name
+        finally:
+            cur.execute("DETACH cx_backup")
+    return out

@@ -348,6 +348,17 @@ def audit_log(limit: int = Query(500, ge=1, le=5000), user: auth.User = Depends(
     return {"audit": _json(audit.recent(c, limit))}
 
 
+@api.post("/v1/backup", summary="在服务器上把数据库完整复制到一个新文件（总部；服务不停机）")
+def backup(path: str = Body(..., embed=True), request: Request = None, user: auth.User = Depends(caller),
+           c=Depends(con)):
+    access.require_hq(user, "备份数据库")
+    from pathlib import Path
+
+    out = commands.backup(c, Path(path))
+    audit.record(c, user.username, "backup", None, str(out), request.client.host if request and request.client else None)
+    return {"path": str(out), "bytes": out.stat().st_size}
+
+
 @api.get("/v1/me", summary="当前令牌代表的账号与范围")
 def me(user: auth.User = Depends(caller), c=Depends(con)):
     sc = auth.scope(c, user)

@@ -138,6 +138,16 @@ def test_cli_works_while_the_service_runs(svc, tmp_path):
     assert r.returncode == 1 and "无法读取文件" in r.stderr
     imports = httpx.get(svc.url + "/api/v1/imports", headers=h(svc.tokens["hq"])).json()["imports"]
     assert any(i["file_name"] == "cli.csv" for i in imports)
+    r = svc.cli("backup", str(tmp_path / "backup.duckdb"))               # a snapshot without stopping the service
+    assert r.returncode == 0 and "已备份到" in r.stdout, r.stderr
+    import duckdb
+
+    copy = duckdb.connect(str(tmp_path / "backup.duckdb"), read_only=True)
+    assert copy.execute("SELECT count(*) FROM feedback WHERE feedback_id IN (SELECT feedback_id FROM feedback "
+                        "WHERE store_id = 'S0003' AND nps = 9 AND created_at = '2026-10-04 09:00')").fetchone()[0] == 1
+    copy.close()
+    r = svc.cli("report", "--period", "2026-10", "--scope", "store:S0001", "--out", str(tmp_path / "r.html"))
+    assert r.returncode == 0 and "经由运行中的服务" in r.stdout and (tmp_path / "r.html").stat().st_size > 10_000, r.stderr
 
 
 def test_rate_limit_answers_429_with_retry_after(demo_db, tmp_path, monkeypatch):
