@@ -240,7 +240,7 @@ def cmd_report(a: argparse.Namespace) -> int:
         r = client.call(svc, "POST", "/v1/reports",
                         json={"scope": a.scope, "period": a.period, "format": a.out.suffix.lower()[1:]})
         a.out.write_bytes(r.content)
-        print(f"已生成 {a.out}（{label}，{start} 至 {end}，经由运行中的服务）")
+        print(f"已生成 {a.out}（{label}，{start} 至 {end}，{r.headers.get('X-CX-Slides', '?')} 页内容）")
         return 0
     with _store(a.db, read_only=True) as con:
         bar = Bar()

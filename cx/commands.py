@@ -151,7 +151,7 @@ DIGEST_FORMATS = ("pptx", "html", "pdf")
 
 
 def build_digest(con: duckdb.DuckDBPyConnection, scope: str, start: date, end: date, fmt: str,
-                 out_dir: Path | None = None, name: str = "digest") -> Path:
+                 out_dir: Path | None = None, name: str = "digest", slides: list | None = None) -> Path:
     """Build one digest file (deck PPTX, HTML one-pager, or PDF printed from the HTML by the system Chromium)
     for ``scope`` ('chain' | 'region:华东' | 'store:S0001') and [start, end]. Returns the file path."""
     from cx.report import deck
@@ -160,6 +160,8 @@ def build_digest(con: duckdb.DuckDBPyConnection, scope: str, start: date, end: d
         raise CommandError(f"未知的格式“{fmt}”，可选：{'、'.join(DIGEST_FORMATS)}")
     label, extra = deck.parse_scope(scope)
     report = deck.collect(con, Filters(start, end, **extra), label)
+    if slides is not None:
+        slides.append(len(report.slides))      # the content pages, for the caller's summary line
     out_dir = out_dir or settings.digests_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{name}_{start:%Y%m%d}-{end:%Y%m%d}"

@@ -10,11 +10,10 @@ import duckdb
 import pandas as pd
 import yaml
 
-from cx import db, metrics
-from cx.db import ROOT
+from cx import db, metrics, settings
 from cx.ids import stable_id
 
-RULES_FILE = ROOT / "data" / "alert_rules.yaml"
+RULES_FILE = settings.config_file("alert_rules.yaml")
 LEVELS = ("store", "region", "hq")
 LEVEL_LABELS = {"store": "门店", "region": "区域", "hq": "总部"}
 SEVERITIES = ("low", "medium", "high")

@@ -327,13 +327,14 @@ def report(body: ReportRequest, request: Request, user: auth.User = Depends(call
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as d:
-        p = commands.build_digest(c, body.scope, start, end, body.format, Path(d), name="report")
-        data = p.read_bytes()
+        pages: list = []
+        p = commands.build_digest(c, body.scope, start, end, body.format, Path(d), name="report", slides=pages)
+        data, slides = p.read_bytes(), pages[0]
     audit.record(c, user.username, "export", body.scope, f"API 汇报 {body.format} {body.period}",
                  request.client.host if request.client else None)
     media = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
              "html": "text/html; charset=utf-8", "pdf": "application/pdf"}[body.format]
-    return Response(data, media_type=media, headers={"X-CX-Label": label.encode().decode("latin-1", "ignore")})
+    return Response(data, media_type=media, headers={"X-CX-Slides": str(slides)})
 
 
 @api.get("/v1/notifications", summary="通知发送状态（总部）")

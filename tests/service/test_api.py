@@ -147,7 +147,7 @@ def test_cli_works_while_the_service_runs(svc, tmp_path):
                         "WHERE store_id = 'S0003' AND nps = 9 AND created_at = '2026-10-04 09:00')").fetchone()[0] == 1
     copy.close()
     r = svc.cli("report", "--period", "2026-10", "--scope", "store:S0001", "--out", str(tmp_path / "r.html"))
-    assert r.returncode == 0 and "经由运行中的服务" in r.stdout and (tmp_path / "r.html").stat().st_size > 10_000, r.stderr
+    assert r.returncode == 0 and "页内容" in r.stdout and (tmp_path / "r.html").stat().st_size > 10_000, r.stderr
 
 
 def test_rate_limit_answers_429_with_retry_after(demo_db, tmp_path, monkeypatch):
