@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from cx import auth
+from cx import auth, db
 from cx.ingest import history, rejects_of
 
 
@@ -31,7 +31,7 @@ def rejects_for(con: duckdb.DuckDBPyConnection, user: auth.User, import_id: str)
     unless the user is HQ (a rejected row may name any store)."""
     if not user.sees_all_imports:
         with con.cursor() as cur:
-            row = cur.execute("SELECT imported_by FROM imports WHERE import_id = ?", [import_id]).fetchone()
+            row = cur.execute(db.sql("service/import_owner"), {"import_id": import_id}).fetchone()
         if row is None or row[0] != user.username:
             raise Forbidden("只能查看自己导入批次的被拒绝行")
     return rejects_of(con, import_id)

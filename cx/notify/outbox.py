@@ -36,10 +36,9 @@ def _backoff(attempts: int) -> timedelta:
 
 def _insert(cur, event_key: str, kind: str, subject: str, body: str, channel: str, target: str,
             now: datetime, attachment: str | None = None) -> None:
-    cur.execute(
-        "INSERT INTO notifications (notification_id, event_key, kind, channel, target, subject, body, attachment,"
-        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [stable_id(event_key, channel, target), event_key, kind, channel, target, subject, body, attachment, now, now])
+    cur.execute(db.sql("notify/insert"), {"id": stable_id(event_key, channel, target), "event_key": event_key,
+                                          "kind": kind, "channel": channel, "target": target, "subject": subject,
+                                          "body": body, "attachment": attachment, "now": now})
 
 
 def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind: str,
@@ -50,10 +49,7 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
     if not ticket_ids:
         return 0
     now = now or datetime.now()
-    rows = cur.execute(
-        "SELECT t.ticket_id, t.store_id, s.name AS store_name, s.region, t.owner_level, t.severity, t.title,"
-        " t.due_at, t.escalations FROM tickets t LEFT JOIN stores s USING (store_id)"
-        " WHERE t.ticket_id IN (SELECT unnest(?::VARCHAR[]))", [list(ticket_ids)]).fetchall()
+    rows = cur.execute(db.sql("notify/tickets_for"), {"ids": list(ticket_ids)}).fetchall()
     n = 0
     for tid, store, store_name, region, level, severity, title, due, escalations in rows:
         pairs = recipients.targets(kind, level, region, store)
@@ -86,8 +82,7 @@ def enqueue_digest(cur: duckdb.DuckDBPyConnection, event_key: str, subject: str,
 def recover(con: duckdb.DuckDBPyConnection) -> int:
     """Rows a killed sender left in ``sending`` go back to ``pending`` (run once at service start)."""
     with con.cursor() as cur, db.transaction(cur):
-        return len(cur.execute("UPDATE notifications SET status = 'pending' WHERE status = 'sending'"
-                               " RETURNING notification_id").fetchall())
+        return len(cur.execute(db.sql("notify/recover")).fetchall())
 
 
 def deliver_due(con: duckdb.DuckDBPyConnection, send=None, now: datetime | None = None, limit: int = 50) -> dict:
@@ -98,10 +93,7 @@ def deliver_due(con: duckdb.DuckDBPyConnection, send=None, now: datetime | None 
     send = send or channels.send
     now = now or datetime.now()
     with con.cursor() as cur, db.transaction(cur):
-        claimed = cur.execute(
-            "UPDATE notifications SET status = 'sending', attempts = attempts + 1 WHERE notification_id IN ("
-            " SELECT notification_id FROM notifications WHERE status = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY created_at LIMIT ?) RETURNING *", [now, limit]).df()
+        claimed = cur.execute(db.sql("notify/claim"), {"now": now, "limit": limit}).df()
     out = {"sent": 0, "retry": 0, "failed": 0}
     for row in claimed.to_dict("records"):
         try:
@@ -110,17 +102,15 @@ def deliver_due(con: duckdb.DuckDBPyConnection, send=None, now: datetime | None 
             err = f"{type(e).__name__}: {str(e)[:300]}"
             final = int(row["attempts"]) >= MAX_ATTEMPTS
             with con.cursor() as cur, db.transaction(cur):
-                cur.execute("UPDATE notifications SET status = ?, next_attempt_at = ?, last_error = ?"
-                            " WHERE notification_id = ?",
-                            ["failed" if final else "pending", now + _backoff(int(row["attempts"])), err,
-                             row["notification_id"]])
+                cur.execute(db.sql("notify/failed"), {"status": "failed" if final else "pending", "error": err,
+                                                      "next": now + _backoff(int(row["attempts"])),
+                                                      "id": row["notification_id"]})
             out["failed" if final else "retry"] += 1
             log.warning("notification %s %s→%s attempt %s %s: %s", row["notification_id"], row["channel"],
                         row["target"], row["attempts"], "FAILED" if final else "will retry", err)
         else:
             with con.cursor() as cur, db.transaction(cur):
-                cur.execute("UPDATE notifications SET status = 'sent', sent_at = ?, last_error = NULL"
-                            " WHERE notification_id = ?", [datetime.now(), row["notification_id"]])
+                cur.execute(db.sql("notify/sent"), {"at": datetime.now(), "id": row["notification_id"]})
             out["sent"] += 1
             log.info("notification %s %s→%s sent (attempt %s)", row["notification_id"], row["channel"],
                      row["target"], row["attempts"])
@@ -134,4 +124,4 @@ def status(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     with con.cursor() as cur:
-        return dict(cur.execute("SELECT status, count(*) FROM notifications GROUP BY status").fetchall())
+        return dict(cur.execute(db.sql("notify/counts")).fetchall())
