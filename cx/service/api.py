@@ -130,6 +130,14 @@ async def _validation(_req, e: RequestValidationError):
     return _error(422, "invalid", f"请求参数不正确：{where}")
 
 
+@api.exception_handler(Exception)
+async def _internal(_req, e: Exception):
+    import logging
+
+    logging.getLogger("cx.api").exception("unhandled API error: %s", e)
+    return _error(500, "internal", "服务器内部错误，已记录日志，请稍后重试或联系管理员")
+
+
 @api.exception_handler(404)
 async def _not_found(_req, _e):
     return _error(404, "not_found", "没有这个接口")
