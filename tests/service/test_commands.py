@@ -109,3 +109,33 @@ def test_outbox_retries_with_backoff_and_never_resends(con, monkeypatch):
     assert outbox.deliver_due(con, flaky, now=t0 + timedelta(hours=1, minutes=5))["sent"] == 1
     assert outbox.deliver_due(con, flaky, now=t0 + timedelta(days=1)) == {"sent": 0, "retry": 0, "failed": 0}
     assert sorted(sent) == ["a@example.com", "b@example.com"]
+
+
+def test_digest_formats_html_and_pdf(demo_con, tmp_path):
+    import shutil
+    from datetime import date
+
+    html = commands.build_digest(demo_con, "chain", date(2026, 9, 1), date(2026, 9, 30), "html", tmp_path, name="d")
+    assert html.suffix == ".html" and "<html" in html.read_text(encoding="utf-8")[:2000].lower()
+    if not shutil.which("chromium"):
+        pytest.skip("system Chromium not installed (scripts/setup.sh installs it)")
+    pdf = commands.build_digest(demo_con, "store:S0001", date(2026, 9, 1), date(2026, 9, 30), "pdf", tmp_path, name="d")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
+    with pytest.raises(commands.CommandError):
+        commands.build_digest(demo_con, "chain", date(2026, 9, 1), date(2026, 9, 30), "docx", tmp_path)
+
+
+def test_schedules_yaml_is_validated_with_chinese_errors():
+    from cx.service import jobs
+
+    ok = jobs.parse_schedules({"digests": [{"id": "w", "cron": "0 8 * * 1", "recipients": ["a@example.com"]}]})
+    assert ok[0].period == "last_week" and ok[0].format == "pptx"
+    for bad, word in [({"digests": [{"id": "w", "cron": "61 * * * *", "recipients": ["a@b.c"]}]}, "cron"),
+                      ({"digests": [{"id": "w", "cron": "0 8 * * 1"}]}, "recipients"),
+                      ({"digests": [{"id": "w", "cron": "0 8 * * 1", "recipients": ["x"], "period": "yearly"}]}, "period")]:
+        with pytest.raises(jobs.ScheduleError, match=word):
+            jobs.parse_schedules(bad)
+    assert jobs.period_dates("last_week", datetime(2026, 11, 4, 8)) == (datetime(2026, 10, 26).date(),
+                                                                      datetime(2026, 11, 1).date())
+    assert jobs.period_dates("last_month", datetime(2026, 3, 1, 9)) == (datetime(2026, 2, 1).date(),
+                                                                       datetime(2026, 2, 28).date())
