@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from cx import db, settings
+from cx import auth, db, settings
 from cx.ids import stable_id
 from cx.notify import recipients
 
@@ -51,8 +51,16 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
     now = now or datetime.now()
     rows = cur.execute(db.sql("notify/tickets_for"), {"ids": list(ticket_ids)}).fetchall()
     n = 0
+    try:
+        configured = recipients.load()
+    except recipients.RecipientsError as e:      # a broken file must not stop tickets from being opened
+        log.error("recipients.yaml unusable, only accounts with e-mail are notified: %s", e)
+        configured = []
+    users = [u for u in auth.list_users() if u.email]
+    if not configured and not users:
+        return 0
     for tid, store, store_name, region, level, severity, title, due, escalations in rows:
-        pairs = recipients.targets(kind, level, region, store)
+        pairs = recipients.targets(kind, level, region, store, configured, users)
         if not pairs:
             continue
         head = "新工单" if kind == "ticket_created" else f"工单已升级至{LEVEL_LABELS.get(level, level)}"

@@ -97,20 +97,22 @@ def webhook(rid: str) -> Recipient:
     raise RecipientsError(f"recipients.yaml 中没有 id 为“{rid}”的 webhook")
 
 
-def targets(kind: str, level: str, region: str | None, store: str | None) -> list[tuple[str, str]]:
-    """(channel, target) pairs for one event at one level: configured recipients and users with e-mail."""
+def targets(kind: str, level: str, region: str | None, store: str | None,
+            configured: list[Recipient] | None = None, users: list[auth.User] | None = None) -> list[tuple[str, str]]:
+    """(channel, target) pairs for one event at one level: configured recipients and users with e-mail.
+    ``configured`` / ``users``: preloaded lists (a batch of tickets reads the files once)."""
     out: list[tuple[str, str]] = []
 
     def matches(lv: str, rg: str | None, st: str | None) -> bool:
         return lv == level and (level == "hq" or (level == "region" and rg == region) or (level == "store" and st == store))
 
-    for r in load():
+    for r in load() if configured is None else configured:
         if kind in r.events and matches(r.level, r.region, r.store):
             if r.email:
                 out.append(("email", r.email))
             if r.webhook_url:
                 out.append((r.webhook_kind, r.id))
-    for u in auth.list_users():
+    for u in auth.list_users() if users is None else users:
         if u.email and u.role != "analyst" and matches(u.role, u.region, u.store_id):
             out.append(("email", u.email))
     return list(dict.fromkeys(out))

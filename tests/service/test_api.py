@@ -13,11 +13,13 @@ from tests.service.live import Service, copy_store
 def svc(demo_db, tmp_path_factory):
     home = tmp_path_factory.mktemp("svc-api")
     s = Service(copy_store(demo_db, home), home, CX_UPLOAD_MB="1", CX_API_RATE="100000")
-    s.start()
-    s.tokens = {"hq": s.token("hq-bot", "hq"), "store": s.token("s1-bot", "store", "--store", "S0001"),
-                "analyst": s.token("ana-bot", "analyst")}
-    yield s
-    s.stop()
+    try:
+        s.start()
+        s.tokens = {"hq": s.token("hq-bot", "hq"), "store": s.token("s1-bot", "store", "--store", "S0001"),
+                    "analyst": s.token("ana-bot", "analyst")}
+        yield s
+    finally:
+        s.stop()
 
 
 def h(token: str) -> dict:

@@ -24,9 +24,11 @@ def svc(demo_db, tmp_path_factory):
     con.close()
     s = Service(path, home)
     s.users = users
-    s.start()
-    yield s
-    s.stop()
+    try:
+        s.start()
+        yield s
+    finally:
+        s.stop()
 
 
 def sign_in(page, base: str, user: str, password: str) -> None:

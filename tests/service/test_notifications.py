@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from cx import commands, db
-from tests.service.live import Receiver, Service, Smtp, copy_store, free_port
+from tests.service.live import Receiver, Smtp, copy_store, free_port
 
 pytest.importorskip("aiosmtpd")
 
@@ -45,7 +45,7 @@ def _wait(pred, timeout=40.0, step=0.3):
     return pred()
 
 
-def test_alert_notifications_survive_kill9_and_escalation_reaches_the_region(demo_db, tmp_path):
+def test_alert_notifications_survive_kill9_and_escalation_reaches_the_region(demo_db, tmp_path, spawn):
     smtp_port = free_port()
     with Receiver() as hooks:
         path = _prepare(demo_db, tmp_path, [
@@ -57,7 +57,7 @@ def test_alert_notifications_survive_kill9_and_escalation_reaches_the_region(dem
             {"id": "s1-feishu", "level": "store", "store": "S0001",
              "webhook": {"kind": "feishu", "url": hooks.url + "/open-apis/bot/v2/hook/F1", "secret": "feishu-secret"}},
             {"id": "region-mail", "level": "region", "email": "region@example.com"}])
-        svc = Service(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp_port))
+        svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp_port))
         svc.start()
         hq = svc.token("hq-bot", "hq")
         when = (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
@@ -107,7 +107,7 @@ def test_alert_notifications_survive_kill9_and_escalation_reaches_the_region(dem
     assert "job escalate ok" in log and "sent (attempt" in log
 
 
-def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbox(demo_db, tmp_path):
+def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbox(demo_db, tmp_path, spawn):
     path = _prepare(demo_db, tmp_path, [])
     (tmp_path / "schedules.yaml").write_text(yaml.safe_dump({"digests": [
         {"id": "weekly-s1", "cron": "0 * * * *", "scope": "store:S0001", "period": "last_30_days", "format": "pptx",
@@ -121,7 +121,7 @@ def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbo
     (inbox / "good.csv").write_text("store_id,created_at,source_ref,nps\nS0002,2026-10-06 10:00,IN-1,9\n", encoding="utf-8")
     (inbox / "bad.csv").write_text("这不是表头\n", encoding="utf-8")
     with Smtp() as smtp:
-        svc = Service(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp.port))
+        svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp.port))
         svc.start()
         msgs = smtp.wait(1, timeout=120)
         assert len(msgs) == 1
