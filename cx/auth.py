@@ -17,7 +17,6 @@ import bcrypt
 import duckdb
 import yaml
 
-from cx.db import ROOT
 
 ROLES = {"hq": "总部", "analyst": "分析师", "region": "区域经理", "store": "门店店长"}
 MIN_PASSWORD = 8
@@ -35,6 +34,26 @@ class User:
     role: str
     region: str | None = None
     store_id: str | None = None
+    email: str | None = None
+
+    @property
+    def is_hq(self) -> bool:
+        return self.role == "hq"
+
+    @property
+    def sees_all(self) -> bool:
+        """Every store's rows (HQ and analysts); region and store roles are scoped."""
+        return self.role in ("hq", "analyst")
+
+    @property
+    def sees_all_imports(self) -> bool:
+        """Every import and its rejected rows (a rejected row may belong to any store): HQ only."""
+        return self.role == "hq"
+
+    @property
+    def sees_text_config(self) -> bool:
+        """Told about stale text configuration (they can act on it)."""
+        return self.role in ("hq", "analyst")
 
     @property
     def can_edit_config(self) -> bool:
@@ -51,7 +70,9 @@ class User:
 
 
 def users_path() -> Path:
-    return Path(os.environ.get("CX_USERS") or ROOT / "data" / "users.yaml")
+    from cx import settings
+
+    return settings.users_path()
 
 
 def _load(path: Path) -> dict:
@@ -127,12 +148,13 @@ def list_users(path: Path | None = None) -> list[User]:
 
 
 def _user(username: str, rec: dict) -> User:
-    return User(username, rec.get("name") or username, rec["role"], rec.get("region"), rec.get("store_id"))
+    return User(username, rec.get("name") or username, rec["role"], rec.get("region"), rec.get("store_id"),
+                rec.get("email"))
 
 
 def scope(con: duckdb.DuckDBPyConnection, user: User) -> tuple[str, ...] | None:
     """Store ids the user may see; None means every row (HQ and analysts)."""
-    if user.role in ("hq", "analyst"):
+    if user.sees_all:
         return None
     if user.role == "store":
         return (user.store_id,)

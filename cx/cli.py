@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from cx import db, demo
+from cx.client import ServiceError
 from cx.ingest import ImportFailed, ImportOptions, import_file, plan
 from cx.ingest.mapping import SOURCES, label
 from cx.text.taxonomy import TaxonomyError
@@ -90,14 +91,32 @@ def _parser() -> argparse.ArgumentParser:
     ur = usub.add_parser("reset", help="重置密码")
     ur.add_argument("username")
     usub.add_parser("list", help="列出账号")
+    tk = sub.add_parser("tokens", help="API 令牌：add / list / revoke（令牌只保存哈希）")
+    tsub = tk.add_subparsers(dest="tokens_cmd", required=True)
+    ta = tsub.add_parser("add", help="新建令牌（只显示一次）")
+    ta.add_argument("name")
+    ta.add_argument("--role", required=True, choices=["hq", "analyst", "region", "store"])
+    ta.add_argument("--region", default=None)
+    ta.add_argument("--store", default=None)
+    tsub.add_parser("list", help="列出令牌")
+    tr = tsub.add_parser("revoke", help="吊销令牌（按名称或编号）")
+    tr.add_argument("name")
     rp = sub.add_parser("report", help="生成汇报 PPT/HTML（适合定时任务）")
     rp.add_argument("--scope", default="chain", help="chain | region:华东 | store:S0001")
     rp.add_argument("--period", required=True, help="2026-10 或 2026-08-01:2026-10-31")
     rp.add_argument("--out", type=Path, required=True, help="输出文件（.pptx 或 .html）")
     rp.add_argument("--db", type=Path, default=None)
+    bk = sub.add_parser("backup", help="把数据库完整复制到新文件（服务运行时经由服务，不停机）")
+    bk.add_argument("out", type=Path)
+    bk.add_argument("--db", type=Path, default=None)
     r = sub.add_parser("rebuild-text", help="修改旅程分类/词典后，重新分析库中全部文本")
     r.add_argument("--db", type=Path, default=None)
     return p
+
+
+def _refuse_while_service(a: argparse.Namespace, what: str) -> None:
+    if _service(a) is not None:
+        raise SystemExit(f"错误：服务正在运行并占用数据库，{what}需要独占数据库：请先停止服务（或在“数据导入”页操作）")
 
 
 def cmd_rebuild_text(a: argparse.Namespace) -> int:
@@ -105,6 +124,7 @@ def cmd_rebuild_text(a: argparse.Namespace) -> int:
     from cx.text.taxonomy import load
 
     load()  # a broken taxonomy fails here with its Chinese message, before anything is touched
+    _refuse_while_service(a, "重新分析全部文本")
     with _store(a.db) as con:
         t0 = time.monotonic()
         n = text_store.rebuild(con, progress=Bar())
@@ -112,23 +132,74 @@ def cmd_rebuild_text(a: argparse.Namespace) -> int:
     return 0
 
 
+def _service(a: argparse.Namespace) -> dict | None:
+    """The running service holding this command's store, if any (then the command goes through its API)."""
+    from cx import client
+
+    return client.service_for(a.db)
+
+
+def cmd_tokens(a: argparse.Namespace) -> int:
+    from cx import tokens
+
+    try:
+        if a.tokens_cmd == "add":
+            t, secret = tokens.add(a.name, a.role, a.region, a.store)
+            print(f"已创建令牌 {t.name}（{t.user().describe()}），只显示这一次，请妥善保存：")
+            print(secret)
+        elif a.tokens_cmd == "revoke":
+            print(f"已吊销 {tokens.revoke(a.name)} 个令牌：{a.name}")
+        else:
+            for t in tokens.list_tokens():
+                state = f"已吊销 {t.revoked_at}" if t.revoked_at else "有效"
+                print(f"{t.token_id}\t{t.name}\t{t.user().describe()}\t创建 {t.created_at}\t{state}")
+    except tokens.TokenError as e:
+        raise SystemExit(f"错误：{e}") from None
+    return 0
+
+
+def cmd_backup(a: argparse.Namespace) -> int:
+    from cx import client, commands
+
+    out = a.out.resolve()
+    try:
+        if (svc := _service(a)) is not None:
+            size = client.call(svc, "POST", "/v1/backup", json={"path": str(out)}).json()["bytes"]
+        else:
+            with _store(a.db) as con:
+                size = commands.backup(con, out).stat().st_size
+    except commands.CommandError as e:
+        raise SystemExit(f"错误：{e}") from None
+    print(f"已备份到 {out}（{size / 1024 / 1024:.1f} MB）")
+    return 0
+
+
 def cmd_alerts(a: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
-    from cx.loop import rules
+    from cx import commands
 
     since = datetime.fromisoformat(a.since)
+    if (svc := _service(a)) is not None:
+        from cx import client
+
+        n = client.call(svc, "POST", "/v1/jobs/alerts", json={"since": since.date().isoformat()}).json()["tickets"]
+        print(f"预警规则已运行：新建工单 {n} 张")
+        return 0
     with _store(a.db) as con:
-        n = rules.run(con, since, datetime.now() + timedelta(days=1))
+        n = commands.run_alerts(con, since, datetime.now() + timedelta(days=1))
     print(f"预警规则已运行：新建工单 {n} 张")
     return 0
 
 
 def cmd_escalate(a: argparse.Namespace) -> int:
-    from cx.loop import tickets
+    from cx import client, commands
 
-    with _store(a.db) as con:
-        n = tickets.escalate(con)
+    if (svc := _service(a)) is not None:
+        n = client.call(svc, "POST", "/v1/jobs/escalate").json()["escalations"]
+    else:
+        with _store(a.db) as con:
+            n = commands.escalate_overdue(con)
     print(f"SLA 检查完成：升级 {n} 次")
     return 0
 
@@ -173,6 +244,14 @@ def cmd_report(a: argparse.Namespace) -> int:
         raise SystemExit(f"错误：{e}") from None
     if a.out.suffix.lower() not in (".pptx", ".html"):
         raise SystemExit("错误：--out 必须以 .pptx 或 .html 结尾")
+    if (svc := _service(a)) is not None:
+        from cx import client
+
+        r = client.call(svc, "POST", "/v1/reports",
+                        json={"scope": a.scope, "period": a.period, "format": a.out.suffix.lower()[1:]})
+        a.out.write_bytes(r.content)
+        print(f"已生成 {a.out}（{label}，{start} 至 {end}，{r.headers.get('X-CX-Slides', '?')} 页内容）")
+        return 0
     with _store(a.db, read_only=True) as con:
         bar = Bar()
         report = deck.collect(con, Filters(start, end, **extra), label, progress=lambda f, m: bar(0.5 * f, m))
@@ -188,6 +267,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
     path = a.db or db.default_path()
     if path.exists() and not a.force:
         raise SystemExit(f"错误：数据库文件已存在：{path}（如需覆盖请加 --force）")
+    _refuse_while_service(a, "重新生成演示数据库")
     stores, months = demo.auto_size(a.rows)
     stores, months = a.stores or stores, a.months or months
     if a.rows < 1 or stores < 8 or not 1 <= months <= 60:
@@ -223,6 +303,28 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         if p.preview is not None:
             print(p.preview.head(10).to_string(index=False))
         return 1 if p.problems else 0
+    if (svc := _service(a)) is not None:
+        from cx import client
+
+        try:
+            data = a.file.read_bytes()
+        except OSError as e:
+            raise ImportFailed(f"无法读取文件“{a.file}”：{e.strerror or e}") from None
+        try:
+            r = client.call(svc, "POST", "/v1/imports", files={"file": (a.file.name, data)},
+                            data={"source": a.source, "create_stores": str(bool(a.create_stores)).lower(),
+                                  **{k: v for k, v in (("profile", a.profile), ("date_order", a.date_order),
+                                                       ("timezone", a.timezone), ("questionnaire", a.questionnaire),
+                                                       ("sheets", ",".join(a.sheet) if a.sheet else None)) if v}}).json()
+        except client.ServiceError as e:
+            msg = str(e)
+            raise ImportFailed(msg.removeprefix("导入失败，数据库未做任何更改：")) from None
+        print(r["summary"])
+        for line in r.get("details", []):
+            print(line)
+        if r["rows_rejected"]:
+            print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r['import_id']}）")
+        return 0
     with _store(a.db) as con:
         r = import_file(con, a.file, a.source, options=opts, unknown_store="create" if a.create_stores else "reject",
                         progress=Bar(), imported_by="cli")
@@ -238,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     a = _parser().parse_args(argv)
     try:
         return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text, "alerts": cmd_alerts,
-                "escalate": cmd_escalate, "users": cmd_users, "report": cmd_report}[a.cmd](a)
+                "escalate": cmd_escalate, "users": cmd_users, "report": cmd_report, "tokens": cmd_tokens,
+                "backup": cmd_backup}[a.cmd](a)
     except ImportFailed as e:
         print(f"导入失败：{e}", file=sys.stderr)
     except TaxonomyError as e:
@@ -248,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             print("错误：数据库文件正被其他进程（例如正在运行的应用）占用，请关闭后重试", file=sys.stderr)
         else:
             print(f"错误：无法打开数据库：{str(e).splitlines()[0][:200]}", file=sys.stderr)
+    except ServiceError as e:
+        print(f"错误：{e}", file=sys.stderr)
     except SystemExit as e:
         if isinstance(e.code, str):
             print(e.code, file=sys.stderr)

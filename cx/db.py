@@ -23,7 +23,9 @@ MIGRATIONS_DIR = SQL_DIR / "migrations"
 
 def default_path() -> Path:
     """The store file: ``$CX_DB`` if set, else ``data/cx.duckdb`` in the project."""
-    return Path(os.environ.get("CX_DB") or ROOT / "data" / "cx.duckdb")
+    from cx import settings
+
+    return settings.db_path()
 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:

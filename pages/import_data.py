@@ -3,7 +3,8 @@ time zone, questionnaire) with a preview of stored values, then import with prog
 as a profile; browse history and download rejects. Decisions live in cx.ingest.ui_options."""
 import streamlit as st
 
-from cx.ingest import ImportFailed, ImportOptions, ImportResult, history, import_bytes, import_details, rejects_of
+from cx import access
+from cx.ingest import ImportFailed, ImportOptions, ImportResult, import_bytes, import_details
 from cx.ingest import ui_options as uo
 from cx.ingest.mapping import SOURCE_LABELS, SOURCES
 from cx.ingest.profiles import ProfileError
@@ -258,9 +259,7 @@ if ctx.user.can_edit_config:
             st.rerun()           # redraw from the top: the stale-configuration notice goes away
 
 st.subheader("导入记录")
-hist = history(ctx.con)
-if not ctx.user.can_edit_config:   # rejected rows may belong to any store: only HQ sees every import
-    hist = hist[hist["imported_by"] == ctx.user.username]
+hist = access.imports_for(ctx.con, ctx.user)   # HQ sees every import, others their own (scope lives in cx.access)
 if hist.empty:
     shell.empty_state("还没有导入记录。上传一个文件试试，或先下载上方的模板。")
 else:
@@ -281,7 +280,7 @@ else:
     if not with_rejects.empty:
         pick = st.selectbox("查看被拒绝的行", with_rejects["import_id"],
                             format_func=lambda i: f"{i} · {files.loc[i]}", placeholder="请选择")
-        rej = rejects_of(ctx.con, pick).rename(columns={"row_number": "行号", "reason": "原因", "raw": "原始内容"})
+        rej = access.rejects_for(ctx.con, ctx.user, pick).rename(columns={"row_number": "行号", "reason": "原因", "raw": "原始内容"})
         st.dataframe(rej, hide_index=True, width="stretch")
         st.download_button("下载被拒绝的行（CSV）", rej.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"rejects_{pick}.csv", mime="text/csv", icon=":material/download:")

@@ -1,7 +1,7 @@
 """汇报导出: choose scope, period and sections; build the PPTX deck (and an HTML one-pager) with progress."""
 import streamlit as st
 
-from cx import brand
+from cx import audit, brand
 from cx.report import deck
 from ui import shell
 
@@ -31,6 +31,7 @@ if st.button("生成报告", type="primary", icon=":material/slideshow:", disabl
     else:
         data, name, mime = deck.to_html(report).encode("utf-8"), f"{report.title}_{f.start:%Y%m%d}.html", "text/html"
     bar.empty()
+    audit.record(ctx.con, ctx.user.username, "export", label, f"汇报 {name}", st.context.ip_address)
     st.session_state["rp_file"] = (data, name, mime, len(report.slides))
 if "rp_file" in st.session_state:
     data, name, mime, n = st.session_state["rp_file"]

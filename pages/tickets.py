@@ -4,15 +4,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cx import brand, db, sample
+from cx import access, brand, commands, db, sample
 from cx.loop import rules, tickets
 from ui import fmt, shell, verbatims
 
 ctx = shell.page("工单中心")
-# Escalation is computed from timestamps on every page load (the clock is the server's).
-moved = tickets.escalate(ctx.con, datetime.now())
-if moved:
-    st.toast(f"{moved} 张工单因超过 SLA 已自动升级", icon=":material/upgrade:")
+# SLA escalation runs in the service every minute (cx.commands.escalate_overdue), not on page load.
 now = datetime.now()
 st.title("工单中心")
 st.caption(ctx.filters.describe() + "（按工单创建时间）")
@@ -74,8 +71,8 @@ def _detail(q: pd.DataFrame) -> None:
         note = st.text_area("说明 / 备注", max_chars=1000)
         if st.form_submit_button("提交", type="primary"):
             try:
-                tickets.act(ctx.con, pick, action, ctx.user.describe(), note=note, root_cause=cause)
-            except tickets.TicketError as e:
+                commands.ticket_action(ctx.con, ctx.user, pick, action, note=note, root_cause=cause)
+            except (tickets.TicketError, access.Forbidden) as e:
                 st.error(str(e))
             else:
                 st.rerun()          # ticket views are read fresh on every run (nothing cached to clear)

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Set up (if needed) and start CX Lens. On first start the app builds the embedded demo chain.
+# Set up (if needed) and start CX Lens as one service process: the pages, the REST API (/api, docs at /api/docs),
+# health checks (/healthz, /readyz) and the scheduled jobs. Honours CX_DB (store file) and CX_PORT (default 8501);
+# extra arguments go to uvicorn (e.g. --host 127.0.0.1). On first start the app builds the embedded demo chain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh app
-exec .venv/bin/streamlit run app.py "$@"
+export CX_SERVICE_PORT="${CX_PORT:-8501}"
+exec .venv/bin/python -m uvicorn cx.service.app:app --host "${CX_HOST:-0.0.0.0}" --port "${CX_PORT:-8501}" \
+  --no-access-log "$@"

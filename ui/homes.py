@@ -15,9 +15,8 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from cx import brand, charts, db, kano, overview, painpoints, scoring
+from cx import access, brand, charts, db, kano, overview, painpoints, scoring
 from cx.filters import Filters
-from cx.ingest import history
 from cx.loop import tickets
 from ui import export, fmt, ranking, shell, verbatims
 
@@ -257,9 +256,7 @@ def hq_home(ctx: shell.Context) -> None:
         c2.metric("反馈总量", f"{_kpis(ctx.con, ctx.version, whole)['n']:,}")
         c3.metric("KANO 答卷", f"{_kano_n(ctx.con, ctx.version, whole):,}")
         st.write(f"数据时间范围：{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
-    imports = _history(ctx.con, ctx.version)
-    if not ctx.user.can_edit_config:
-        imports = imports[imports["imported_by"] == ctx.user.username]
+    imports = access.imports_for(ctx.con, ctx.user)
     c4.metric("导入批次", f"{len(imports):,}")
 
     st.subheader("从这里开始")
@@ -274,11 +271,6 @@ def hq_home(ctx: shell.Context) -> None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _kano_n(_con, version: int, filters: Filters) -> int:
     return int(kano.features(_con, filters)["n"].sum())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _history(_con, version: int) -> pd.DataFrame:
-    return history(_con)
 
 
 def home(ctx: shell.Context) -> None:

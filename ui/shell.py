@@ -15,7 +15,7 @@ import streamlit as st
 
 import time as _time
 
-from cx import auth, brand, db, demo, overview
+from cx import auth, brand, db, demo, overview, signin
 from cx.filters import SOURCE_LABELS, Filters
 from cx.text import config as cx_text_config
 from ui import dates as dates_ui
@@ -33,6 +33,7 @@ NAV = [
     ("pages/kano.py", "KANO分析", ":material/scatter_plot:"),
     ("pages/report.py", "汇报导出", ":material/slideshow:"),
     ("pages/import_data.py", "数据导入", ":material/upload_file:"),
+    ("pages/service_status.py", "通知与审计", ":material/notifications:"),
 ]
 FAVICON = db.ROOT / "assets" / "favicon.png"
 _FILTER_KEYS = ("f_dates", "f_regions", "f_stores", "f_sources", "f_channels")
@@ -68,7 +69,7 @@ def text_config_stale(con) -> bool:
 
 def stale_text_notice(con, user: auth.User) -> None:
     """Tell the people who can act on it that stored texts were tagged with another configuration."""
-    if user.role in ("hq", "analyst") and text_config_stale(con):
+    if user.sees_text_config and text_config_stale(con):
         st.warning("旅程分类、词典或模型已修改，库中已有文本仍按旧配置分析，新旧结果混在一起。请总部在「数据导入」页"
                    "点击「重新分析全部文本」，或在服务器上运行 `python -m cx rebuild-text`。",
                    icon=":material/sync_problem:")
@@ -104,14 +105,22 @@ def _login(con) -> auth.User:
         st.session_state.pop("user", None)
         st.warning("长时间未操作，已自动退出，请重新登录。")
         user = None
+    if user is None and (user := signin.user_of(con, st.context.cookies.get(signin.COOKIE))) is not None:
+        st.session_state["user"] = user      # the lasting sign-in cookie (a refresh or a new tab stays signed in)
     if user is not None:
         st.session_state["seen_at"] = now
         return user
     st.title("客户体验透镜 CX Lens")
+    if _served():
+        st.link_button("登录", _login_url(), type="primary", icon=":material/login:")
+        st.caption("登录后刷新页面或打开分享的链接都会保持登录状态。")
+        st.stop()
     if not auth.has_users():
         st.subheader("创建首个总部管理员")
-        st.caption("这是一个新的数据库，还没有任何账号。请设置总部管理员（不提供默认密码）。")
+        st.caption("这是一个新的数据库，还没有任何账号。请输入服务日志中打印的一次性设置码，再设置总部管理员（不提供默认密码）。")
+        signin.first_admin_code()
         with st.form("first_admin"):
+            code = st.text_input("设置码（见服务日志）", key="setup_code")
             username = st.text_input("用户名")
             name = st.text_input("姓名")
             pw = st.text_input("密码（至少 8 位）", type="password")
@@ -121,10 +130,10 @@ def _login(con) -> auth.User:
                     st.error("两次输入的密码不一致")
                 else:
                     try:
-                        st.session_state["user"] = auth.add_user(username, pw, "hq", name or username)
+                        st.session_state["user"] = signin.create_first_admin(code, username, pw, name or username)
                         st.session_state["seen_at"] = now
                         st.rerun()
-                    except auth.AuthError as e:
+                    except (auth.AuthError, signin.SignInError) as e:
                         st.error(str(e))
         st.stop()
     st.subheader("登录")
@@ -135,10 +144,10 @@ def _login(con) -> auth.User:
         pw = st.text_input("密码", type="password", key="login_pw")
         if st.form_submit_button("登录", type="primary"):
             try:
-                st.session_state["user"] = auth.authenticate(username, pw)
+                st.session_state["user"] = signin.sign_in(con, username, pw, st.context.ip_address)
                 st.session_state["seen_at"] = now
                 st.rerun()
-            except auth.AuthError as e:
+            except signin.SignInError as e:
                 st.error(str(e))
     st.stop()
 
@@ -180,10 +189,26 @@ def _nav(user: auth.User) -> None:
             st.page_link(path, label=label, icon=icon)
         st.caption(f"当前用户：{user.describe()}")
         if st.button("退出登录", icon=":material/logout:", key="logout"):
+            signin.close_session(connection(), st.context.cookies.get(signin.COOKIE))
             for k in ("user", "seen_at"):
                 st.session_state.pop(k, None)
             st.rerun()
         st.divider()
+
+
+def _served() -> bool:
+    """Running inside the service process (uvicorn + st.App), where the sign-in routes exist."""
+    import sys
+
+    mod = sys.modules.get("cx.service.state")
+    return bool(mod and mod.STATUS.get("started_at"))
+
+
+def _login_url() -> str:
+    from urllib.parse import urlencode, urlsplit
+
+    u = urlsplit(st.context.url or "/")
+    return "/login?" + urlencode({"next": (u.path or "/") + (f"?{u.query}" if u.query else "")})
 
 
 def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple[Filters, dict]:
@@ -191,6 +216,7 @@ def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple
     last = opts["last_day"].date() if opts["last_day"] is not None else date.today()
     first = opts["first_day"].date() if opts["first_day"] is not None else last - timedelta(days=365)
     stores: pd.DataFrame = opts["stores"]
+    _filters_from_url(opts, first, last)
     with st.sidebar:
         st.markdown("**筛选**")
         _restore("f_dates", (default_start(first, last), last))
@@ -225,7 +251,53 @@ def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple
         start, end = dates
     else:  # the user has clicked only the first day of a range so far
         start = end = dates[0] if isinstance(dates, (tuple, list)) and dates else last
-    return Filters(start, end, tuple(regions), tuple(chosen), tuple(sources), tuple(channels), scope_stores=scope), opts
+    flt = Filters(start, end, tuple(regions), tuple(chosen), tuple(sources), tuple(channels), scope_stores=scope)
+    _filters_to_url(flt)
+    return flt, opts
+
+
+def _filters_from_url(opts: dict, first: date, last: date) -> None:
+    """A shared link's filters (``?from=&to=&region=&store=&source=&channel=``) become this session's, once.
+    Values outside the user's scope are refused (the page stops with a message), never widened."""
+    qp = st.query_params
+    if st.session_state.get("_url_applied") or not any(k in qp for k in ("from", "to", "region", "store", "source",
+                                                                          "channel")):
+        st.session_state["_url_applied"] = True
+        return
+    st.session_state["_url_applied"] = True
+    try:
+        start = date.fromisoformat(qp.get("from")) if qp.get("from") else None
+        end = date.fromisoformat(qp.get("to")) if qp.get("to") else None
+    except ValueError:
+        st.warning("链接中的日期无法识别，已使用默认日期范围。")
+        start = end = None
+    if start and end and start <= end:
+        start, end = max(first, min(start, last)), max(first, min(end, last))
+        st.session_state["f_dates"] = st.session_state["_f_dates"] = (start, end)
+    allowed = {"f_regions": set(opts["regions"]), "f_stores": set(opts["stores"]["store_id"]),
+               "f_sources": set(SOURCE_LABELS), "f_channels": set(opts["channels"]["channel"])}
+    for key, param in (("f_regions", "region"), ("f_stores", "store"), ("f_sources", "source"),
+                       ("f_channels", "channel")):
+        vals = qp.get_all(param)
+        if not vals:
+            continue
+        outside = [v for v in vals if v not in allowed[key]]
+        if outside and key in ("f_regions", "f_stores"):
+            st.error(f"链接中的{'区域' if key == 'f_regions' else '门店'}“{'、'.join(outside[:5])}”不在您的权限范围内，"
+                     "无法打开这个视图。", icon=":material/block:")
+            st.stop()
+        st.session_state[key] = st.session_state["_" + key] = [v for v in vals if v in allowed[key]]
+
+
+def _filters_to_url(f: Filters) -> None:
+    """Mirror the filter bar in the address bar so a copied link opens the same view."""
+    want = {"from": f.start.isoformat(), "to": f.end.isoformat(), "region": list(f.regions), "store": list(f.stores),
+            "source": list(f.sources), "channel": list(f.channels)}
+    want = {k: v for k, v in want.items() if v}
+    have = {k: (st.query_params.get_all(k) if k in ("region", "store", "source", "channel") else st.query_params.get(k))
+            for k in st.query_params}
+    if have != want:
+        st.query_params.from_dict(want)
 
 
 def page(title: str, filters: bool = True) -> Context:

@@ -10,11 +10,10 @@ import duckdb
 import pandas as pd
 import yaml
 
-from cx import db, metrics
-from cx.db import ROOT
-from cx.ingest.validate import stable_id
+from cx import db, metrics, settings
+from cx.ids import stable_id
 
-RULES_FILE = ROOT / "data" / "alert_rules.yaml"
+RULES_FILE = settings.config_file("alert_rules.yaml")
 LEVELS = ("store", "region", "hq")
 LEVEL_LABELS = {"store": "门店", "region": "区域", "hq": "总部"}
 SEVERITIES = ("low", "medium", "high")
@@ -239,4 +238,7 @@ def run(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime | None 
             cur.execute(db.sql("loop/insert_events"))
             cur.unregister("staged_events")
             db.bump_loop_version(cur)
+            from cx.notify import outbox    # same transaction: a ticket exists exactly with its notifications
+
+            outbox.enqueue_tickets(cur, created["ticket_id"].tolist(), "ticket_created")
     return len(created)

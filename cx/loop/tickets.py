@@ -100,6 +100,11 @@ def escalate(con: duckdb.DuckDBPyConnection, now: datetime | None = None, clock:
                 level, due, n = nxt, due + timedelta(hours=int(r.sla_hours)), n + 1
             updates.append((r.ticket_id, level, due, "已升级", n, r.resolved_at, r.closed_at, r.root_cause))
         apply(cur, updates, evts)
+        if evts:   # same transaction: an escalation exists exactly with its notifications
+            from cx.notify import outbox
+
+            reasons = {e[0]: e[4] for e in evts}
+            outbox.enqueue_tickets(cur, list(reasons), "escalated", now=now, detail=reasons)
     return len(evts)
 
 

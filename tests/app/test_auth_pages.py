@@ -19,10 +19,17 @@ def test_first_start_on_real_data_forces_admin_setup(env):
     at = app().run()
     assert any("创建首个总部管理员" in h.value for h in at.subheader)
     assert not at.metric                                # nothing of the data is shown
-    at.text_input[0].input("boss")
-    at.text_input[1].input("老板")
-    at.text_input[2].input("s3cret-pass")
+    at.text_input(key="setup_code").input("00000000")   # a guessed code is refused: arriving first is not enough
+    at.text_input[1].input("boss")
+    at.text_input[2].input("老板")
     at.text_input[3].input("s3cret-pass")
+    at.text_input[4].input("s3cret-pass")
+    at.button[0].click().run()
+    assert any("设置码不正确" in e.value for e in at.error) and not auth.has_users()
+    code = (auth.users_path().with_name(auth.users_path().name + ".setup-code")).read_text().strip()
+    at.text_input(key="setup_code").input(code)
+    at.text_input[3].input("s3cret-pass")
+    at.text_input[4].input("s3cret-pass")
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert [u.username for u in auth.list_users()] == ["boss"]

@@ -1,0 +1,1 @@
+"""Notifications: who is told (recipients), the transactional outbox, and the delivery channels."""

@@ -1,0 +1,106 @@
+"""The one ASGI process: ``uvicorn cx.service.app:app`` (what ``scripts/run-app.sh`` starts).
+
+st.App serves the Streamlit pages (entry ``app.py``); beside them: the REST API mounted at ``/api``,
+``/healthz`` (process up) and ``/readyz`` (store open, jobs running), and the sign-in routes. The lifespan
+opens the store, returns notifications a killed process left half-sent to the queue, writes the service
+file the CLI uses to find this process, and starts/stops the scheduled jobs.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+from datetime import datetime
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from cx import settings
+from cx.notify import outbox
+from cx.service import state
+from cx.service.api import api
+
+log = logging.getLogger("cx.service")
+
+
+def _logging() -> None:
+    root = logging.getLogger("cx")
+    if not root.handlers:
+        h = logging.StreamHandler()
+        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(h)
+        root.setLevel(logging.INFO)
+        root.propagate = False
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_request: Request) -> JSONResponse:
+    sched = state.STATUS.get("scheduler")
+    store_ok = state.store() is not None
+    jobs_ok = bool(sched is not None and sched.running)
+    body = {"status": "ready" if store_ok and jobs_ok else "not_ready", "store": store_ok, "jobs": jobs_ok}
+    return JSONResponse(body, status_code=200 if store_ok and jobs_ok else 503)
+
+
+def _write_service_file() -> None:
+    p = settings.service_file()
+    tmp = p.with_name(p.name + ".tmp")
+    tmp.write_text(json.dumps({"pid": os.getpid(), "url": f"http://127.0.0.1:{_port()}",
+                               "token": state.CLI_TOKEN["secret"], "started_at": datetime.now().isoformat()}))
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, p)
+
+
+def _port() -> int:
+    return int(os.environ.get("CX_SERVICE_PORT") or settings.port())
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app):
+    from cx.service import jobs, web
+
+    _logging()
+    state.CLI_TOKEN["secret"] = "cxl_local000_" + secrets.token_urlsafe(32)
+    con = state.store()
+    if con is not None:
+        n = outbox.recover(con)
+        if n:
+            log.info("outbox: %d notification(s) left half-sent by a previous process are queued again", n)
+    web.first_admin_code()
+    _write_service_file()
+    sched = jobs.start()
+    state.STATUS.update(scheduler=sched, started_at=datetime.now())
+    log.info("CX Lens service up on port %s (store %s)", _port(), settings.db_path())
+    try:
+        yield
+    finally:
+        sched.shutdown(wait=True)
+        with contextlib.suppress(FileNotFoundError):
+            if json.loads(settings.service_file().read_text()).get("pid") == os.getpid():
+                settings.service_file().unlink()
+        state.close()
+        log.info("CX Lens service stopped")
+
+
+def _routes():
+    from cx.service import web
+
+    return [Route("/healthz", healthz), Route("/readyz", readyz), *web.routes(), Mount("/api", app=api)]
+
+
+def _middleware():
+    from starlette.middleware import Middleware
+
+    from cx.service import web
+
+    return [Middleware(web.SignInGate)]
+
+
+app = st.App(str(settings.ROOT / "app.py"), routes=_routes(), lifespan=lifespan, middleware=_middleware())

@@ -1,0 +1,148 @@
+"""Sign-in routes of the service: a plain HTML login page, the login POST that sets the signed HttpOnly
+session cookie, the first-admin set-up (one-time code from the service log) and logout."""
+from __future__ import annotations
+
+import html
+import urllib.parse
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.routing import Route
+
+from cx import auth, settings, signin
+from cx.service import state
+
+_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · 客户体验透镜</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f6f7f9;margin:0}}
+main{{max-width:360px;margin:10vh auto;background:#fff;padding:28px 32px;border-radius:10px;box-shadow:0 1px 4px #0002}}
+h1{{font-size:20px;margin:0 0 4px}} p{{color:#555;font-size:13px}} label{{display:block;margin:12px 0 4px;font-size:14px}}
+input{{width:100%;box-sizing:border-box;padding:8px;border:1px solid #ccc;border-radius:6px;font-size:14px}}
+button{{margin-top:18px;width:100%;padding:9px;border:0;border-radius:6px;background:#d6336c;color:#fff;font-size:15px}}
+.err{{color:#b00020;background:#fde2e4;padding:8px;border-radius:6px;font-size:13px}}</style></head>
+<body><main><h1>{brand}</h1><p>{subtitle}</p>{error}{form}</main></body></html>"""
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths (no scheme, no //host) may be redirected to after sign-in."""
+    t = target or "/"
+    return t if t.startswith("/") and not t.startswith("//") and "\\" not in t else "/"
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _page(title: str, subtitle: str, form: str, error: str | None = None, status: int = 200) -> HTMLResponse:
+    err = f'<div class="err" role="alert">{html.escape(error)}</div>' if error else ""
+    return HTMLResponse(_PAGE.format(title=html.escape(title), brand=html.escape(settings.brand()),
+                                     subtitle=html.escape(subtitle), error=err, form=form), status_code=status)
+
+
+def _login_form(nxt: str, username: str = "") -> str:
+    return (f'<form method="post" action="/auth/login"><input type="hidden" name="next" value="{html.escape(nxt)}">'
+            f'<label for="u">用户名</label><input id="u" name="username" value="{html.escape(username)}" autofocus required>'
+            '<label for="p">密码</label><input id="p" name="password" type="password" required>'
+            '<button type="submit">登录</button></form>')
+
+
+def _setup_form(nxt: str) -> str:
+    return (f'<form method="post" action="/auth/setup"><input type="hidden" name="next" value="{html.escape(nxt)}">'
+            '<label for="c">设置码（见服务日志）</label><input id="c" name="code" required autocomplete="off">'
+            '<label for="u">用户名</label><input id="u" name="username" required>'
+            '<label for="n">姓名</label><input id="n" name="name">'
+            '<label for="p">密码（至少 8 位）</label><input id="p" name="password" type="password" required>'
+            '<label for="p2">再次输入密码</label><input id="p2" name="password2" type="password" required>'
+            '<button type="submit">创建并登录</button></form>')
+
+
+async def login_page(request: Request):
+    nxt = safe_next(request.query_params.get("next"))
+    if not auth.has_users():
+        return _page("创建首个总部管理员", "这是一个新的数据库，还没有任何账号。请输入服务日志中打印的一次性设置码。",
+                     _setup_form(nxt))
+    return _page("登录", "请使用您的账号登录。", _login_form(nxt))
+
+
+def _signed_in(user: auth.User, nxt: str) -> RedirectResponse:
+    con = state.store()
+    resp = RedirectResponse(nxt, status_code=303)
+    if con is not None:
+        resp.set_cookie(signin.COOKIE, signin.open_session(con, user), max_age=signin.COOKIE_MAX_AGE, httponly=True,
+                        samesite="lax", secure=request_is_https(), path="/")
+    return resp
+
+
+def request_is_https() -> bool:
+    return settings.env("CX_COOKIE_SECURE", "0") == "1"
+
+
+async def login_post(request: Request):
+    form = await request.form()
+    nxt = safe_next(str(form.get("next") or "/"))
+    username, password = str(form.get("username") or ""), str(form.get("password") or "")
+    con = state.store()
+    try:
+        user = await anyio.to_thread.run_sync(lambda: signin.sign_in(con, username, password, _address(request)))
+    except signin.SignInError as e:
+        return _page("登录", "请使用您的账号登录。", _login_form(nxt, username), str(e), status=401)
+    return _signed_in(user, nxt)
+
+
+async def setup_post(request: Request):
+    form = await request.form()
+    nxt = safe_next(str(form.get("next") or "/"))
+    if form.get("password") != form.get("password2"):
+        return _page("创建首个总部管理员", "请重新输入。", _setup_form(nxt), "两次输入的密码不一致", status=400)
+    try:
+        user = signin.create_first_admin(str(form.get("code") or ""), str(form.get("username") or ""),
+                                         str(form.get("password") or ""), str(form.get("name") or "") or None)
+    except (signin.SignInError, auth.AuthError) as e:
+        return _page("创建首个总部管理员", "请重新输入。", _setup_form(nxt), str(e), status=400)
+    return _signed_in(user, nxt)
+
+
+async def logout(request: Request):
+    con = state.store()
+    if con is not None:
+        signin.close_session(con, request.cookies.get(signin.COOKIE))
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(signin.COOKIE, path="/")
+    return resp
+
+
+def first_admin_code() -> str | None:
+    return signin.first_admin_code()
+
+
+def login_url(next_path: str) -> str:
+    return "/login?" + urllib.parse.urlencode({"next": safe_next(next_path)})
+
+
+_OPEN = ("/login", "/auth/", "/api", "/healthz", "/readyz", "/_stcore", "/static", "/media", "/component",
+         "/favicon", "/app/static", "/robots.txt")
+
+
+class SignInGate:
+    """Send a browser that opens a page without a valid session cookie to /login (and back after it)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET" and not scope["path"].startswith(_OPEN):
+            req = Request(scope)
+            if "text/html" in req.headers.get("accept", "") and auth.has_users():
+                con = state.store()
+                ok = con is None or await anyio.to_thread.run_sync(
+                    lambda: signin.user_of(con, req.cookies.get(signin.COOKIE)) is not None)
+                if not ok:
+                    target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
+                    return await RedirectResponse(login_url(target), status_code=303)(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+def routes() -> list[Route]:
+    return [Route("/login", login_page, methods=["GET"]), Route("/auth/login", login_post, methods=["POST"]),
+            Route("/auth/setup", setup_post, methods=["POST"]), Route("/auth/logout", logout, methods=["GET", "POST"])]

@@ -1,0 +1,112 @@
+"""One place for deployment settings: paths, environment variables, limits, brand and time zone.
+
+Every module that needs a path under ``data/`` or an environment variable asks here instead of building
+``ROOT / "data" / …`` or reading ``os.environ`` itself. Values are read on each call (cheap), so tests and
+the service can point ``CX_DB`` / ``CX_USERS`` elsewhere before a call.
+
+Environment variables (all optional):
+  CX_DB            the DuckDB store file                      (default data/cx.duckdb)
+  CX_USERS         the accounts file                          (default data/users.yaml)
+  CX_TOKENS        the API tokens file (hashed)               (default data/api_tokens.yaml)
+  CX_DATA          the folder for inbox, schedules, recipients (default data/)
+  CX_PORT          the service port                           (default 8501)
+  CX_UPLOAD_MB     upload / request size limit in MB          (default 200)
+  CX_TZ            the chain's time zone for schedules        (default Asia/Shanghai)
+  CX_BRAND         the brand shown in titles and digests      (default 客户体验透镜 CX Lens)
+  CX_SECRET_FILE   the key that signs session cookies         (default data/.secret_key, created 0600)
+  CX_SMTP_HOST / CX_SMTP_PORT / CX_SMTP_USER / CX_SMTP_PASSWORD / CX_SMTP_FROM / CX_SMTP_TLS   e-mail channel
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    v = os.environ.get(name)
+    return v if v not in (None, "") else default
+
+
+def data_dir() -> Path:
+    return Path(env("CX_DATA") or ROOT / "data")
+
+
+def config_file(name: str) -> Path:
+    """A shipped configuration file under ``data/`` (taxonomy, indicators, alert rules …)."""
+    return ROOT / "data" / name
+
+
+def db_path() -> Path:
+    return Path(env("CX_DB") or ROOT / "data" / "cx.duckdb")
+
+
+def users_path() -> Path:
+    return Path(env("CX_USERS") or ROOT / "data" / "users.yaml")
+
+
+def tokens_path() -> Path:
+    return Path(env("CX_TOKENS") or data_dir() / "api_tokens.yaml")
+
+
+def inbox_dir() -> Path:
+    return data_dir() / "inbox"
+
+
+def schedules_path() -> Path:
+    return data_dir() / "schedules.yaml"
+
+
+def recipients_path() -> Path:
+    return data_dir() / "recipients.yaml"
+
+
+def digests_dir() -> Path:
+    return data_dir() / "digests"
+
+
+def service_file() -> Path:
+    """Written by the running service next to its store: how the CLI finds it (url, pid, local token)."""
+    p = db_path()
+    return p.with_name(p.name + ".service.json")
+
+
+def port() -> int:
+    return int(env("CX_PORT", "8501"))
+
+
+def upload_limit_bytes() -> int:
+    return int(float(env("CX_UPLOAD_MB", "200")) * 1024 * 1024)
+
+
+def time_zone() -> str:
+    return env("CX_TZ", "Asia/Shanghai")
+
+
+def brand() -> str:
+    return env("CX_BRAND", "客户体验透镜 CX Lens")
+
+
+def secret_key() -> bytes:
+    """The key signing session cookies; created once (0600) so sign-ins survive a restart."""
+    p = Path(env("CX_SECRET_FILE") or data_dir() / ".secret_key")
+    if not p.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(p.name + f".{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_hex(32))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, p)          # first writer wins; a concurrent process reads the winner's key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return p.read_text().strip().encode()
+
+
+def smtp() -> dict:
+    return {"host": env("CX_SMTP_HOST"), "port": int(env("CX_SMTP_PORT", "25")), "user": env("CX_SMTP_USER"),
+            "password": env("CX_SMTP_PASSWORD"), "sender": env("CX_SMTP_FROM", "cx-lens@localhost"),
+            "tls": env("CX_SMTP_TLS", "0") == "1"}

@@ -1,0 +1,1 @@
+SELECT status, count(*) FROM notifications GROUP BY status

@@ -1,0 +1,1 @@
+UPDATE notifications SET status = 'pending' WHERE status = 'sending' RETURNING notification_id

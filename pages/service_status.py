@@ -1,0 +1,62 @@
+"""通知与审计 (HQ): notification delivery status and failures, scheduled job runs, the audit log, API tokens."""
+import streamlit as st
+
+from cx import audit, tokens
+from cx.notify import outbox
+from ui import shell
+
+ctx = shell.page("通知与审计", filters=False)
+st.title("通知与审计")
+if not ctx.user.is_hq:
+    st.info("只有总部账号可以查看通知发送状态和审计日志。", icon=":material/lock:")
+    st.stop()
+
+STATUS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
+CHANNEL = {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
+KIND = {"ticket_created": "新工单", "escalated": "工单升级", "digest": "定时汇报"}
+tab_n, tab_jobs, tab_audit, tab_tokens = st.tabs(["通知", "定时任务", "审计日志", "API 令牌"])
+with tab_n:
+    counts = outbox.counts(ctx.con)
+    c = st.columns(4)
+    for col, key in zip(c, ("sent", "pending", "sending", "failed")):
+        col.metric(STATUS[key], f"{counts.get(key, 0):,}", border=True)
+    n = outbox.status(ctx.con, 500)
+    if n.empty:
+        shell.empty_state("还没有通知。在 data/recipients.yaml 中配置接收人后，新工单、工单升级和定时汇报会在这里显示发送情况。")
+    else:
+        only_bad = st.toggle("只看失败与重试中", value=counts.get("failed", 0) > 0, key="sv_bad")
+        if only_bad:
+            n = n[(n["status"] == "failed") | (n["last_error"].notna())]
+        st.dataframe(n.assign(kind=n["kind"].map(KIND), channel=n["channel"].map(CHANNEL), status=n["status"].map(STATUS))
+                     .rename(columns={"created_at": "创建时间", "kind": "类型", "channel": "渠道", "target": "接收方",
+                                      "subject": "标题", "status": "状态", "attempts": "尝试次数",
+                                      "next_attempt_at": "下次重试", "sent_at": "发送时间", "last_error": "最近错误"})
+                     .drop(columns=["notification_id"]), hide_index=True, width="stretch")
+with tab_jobs:
+    jobs = audit.job_runs(ctx.con)
+    st.caption("SLA 升级每分钟运行一次，通知每 10 秒发送一次，收件箱（data/inbox/<来源>/）每 30 秒检查一次；"
+               "定时汇报按 data/schedules.yaml 运行，停机期间错过的一次会在启动时补发（只补一次）。")
+    if jobs.empty:
+        shell.empty_state("没有定时汇报记录。")
+    else:
+        st.dataframe(jobs.rename(columns={"job_id": "任务", "last_fire": "最近计划时间", "last_run_at": "运行时间",
+                                          "outcome": "结果"}), hide_index=True, width="stretch")
+with tab_audit:
+    log = audit.recent(ctx.con, 1000)
+    if log.empty:
+        shell.empty_state("审计日志为空。")
+    else:
+        labels = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "export": "导出",
+                  "download": "下载"}
+        st.dataframe(log.assign(action=log["action"].map(labels).fillna(log["action"])).rename(columns={
+            "logged_at": "时间", "actor": "账号", "action": "动作", "scope": "范围", "detail": "内容", "address": "地址"}),
+            hide_index=True, width="stretch")
+with tab_tokens:
+    toks = tokens.list_tokens()
+    st.caption("用 `python -m cx tokens add 名称 --role …` 创建、`python -m cx tokens revoke 名称` 吊销；令牌只保存哈希。")
+    if not toks:
+        shell.empty_state("还没有 API 令牌。")
+    else:
+        st.dataframe([{"编号": t.token_id, "名称": t.name, "范围": t.user().describe(), "创建时间": t.created_at,
+                       "状态": f"已吊销（{t.revoked_at}）" if t.revoked_at else "有效"} for t in toks],
+                     hide_index=True, width="stretch")
