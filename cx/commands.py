@@ -33,9 +33,11 @@ class CommandError(ValueError):
 
 
 def import_upload(con: duckdb.DuckDBPyConnection, user: auth.User, data: bytes, file_name: str, source: str,
-                  unknown_store: str = "reject", progress=None) -> ImportResult:
-    """Import one file for ``user`` (write roles only) through the one ingest path. Raises Forbidden,
-    CommandError (too large) or ImportFailed (nothing written)."""
+                  unknown_store: str = "reject", progress=None, options=None) -> ImportResult:
+    """Import one file for ``user`` (write roles only) through the one ingest path. ``options``: a
+    ``cx.ingest.ImportOptions`` (or dict) — profile, date order, time zone, questionnaire, sheets, as the
+    mapping step and the CLI take them. Raises Forbidden, CommandError (too large) or ImportFailed (nothing
+    written)."""
     access.require_write(user, "导入数据")
     if unknown_store == "create" and not user.is_hq:
         raise access.Forbidden("只有总部账号可以在导入时新建门店")
@@ -43,7 +45,7 @@ def import_upload(con: duckdb.DuckDBPyConnection, user: auth.User, data: bytes, 
     if len(data) > limit:
         raise CommandError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限 {limit / 1024 / 1024:.0f} MB，请拆分后导入")
     return import_bytes(con, data, file_name, source, unknown_store=unknown_store, progress=progress,
-                        imported_by=user.username)
+                        imported_by=user.username, options=options)
 
 
 @dataclass
@@ -91,8 +93,10 @@ def submit_feedback(con: duckdb.DuckDBPyConnection, user: auth.User, source: str
             with con.cursor() as cur:
                 before = {x[0] for x in cur.execute(db.sql("service/existing_feedback"), {"ids": ids}).fetchall()}
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            # ids are the caller's global source ids (never per-questionnaire counters), canonical columns
             res = import_bytes(con, _rows_as_file([r for _, r in ok]), f"api-{user.username}-{stamp}.csv", source,
-                               unknown_store="reject", imported_by=user.username)
+                               unknown_store="reject", imported_by=user.username,
+                               options={"profile": "generic", "ids": "global"})
         import_id, summary, n_tickets = res.import_id, res.summary(), res.tickets
         rej = rejects_of(con, res.import_id) if res.rows_rejected or res.status == "same_file" else pd.DataFrame()
         reasons = dict(zip(rej.get("row_number", []), rej.get("reason", [])))

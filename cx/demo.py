@@ -24,7 +24,7 @@ import yaml
 from cx import db, incidents, kano, rollup
 from cx.demo_text import Composer
 from cx.ingest.clean import clean_text
-from cx.ingest.validate import stable_id
+from cx.ids import stable_id
 from cx.text import Analyzer
 from cx.text import config as text_config
 from cx.text import store as text_store

@@ -367,7 +367,7 @@ def episodes(flags: Flags, last_day: date, cfg: Config | None = None) -> pd.Data
 
 
 def _stable(*parts: str) -> str:
-    from cx.ingest.validate import stable_id
+    from cx.ids import stable_id
     return stable_id(*parts)
 
 

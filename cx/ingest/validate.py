@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cx.ids import stable_id  # noqa: F401 - re-exported: ingest ids are cx.ids ids
 from cx.ingest import dates, values
 from cx.ingest.clean import clean_text, fold_width, mask_personal
 from cx.ingest.mapping import label
@@ -44,11 +45,6 @@ class RowError(ValueError):
 
 class ColumnError(ValueError):
     """A whole column is unusable (Excel-mangled ids, contradictory dates); nothing is imported."""
-
-
-def stable_id(*parts: object) -> str:
-    """Deterministic 16-hex id so re-importing the same record maps to the same row."""
-    return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
 def hash_customer(value: str, anonymous: set[str] | frozenset = frozenset(ANONYMOUS_IDS)) -> str | None:

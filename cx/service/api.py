@@ -231,15 +231,24 @@ def submit_feedback(batch: FeedbackBatch, request: Request, user: auth.User = De
 
 @api.post("/v1/imports", summary="上传文件导入（与“数据导入”页同一套映射与校验）")
 async def upload(request: Request, file: UploadFile = File(...), source: str = Form(...),
-                 create_stores: bool = Form(False), user: auth.User = Depends(caller), c=Depends(con)):
+                 create_stores: bool = Form(False), profile: str | None = Form(None),
+                 date_order: str | None = Form(None), timezone: str | None = Form(None),
+                 questionnaire: str | None = Form(None), sheets: str | None = Form(None),
+                 user: auth.User = Depends(caller), c=Depends(con)):
     data = await file.read()
     import anyio
 
+    from cx.ingest import ImportOptions
+
+    opts = ImportOptions(profile=profile or None, date_order=date_order or None, timezone=timezone or None,
+                         questionnaire=questionnaire or None,
+                         sheets=[x for x in sheets.split(",") if x] if sheets else None)
     r = await anyio.to_thread.run_sync(lambda: commands.import_upload(
-        c, user, data, file.filename or "upload.csv", source, "create" if create_stores else "reject"))
+        c, user, data, file.filename or "upload.csv", source, "create" if create_stores else "reject", options=opts))
     return {"import_id": r.import_id, "status": r.status, "summary": r.summary(), "rows_in": r.rows_in,
             "rows_ok": r.rows_ok, "rows_rejected": r.rows_rejected, "rows_duplicate": r.rows_duplicate,
-            "new_stores": r.new_stores, "tickets": r.tickets}
+            "rows_updated": r.rows_updated, "rows_skipped": r.rows_skipped, "sheets": r.sheets,
+            "details": r.details(), "new_stores": r.new_stores, "tickets": r.tickets}
 
 
 @api.get("/v1/imports", summary="导入记录（总部可见全部，其他角色只见自己的）")
