@@ -22,7 +22,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from cx import db, rollup
+from cx import db, incidents, rollup
 from cx.ingest import dates, layout, mapping, profiles, readers, validate
 from cx.text import Analyzer
 from cx.text import config as text_config
@@ -475,8 +475,9 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
             if ok_ids:
                 times = list(pd.to_datetime(staged.loc[staged["feedback_id"].isin(ok_ids), "created_at"]))
                 times += [t for row in span for t in row if t is not None]
-                rollup.refresh(cur, min(times).to_pydatetime() if hasattr(min(times), "to_pydatetime") else min(times),
-                               _plus(max(times)))
+                lo = min(times).to_pydatetime() if hasattr(min(times), "to_pydatetime") else min(times)
+                rollup.refresh(cur, lo, _plus(max(times)))
+                incidents.refresh(cur, lo, _plus(max(times)))     # volume spikes re-tested from the first changed day
         cur.unregister("staged")
     result.rows_ok = int(inserted + updated)
     result.rows_updated = int(updated)
