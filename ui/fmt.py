@@ -1,6 +1,8 @@
 """Formatting of estimates for cards and tables (Chinese UI)."""
 from __future__ import annotations
 
+import pandas as pd
+
 from cx import sample
 from cx.metrics import Estimate
 
@@ -53,7 +55,7 @@ def p_value(p: float | None) -> str:
 
 def rank_change(change) -> str:
     """Rank movement in words: 「上升 3 名」, 「下降 12 名」, 「持平」, 「—」 (no previous rank)."""
-    if change is None or change != change:
+    if change is None or pd.isna(change):       # None, NaN or pd.NA (small samples have no rank)
         return "—"
     change = int(change)
     return "持平" if change == 0 else f"上升 {change} 名" if change > 0 else f"下降 {-change} 名"
@@ -62,6 +64,6 @@ def rank_change(change) -> str:
 def rank_change_help(row) -> str:
     """The context of a rank movement: 「上期第 36 名 → 本期第 33 名（与上一同长周期相比）」."""
     prev = row.get("prev_rank") if hasattr(row, "get") else None
-    if prev is None or prev != prev:
-        return "上一同长周期没有排名（新店或无数据）"
+    if prev is None or pd.isna(prev) or pd.isna(row["rank"]):
+        return "上一同长周期没有排名（新店或无数据）" if prev is None or pd.isna(prev) else "样本不足，本期不参与排名"
     return f"上期第 {int(prev)} 名 → 本期第 {int(row['rank'])} 名（与上一同长周期相比）"

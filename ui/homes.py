@@ -168,7 +168,8 @@ def region_home(ctx: shell.Context) -> None:
     st.subheader("区域门店排名")
     st.caption(f"{league.start:%Y-%m-%d} 至 {league.end:%Y-%m-%d}；排名为全连锁 {len(full)} 家门店中的名次。")
     view = pd.DataFrame({
-        "区域内": range(1, len(table) + 1), "全连锁排名": table["rank"], "门店编号": table["store_id"],
+        # small samples get no rank number (data/small_sample.yaml): blank, and not counted in the region order
+        "区域内": table["rank"].notna().cumsum().where(table["rank"].notna()).astype("Int64"), "全连锁排名": table["rank"], "门店编号": table["store_id"],
         "门店": brand.short_series(table["name"]), "综合得分": table["composite"].round(1),
         "名次变化": table["rank_change"].map(fmt.rank_change), "反馈数": table["n"].astype(int),
         "未关闭工单": table["store_id"].map(open_by_store).fillna(0).astype(int),
