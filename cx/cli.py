@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--timezone", default=None, help="文件中未带时区的时间所在时区（默认连锁时区 Asia/Shanghai）")
     i.add_argument("--questionnaire", default=None, help="问卷名称：答卷编号只在该问卷内唯一时用来区分不同问卷")
     i.add_argument("--sheet", action="append", default=None, help="只读取指定工作表（可重复；默认读取全部表头相同的工作表）")
+    i.add_argument("--column", action="append", default=None, metavar="字段=列名",
+                   help="明确指定某字段用哪一列（可重复），如 --column rating=评分 (3)；列名重复或识别不对时使用")
     i.add_argument("--dry-run", action="store_true", help="只显示识别结果、假设和预览，不写入数据库")
     al = sub.add_parser("alerts", help="对全部反馈运行预警规则（已有工单不会重复创建）")
     al.add_argument("--db", type=Path, default=None)
@@ -285,8 +287,14 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 
 def cmd_ingest(a: argparse.Namespace) -> int:
+    columns = {}
+    for item in a.column or []:
+        fld, sep, header = item.partition("=")
+        if not sep or not fld.strip():
+            raise ImportFailed(f"--column 的格式应为 字段=列名（如 rating=星级），收到“{item}”")
+        columns[fld.strip()] = header.strip() or None
     opts = ImportOptions(profile=a.profile, date_order=a.date_order, timezone=a.timezone,
-                         questionnaire=a.questionnaire, sheets=a.sheet)
+                         questionnaire=a.questionnaire, sheets=a.sheet, columns=columns)
     if a.dry_run:
         try:
             data = Path(a.file).read_bytes()
@@ -300,8 +308,11 @@ def cmd_ingest(a: argparse.Namespace) -> int:
             print(f"假设：{line}")
         for line in p.problems:
             print(f"问题：{line}")
-        if p.preview is not None:
-            print(p.preview.head(10).to_string(index=False))
+        if p.preview is not None and len(p.preview):
+            view = p.preview.head(10).rename(columns=lambda c: c if c in ("行号", "工作表") else label(c))
+            print(view.astype(object).where(view.notna(), "").to_string(index=False))
+        for n, why in p.preview_rejects[:10]:
+            print(f"将被拒绝：第 {n} 行 {why}")
         return 1 if p.problems else 0
     if (svc := _service(a)) is not None:
         from cx import client
@@ -331,6 +342,11 @@ def cmd_ingest(a: argparse.Namespace) -> int:
     print(r.summary())
     for line in r.details():
         print(line)
+    if r.rows_rejected and r.import_id:
+        for n, why in r.reject_lines[:10]:
+            print(f"拒绝：{n if str(n).startswith('工作表') else '第 ' + str(n)} 行 {why}")
+        if r.rows_rejected > 10:
+            print(f"…… 共 {r.rows_rejected} 行被拒绝")
     if r.rows_rejected:
         print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r.import_id}）")
     return 0

@@ -4,7 +4,7 @@ as a profile; browse history and download rejects. Decisions live in cx.ingest.u
 import streamlit as st
 
 from cx import access
-from cx.ingest import ImportFailed, ImportOptions, ImportResult, import_bytes, import_details
+from cx.ingest import ImportFailed, ImportOptions, ImportResult, import_bytes, import_details, rejects_table
 from cx.ingest import ui_options as uo
 from cx.ingest.mapping import SOURCE_LABELS, SOURCES
 from cx.ingest.profiles import ProfileError
@@ -187,6 +187,10 @@ def _mapping_step(data: bytes, file_name: str) -> None:
             st.session_state["imp_last"] = (fk, None, f"导入失败，数据库未做任何更改：{e}")
         else:
             st.session_state["imp_last"] = (fk, result, None)
+            if result.import_id:       # the history pickers below open on this import, not the previous one
+                st.session_state["imp_detail"] = result.import_id
+                if result.rows_rejected:
+                    st.session_state["imp_rejects"] = result.import_id
             st.cache_data.clear()
         bar.empty()
     last = st.session_state.get("imp_last")
@@ -278,9 +282,13 @@ else:
             st.markdown("\n".join(f"- {x}" for x in lines))
     with_rejects = hist[hist["rows_rejected"] > 0]
     if not with_rejects.empty:
-        pick = st.selectbox("查看被拒绝的行", with_rejects["import_id"],
+        if st.session_state.get("imp_rejects") not in set(with_rejects["import_id"]):
+            st.session_state.pop("imp_rejects", None)
+        pick = st.selectbox("查看被拒绝的行", with_rejects["import_id"], key="imp_rejects",
                             format_func=lambda i: f"{i} · {files.loc[i]}", placeholder="请选择")
-        rej = access.rejects_for(ctx.con, ctx.user, pick).rename(columns={"row_number": "行号", "reason": "原因", "raw": "原始内容"})
+        rej = rejects_table(access.rejects_for(ctx.con, ctx.user, pick))
         st.dataframe(rej, hide_index=True, width="stretch")
+        st.caption("下载的文件保留原文件的列（另加行号和原因），修正后可直接再次导入；手机号、身份证号已打码，顾客标识已脱敏，"
+                   "这些列请从原系统重新填写。")
         st.download_button("下载被拒绝的行（CSV）", rej.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"rejects_{pick}.csv", mime="text/csv", icon=":material/download:")

@@ -125,7 +125,8 @@ def _kind(s: str) -> str:
     return "other"
 
 
-def decide_order(cells: list[tuple[int, str]], order: str = "auto", row_label=lambda i: f"第 {i + 1} 个") -> tuple[str, list[str]]:
+def decide_order(cells: list[tuple[int, str]], order: str = "auto", row_label=lambda i: f"第 {i + 1} 个",
+                 decided_by: str = "指定的日期顺序") -> tuple[str, list[str]]:
     """Day/month order for ``a/b/yyyy`` values: ``(order, assumptions)``.
 
     ``cells``: (position, normalised value) of the slash-form values only. Raises AmbiguousDates when nothing
@@ -144,7 +145,7 @@ def decide_order(cells: list[tuple[int, str]], order: str = "auto", row_label=la
         if proof:
             want = "日/月/年" if order == "mdy" else "月/日/年"
             raise DateColumnError(f"指定的日期顺序为 {ORDER_LABELS[order]}，但{row_label(proof[0])}“{proof[1][:20]}”只能是 {want}")
-        return order, [f"日期按 {ORDER_LABELS[order]} 解析（按指定的日期顺序：映射步骤、--date-order 或导入配置）"]
+        return order, [f"日期按 {ORDER_LABELS[order]} 解析（{decided_by}）"]
     if first_big:
         return "dmy", [f"日期按 日/月/年 解析：{row_label(first_big[0])}“{first_big[1][:20]}”的第一个数大于 12，只能是日"]
     if second_big:
@@ -157,7 +158,7 @@ def decide_order(cells: list[tuple[int, str]], order: str = "auto", row_label=la
 
 def parse_column(values: list[str], *, order: str = "auto", source_tz: str | None = None,
                  chain_tz: str | None = None, now: datetime | None = None,
-                 row_label=lambda i: f"第 {i + 1} 个") -> DateColumn:
+                 row_label=lambda i: f"第 {i + 1} 个", decided_by: str = "指定的日期顺序") -> DateColumn:
     """Parse a whole column of date/time strings.
 
     ``values``: the cells as strings (``""`` = empty). ``order``: "auto" (infer from the column) or
@@ -181,7 +182,7 @@ def parse_column(values: list[str], *, order: str = "auto", source_tz: str | Non
     if slash:
         if order == "ymd":
             order = "auto"
-        used_order, assumptions = decide_order(slash, order, row_label)
+        used_order, assumptions = decide_order(slash, order, row_label, decided_by)
     dayfirst = used_order == "dmy"
 
     parsed: dict[str, datetime | str] = {}      # normalised value → naive local datetime or an error text

@@ -82,8 +82,9 @@ def locate(sheet_name: str, raw: list[list[str]], header_rows: int | None = None
     head = rows[h]
     notes: list[str] = []
     title_rows = sum(1 for r in rows[:h] if _nonempty(r))
-    if title_rows:
-        notes.append(f"表头在第 {h + 1} 行（上方 {title_rows} 行标题/说明已跳过）")
+    if h:
+        blank = h - title_rows
+        notes.append(f"表头在第 {h + 1} 行（上方 {title_rows} 行标题/说明" + (f"和 {blank} 行空行" if blank else "") + "已跳过）")
     # Merged two-level header: parent cells spanning several columns leave blanks to their right.
     n_lines = 1
     sub = rows[h + 1] if h + 1 < len(rows) else []

@@ -167,10 +167,13 @@ def propose(headers: list[str], source: str, profile: Profile | None = None,
                 res.columns.pop(other)
                 res.how.pop(other, None)
         take(f, h, "指定")
-    for f, hs in dup_fields.items():
-        if f not in res.columns:
-            res.problems.append(f"列名“{hs[0]}”出现了 {len(hs)} 次，无法自动判断哪一列是{label(f)}：请在映射中明确指定")
-    res.problems.extend(_missing(res.columns, source, headers))
+    pending = {f for f in dup_fields if f not in res.columns}
+    for f in sorted(pending):
+        hs = dup_fields[f]
+        res.problems.append(f"列名“{hs[0].rsplit(' (', 1)[0]}”出现了 {len(hs)} 次（{'、'.join(hs)}），无法自动判断哪一列是"
+                            f"{label(f)}：请在映射步骤中选择（命令行：--column {f}=列名）")
+    # a field whose column is only ambiguous is not also "missing"
+    res.problems.extend(_missing({**res.columns, **{f: "" for f in pending}}, source, headers))
     return res
 
 

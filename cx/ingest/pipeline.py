@@ -138,6 +138,7 @@ class ImportResult:
     assumptions: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reject_lines: list[tuple[int, str]] = field(default_factory=list)   # first rejects: (row number, reason)
 
     @property
     def rows_new(self) -> int:
@@ -251,6 +252,10 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
     assumptions.extend(res.notes)
     if res.ignored:
         assumptions.append(f"未使用的列（配置中标为忽略）：{'、'.join(res.ignored[:8])}" + ("…" if len(res.ignored) > 8 else ""))
+    unused = [h for h in first.headers if h not in res.columns.values() and h not in res.ignored
+              and any(r[first.headers.index(h)].strip() for r in first.rows[:200])]
+    if unused:
+        assumptions.append(f"未导入的列（没有对应的字段，内容不会保存）：{'、'.join(unused[:8])}" + ("…" if len(unused) > 8 else ""))
     p = Plan(file_name, source, book.fmt, prof, opt, sheet_names, tables, skipped_sheets, res, first.headers,
              first.raw_headers, None, assumptions, list(res.problems), partial=any(t.truncated for t in tables))
     if p.problems:
@@ -271,8 +276,10 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
                               p.raw_headers, numbers[:preview_rows], sheets[:preview_rows], source,
                               known or {r for r in (c for c in cols.get("store_id", []))}, "create", vopt, now)
         keep = KANO_COLUMNS if source == "kano" else FEEDBACK_COLUMNS[1:12]
-        p.preview = pd.DataFrame([{**{"行号": r["_row"]}, **{k: r.get(k) for k in keep}} for r in v.rows[:50]])
-        p.preview_rejects = [(n, reason) for n, _, reason, _ in v.rejects[:20]]
+        multi = len(p.tables) > 1
+        p.preview = pd.DataFrame([{**({"工作表": r["_sheet"]} if multi else {}), "行号": r["_row"], **{k: r.get(k) for k in keep}}
+                                  for r in v.rows[:50]])
+        p.preview_rejects = [(f"工作表“{sh}” 第 {n}" if multi and sh else str(n), reason) for n, _, reason, sh in v.rejects[:20]]
     return p
 
 
@@ -285,8 +292,10 @@ def _voptions(p: Plan, book: readers.Book) -> validate.Options:
     scores = {f: dict(v) for f, v in prof.scores.items()}
     for f, v in opt.scores.items():
         scores[f] = {**scores.get(f, {}), **{k: x for k, x in v.items() if x not in (None, "")}}
+    by = ("按映射步骤/命令行 --date-order 的选择" if opt.date_order
+          else f"按导入配置“{prof.label}”的 dates.order" if prof.date_order != "auto" else "指定的日期顺序")
     return validate.Options(
-        date_order=opt.date_order or prof.date_order, timezone=opt.timezone or prof.timezone, scores=scores,
+        date_order=opt.date_order or prof.date_order, date_order_by=by, timezone=opt.timezone or prof.timezone, scores=scores,
         ids=opt.ids or prof.ids, questionnaire=(opt.questionnaire or "").strip() or None,
         anonymous_ids=prof.anonymous_ids, decimal_comma=book.delimiter == ";")
 
@@ -328,7 +337,8 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
     p = plan(data, file_name, source, opt, preview_rows=None, now=now)
     if p.resolution.problems:
         got = "、".join(h for h in p.raw_headers[:30] if h) or "（无表头）"
-        raise ImportFailed(f"{mapping.SOURCE_LABELS.get(source, source)}文件的列不完整：" + "；".join(p.resolution.problems)
+        what = "列不完整" if any(x.startswith(("缺少", "至少需要")) for x in p.resolution.problems) else "列映射需要确认"
+        raise ImportFailed(f"{mapping.SOURCE_LABELS.get(source, source)}文件的{what}：" + "；".join(p.resolution.problems)
                            + f"。文件中的列：{got}")
     if p.problems:
         raise ImportFailed("；".join(p.problems))
@@ -353,7 +363,9 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
         raise ImportFailed(str(e)) from None
     result = ImportResult(None, file_name, source, "ok", p.fmt, rows_in=rows_in,
                           rows_rejected=len(checked.rejects), new_stores=sorted(checked.new_stores),
-                          profile=p.profile.name, assumptions=list(p.assumptions), conflicts=checked.conflicts)
+                          profile=p.profile.name, assumptions=list(p.assumptions), conflicts=checked.conflicts,
+                          reject_lines=[((f"工作表“{sh}” 第 {n}" if sh and len(p.tables) > 1 else str(n)), why)
+                                        for n, _, why, sh in checked.rejects[:20]])
     if checked.long_texts:
         result.notes.append(f"{checked.long_texts} 条文本超过 {ANALYSIS_MAX} 字：原文完整保存，文本分析只读取前 {ANALYSIS_MAX} 字")
     plan_changes = None
@@ -397,11 +409,11 @@ def _changes(con, rows: list[dict]) -> dict:
         cur.register("staged", _typed(staged))
         got = cur.execute(db.sql("ingest/compare_existing")).fetchall()
         cur.unregister("staged")
-    state = {fid: changed for fid, changed in got}
+    state = {fid: (changed, stale) for fid, changed, stale in got}
     new = {r["feedback_id"] for r in rows} - set(state)
-    updated = {f for f, c in state.items() if c}
-    return {"new": new, "updated": updated, "same": {f for f, c in state.items() if not c},
-            "analyse": new | updated}
+    updated = {f for f, (c, old) in state.items() if c and not old}
+    return {"new": new, "updated": updated, "stale": {f for f, (c, old) in state.items() if c and old},
+            "same": {f for f, (c, _) in state.items() if not c}, "analyse": new | updated}
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -456,8 +468,13 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
             text_config.claim(cur)
             staged = _typed(pd.DataFrame(checked.rows, columns=FEEDBACK_COLUMNS)).merge(per_text, on="feedback_id", how="left")
             cur.register("staged", staged)
-            changed = {r[0]: r[1] for r in cur.execute(db.sql("ingest/compare_existing")).fetchall()}
-            upd_ids = [f for f, c in changed.items() if c]
+            changed = {r[0]: (r[1], r[2]) for r in cur.execute(db.sql("ingest/compare_existing")).fetchall()}
+            upd_ids = [f for f, (c, stale) in changed.items() if c and not stale]
+            stale_ids = {f for f, (c, stale) in changed.items() if c and stale}
+            if stale_ids:
+                refs = [r.get("_ref") or r["feedback_id"] for r in checked.rows if r["feedback_id"] in stale_ids]
+                result.notes.append(f"{len(stale_ids)} 条记录与已存记录的旧版本相同（较旧的导出在较新的之后导入）：保留已存的较新版本，"
+                                    f"未回退（{'、'.join(refs[:5])}{' 等' if len(refs) > 5 else ''}），计为重复")
             span = []
             if upd_ids:
                 cur.register("staged_upd", pd.DataFrame({"feedback_id": upd_ids}))
@@ -465,8 +482,15 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
                 cur.execute(db.sql("ingest/keep_versions"), {"import_id": import_id, "replaced_at": started})
                 cur.execute(db.sql("ingest/clear_children"))
                 cur.execute(db.sql("ingest/update_feedback"), {"import_id": import_id})
+                noted = cur.execute(db.sql("ingest/tickets_of_updated"), {"import_id": import_id, "at": started}).fetchall()
+                if noted:
+                    db.bump_loop_version(cur)
                 cur.unregister("staged_upd")
                 updated = len(upd_ids)
+                refs = [r.get("_ref") or r["feedback_id"] for r in checked.rows if r["feedback_id"] in set(upd_ids)]
+                result.notes.append(f"更新了 {updated} 条已存记录：{'、'.join(refs[:5])}{' 等' if len(refs) > 5 else ''}"
+                                    "（内容已重新分析，旧版本保存在 feedback_versions）"
+                                    + (f"；{len(noted)} 张未关闭工单已在处理记录中注明原始反馈有更新" if noted else ""))
             new_ids = {r[0] for r in cur.execute(db.sql("ingest/insert_feedback"), {"import_id": import_id}).fetchall()}
             inserted = len(new_ids)
             ok_ids = new_ids | set(upd_ids)
@@ -518,6 +542,17 @@ def rejects_of(con: duckdb.DuckDBPyConnection, import_id: str) -> pd.DataFrame:
     return db.df(con, "ingest/rejects_of", {"import_id": import_id})
 
 
+def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows as a table to fix and import again: 行号, 原因, then the file's own columns (from the
+    stored raw JSON; personal numbers stay masked and customer keys hashed — re-enter those from the source)."""
+    raw = [json.loads(x) if isinstance(x, str) and x.startswith("{") else {} for x in rejects.get("raw", [])]
+    cols = list(dict.fromkeys(k for r in raw for k in r))
+    body = pd.DataFrame([{k: r.get(k, "") for k in cols} for r in raw], columns=cols)
+    head = pd.DataFrame({"行号": rejects.get("row_number", pd.Series(dtype=int)).to_numpy(),
+                         "原因": rejects.get("reason", pd.Series(dtype=str)).to_numpy()})
+    return pd.concat([head.reset_index(drop=True), body.reset_index(drop=True)], axis=1)
+
+
 def import_details(con: duckdb.DuckDBPyConnection, import_id: str) -> dict:
     """The stored details of an import (per-sheet counts, assumptions, conflicts), {} if none."""
     with con.cursor() as cur:
@@ -526,4 +561,4 @@ def import_details(con: duckdb.DuckDBPyConnection, import_id: str) -> dict:
 
 
 __all__ = ["ImportFailed", "ImportOptions", "ImportResult", "Plan", "history", "import_bytes", "import_file",
-           "import_details", "plan", "rejects_of", "asdict"]
+           "import_details", "plan", "rejects_of", "rejects_table", "asdict"]

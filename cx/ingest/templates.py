@@ -22,5 +22,6 @@ COLUMNS = {
 def template_csv(source: str) -> bytes:
     """A UTF-8-BOM CSV (opens correctly in Excel) with the source's headers and one example row."""
     spec(source)  # validates the source name
-    header = ",".join(label(c).split("(")[0] for c in COLUMNS[source])
+    # CES is headed "CES" (canonical 1–7, 7 = least effort): "费力度" would read as an effort scale (higher = harder)
+    header = ",".join("CES" if c == "ces" else label(c).split("(")[0] for c in COLUMNS[source])
     return ("\ufeff" + header + "\n" + ",".join(EXAMPLES[source]) + "\n").encode("utf-8")

@@ -397,6 +397,8 @@ def check_profile_name(name: str, overwrite: bool = False) -> str | None:
     """Chinese error for a name that cannot be used (format, a shipped profile, an existing one without
     ``overwrite``), else None."""
     name = (name or "").strip()
+    if not name:
+        return "请填写配置名称（小写字母、数字和下划线，例如 my_wjx）"
     if not profiles.NAME_RE.match(name):
         return f"配置名称“{name}”只能包含小写字母、数字和下划线（例如 my_wjx）"
     existing = profiles.load_all().get(name)

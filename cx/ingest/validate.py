@@ -75,15 +75,30 @@ def parse_kano(value: str, fld: str) -> int:
     return int(x)
 
 
-def check_mangled(column: list[str], header: str, fld: str) -> None:
-    """Refuse an id/phone column that Excel turned into scientific notation (digits are lost)."""
-    bad = [v for v in column if _SCI.match(fold_width(v).strip())]
-    if bad:
-        what = "编号" if fld == "source_ref" else "手机号/顾客标识"
-        raise ColumnError(
-            f"“{header}”列的{what}被 Excel 转成了科学计数法（如“{bad[0]}”），原始数字已经丢失，导入会把不同记录"
-            f"{'或顾客' if fld == 'source_ref' else ''}合并成一条。请从原系统重新导出，不要在 Excel 中打开后另存；"
-            "或在 Excel 中把该列设为“文本”格式后再导入。")
+def _excel_form(v: str) -> str:
+    """How Excel shows a rounded long number ("1.29876E+18"), whatever digits the file kept."""
+    try:
+        return f"{float(v):.5E}".replace("E+0", "E+").replace("0E", "E").replace("0E", "E")
+    except ValueError:
+        return v
+
+
+def check_mangled(cols: dict[str, list[str]], headers: dict[str, str]) -> None:
+    """Refuse id/phone columns that Excel turned into scientific notation (digits are lost), naming every
+    such column at once. Raises ColumnError."""
+    bad = []
+    for f in ("source_ref", "customer_key"):
+        vals = [v for v in cols.get(f, []) if _SCI.match(fold_width(v).strip())]
+        if vals:
+            bad.append((f, headers[f], _excel_form(vals[0])))
+    if not bad:
+        return
+    named = "、".join(f"“{h}”（如“{ex}”）" for _, h, ex in bad)
+    what = "编号和手机号/顾客标识" if len(bad) > 1 else ("编号" if bad[0][0] == "source_ref" else "手机号/顾客标识")
+    raise ColumnError(
+        f"{named}列的{what}被 Excel 转成了科学计数法，原始数字已经丢失；导入会把不同的记录或顾客合并成一条，所以整个文件未导入。"
+        "请从原系统重新导出原始文件并直接导入（不要在 Excel 中打开后保存）；如需在 Excel 中查看，请用“数据 → 从文本/CSV”导入并把这些列设为“文本”。"
+        "已经保存过的文件无法恢复这些数字。")
 
 
 @dataclass
@@ -110,6 +125,7 @@ class Validated:
 class Options:
     """How to read a file; every field can come from a profile, the mapping step or the CLI."""
     date_order: str = "auto"
+    date_order_by: str = "指定的日期顺序"               # who decided it, for the assumption sentence
     timezone: str | None = None
     chain_timezone: str | None = None
     scores: dict = field(default_factory=dict)          # field → {scale, direction, labels}
@@ -123,13 +139,11 @@ def decide_columns(cols: dict[str, list[str]], headers: dict[str, str], source: 
                    row_label) -> tuple[Columns, dates.DateColumn | None]:
     """Column-level decisions; raises ColumnError / dates.DateColumnError (Chinese) for unusable columns."""
     out = Columns()
-    for f in ("source_ref", "customer_key"):
-        if f in cols:
-            check_mangled(cols[f], headers[f], f)
+    check_mangled(cols, headers)
     dcol = None
     if "created_at" in cols:
         dcol = dates.parse_column(cols["created_at"], order=opt.date_order or "auto", source_tz=opt.timezone,
-                                  chain_tz=opt.chain_timezone, row_label=row_label)
+                                  chain_tz=opt.chain_timezone, row_label=row_label, decided_by=opt.date_order_by)
         out.date_order = dcol.order
         out.assumptions.extend(dcol.assumptions)
     for f in values.SCORE_FIELDS:
@@ -306,6 +320,7 @@ def _row(cell: dict, i: int, source: str, known: set[str], unknown_store: str, c
     if source == "opinion" and not rec["text"]:
         raise RowError("评价内容为空")
     ref = fold_width(cell.get("source_ref", "")).replace("\ufeff", "").strip()
+    rec["_ref"] = ref
     if ref and columns.id_kind == "scoped":
         rec["feedback_id"] = stable_id(source, "q:" + (opt.questionnaire or ""), ref)
     elif ref and columns.id_kind == "counter":

@@ -156,7 +156,7 @@ def test_multi_sheet_workbook_with_one_sheet_left_out(app_db, profile_dir):
     assert "读取工作表：2026年8月、2026年9月（共 3 个）" in "\n".join(m.value for m in at.markdown)
     at.button(key="imp_go").click().run()
     assert not at.exception, at.exception
-    counts = frame_with(at, "工作表")
+    counts = frame_with(at, "跳过表头/说明行")        # the per-sheet counts (the preview has a 工作表 column too)
     assert counts["工作表"].tolist() == ["2026年8月", "2026年9月"]
     assert counts["读取"].tolist() == [2, 3]
     assert counts["成功"].sum() + counts["拒绝"].sum() == 5

@@ -430,3 +430,76 @@ def test_skipped_answer_markers_are_empty_not_values(store):
     assert store.execute("SELECT count(*) FROM feedback WHERE customer_key IS NULL").fetchone()[0] == 2
     assert store.execute("SELECT nps, csat FROM feedback ORDER BY created_at").fetchall() == [(None, 2), (1, 1)]
     assert dict(store.execute("SELECT rule_id, count(*) FROM tickets GROUP BY 1").fetchall()).get("csat_very_low") == 2
+
+
+def test_older_export_after_a_newer_one_does_not_undo_the_edit(store, tmp_path):
+    load(store, "same-id-conflicts", "a1_reviews_sep_export.csv", "review")
+    load(store, "same-id-conflicts", "a2_reviews_oct_export_edited.csv", "review")
+    older = tmp_path / "a1_plus.csv"          # the September export again, with one more review: read row by row
+    older.write_text((CASES / "same-id-conflicts" / "a1_reviews_sep_export.csv").read_text(encoding="utf-8-sig")
+                     + "R-5009,S0009,2026-09-05 12:00,5,不错\n", encoding="utf-8")
+    r = import_file(store, older, "review", now=NOW)
+    from cx.ingest.validate import stable_id
+    got = store.execute("SELECT rating FROM feedback WHERE feedback_id = ?", [stable_id("review", "R-5001")]).fetchone()
+    assert got == (4.0,) and r.rows_updated == 0 and any("旧版本" in n for n in r.notes)
+
+
+def test_update_names_the_records_and_notes_open_tickets(store):
+    load(store, "same-id-conflicts", "a1_reviews_sep_export.csv", "review")
+    t = store.execute("SELECT ticket_id FROM tickets WHERE rule_id = 'public_bad_review'").fetchone()[0]
+    r = load(store, "same-id-conflicts", "a2_reviews_oct_export_edited.csv", "review")
+    assert any("R-5001" in n and "工单" in n for n in r.notes)
+    ev = store.execute("SELECT detail FROM ticket_events WHERE ticket_id = ? AND actor = '导入' AND event = 'commented'",
+                       [t]).fetchall()
+    assert ev and "改成4星" in ev[0][0]
+
+
+def test_every_mangled_column_is_named_at_once(store, tmp_path):
+    text = (CASES / "excel-mangled-ids" / "B_after_excel_resave.csv").read_bytes()
+    with pytest.raises(ImportFailed) as e:
+        import_bytes(store, text, "b.csv", "service", now=NOW)
+    assert "工单编号" in str(e.value) and "顾客手机" in str(e.value) and "1.29876E+18" in str(e.value)
+
+
+def test_duplicate_columns_message_and_cli_choice(store, tmp_path):
+    text = "编号,门店编号,提交时间,推荐度,推荐度\nq1,S0001,2026-09-03 12:00,9,3\n"
+    with pytest.raises(ImportFailed) as e:
+        import_bytes(store, text.encode(), "d.csv", "survey", now=NOW)
+    msg = str(e.value)
+    assert "列映射需要确认" in msg and "--column nps=" in msg and "至少需要" not in msg
+    from cx.cli import main
+    f = tmp_path / "d.csv"
+    f.write_text(text, encoding="utf-8")
+    db_path = tmp_path / "s.duckdb"
+    c = db.connect(db_path)
+    c.execute("INSERT INTO stores (store_id, name, region, city) VALUES ('S0001', 'x', '华东', '上海')")
+    c.close()
+    assert main(["ingest", str(f), "--source", "survey", "--db", str(db_path), "--column", "nps=推荐度 (2)"]) == 0
+    c = db.connect(db_path)
+    assert c.execute("SELECT nps FROM feedback").fetchall() == [(3,)]
+    c.close()
+
+
+def test_unmapped_columns_are_stated(store):
+    p = plan("编号,门店编号,提交时间,推荐度,备注2\nq1,S0001,2026-09-03 12:00,9,看这里\n".encode(), "u.csv", "survey")
+    assert any("未导入的列" in a and "备注2" in a for a in p.assumptions)
+
+
+def test_rejects_download_can_be_fixed_and_imported_again(store):
+    from cx.ingest import rejects_of, rejects_table
+    text = "评价编号,门店编号,评价时间,星级,评价内容\nR1,S0001,2026-09-03 12:00,9,太贵\nR2,S0404,2026-09-03 13:00,5,好\n"
+    r = import_bytes(store, text.encode(), "r.csv", "review", now=NOW)
+    table = rejects_table(rejects_of(store, r.import_id))
+    assert list(table.columns[:2]) == ["行号", "原因"] and "评价内容" in table.columns
+    fixed = table.drop(columns=["行号", "原因"])
+    fixed.loc[fixed["评价编号"] == "R1", "星级"] = "2"
+    fixed.loc[fixed["评价编号"] == "R2", "门店编号"] = "S0002"
+    r2 = import_bytes(store, fixed.to_csv(index=False).encode(), "fixed.csv", "review", now=NOW)
+    assert (r2.rows_ok, r2.rows_rejected) == (2, 0)
+
+
+def test_survey_template_ces_reads_as_canonical_ease(store):
+    from cx.ingest.templates import template_csv
+    store.execute("INSERT INTO stores (store_id, name, region, city) VALUES ('S001', 'x', '华东', '上海')")
+    import_bytes(store, template_csv("survey"), "t.csv", "survey", now=NOW)
+    assert store.execute("SELECT ces, ces_raw FROM feedback").fetchone() == (6, None)
