@@ -139,3 +139,11 @@ def test_schedules_yaml_is_validated_with_chinese_errors():
                                                                       datetime(2026, 11, 1).date())
     assert jobs.period_dates("last_month", datetime(2026, 3, 1, 9)) == (datetime(2026, 2, 1).date(),
                                                                        datetime(2026, 2, 28).date())
+
+
+def test_a_broken_recipients_file_does_not_stop_tickets(con, tmp_path):
+    (tmp_path / "recipients.yaml").write_text("recipients: [{id: x, level: nowhere}]", encoding="utf-8")
+    res = commands.submit_feedback(con, HQ, "survey", [{"store_id": "S001", "created_at": "2026-10-01 10:00",
+                                                        "source_ref": "B1", "nps": 0, "text": "菜里有头发"}])
+    assert res.results[0]["status"] == "created" and res.tickets >= 1
+    assert con.execute("SELECT count(*) FROM notifications").fetchone()[0] == 0
