@@ -82,7 +82,9 @@ def upload_limit_bytes() -> int:
 
 
 def time_zone() -> str:
-    return env("CX_TZ", "Asia/Shanghai")
+    """The chain's time zone (IANA name): ``CX_TZ`` (``CX_TIMEZONE`` also accepted), default Asia/Shanghai.
+    Imported times with an offset are converted to it; times without one are read in it."""
+    return env("CX_TZ", "") or env("CX_TIMEZONE", "Asia/Shanghai")
 
 
 def brand() -> str:

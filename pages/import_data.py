@@ -3,8 +3,8 @@ time zone, questionnaire) with a preview of stored values, then import with prog
 as a profile; browse history and download rejects. Decisions live in cx.ingest.ui_options."""
 import streamlit as st
 
-from cx import access
-from cx.ingest import ImportFailed, ImportOptions, ImportResult, import_bytes, import_details, rejects_table
+from cx import access, commands
+from cx.ingest import ImportFailed, ImportOptions, ImportResult, import_details, rejects_table
 from cx.ingest import ui_options as uo
 from cx.ingest.mapping import SOURCE_LABELS, SOURCES
 from cx.ingest.profiles import ProfileError
@@ -23,7 +23,8 @@ c1, c2 = st.columns([1, 2])
 with c1:
     source = st.selectbox("数据来源", SOURCES, format_func=SOURCE_LABELS.get, key="imp_source", placeholder="请选择")
     create = st.checkbox("遇到未知门店编号时自动创建门店", value=False, key="imp_create",
-                         help="不勾选时，这些行会被拒绝并记录原因，可下载后修正再导入。被拒绝的行不会创建门店。")
+                         help="不勾选时，这些行会被拒绝并记录原因，可下载后修正再导入。被拒绝的行不会创建门店。"
+                         ) if ctx.user.is_hq else False          # only HQ may create stores (cx.commands)
     st.download_button("下载导入模板", template_csv(source), file_name=f"模板_{SOURCE_LABELS[source]}.csv",
                        mime="text/csv", icon=":material/download:")
 with c2:
@@ -179,11 +180,11 @@ def _mapping_step(data: bytes, file_name: str) -> None:
                  key="imp_go"):
         bar = st.progress(0.0, text="开始…")
         try:
-            result = import_bytes(ctx.con, data, file_name, source, options=opt_c,
-                                  unknown_store="create" if create else "reject",
-                                  progress=lambda f, m: bar.progress(min(1.0, f), text=m),
-                                  imported_by=ctx.user.username)
-        except ImportFailed as e:
+            # the one write path (cx.commands): role check, upload limit, then cx.ingest as for the CLI and API
+            result = commands.import_upload(ctx.con, ctx.user, data, file_name, source,
+                                            "create" if create else "reject",
+                                            progress=lambda f, m: bar.progress(min(1.0, f), text=m), options=opt_c)
+        except (ImportFailed, commands.CommandError, access.Forbidden) as e:
             st.session_state["imp_last"] = (fk, None, f"导入失败，数据库未做任何更改：{e}")
         else:
             st.session_state["imp_last"] = (fk, result, None)

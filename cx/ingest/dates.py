@@ -68,9 +68,10 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2})(\d{2})(\d{2})?)?$"
 
 
 def chain_zone(name: str | None = None) -> ZoneInfo:
-    """The chain's time zone (``CX_TIMEZONE``, default Asia/Shanghai). Raises DateColumnError if unknown."""
-    import os
-    name = name or os.environ.get("CX_TIMEZONE") or "Asia/Shanghai"
+    """The chain's time zone (``cx.settings.time_zone()``: ``CX_TZ``, default Asia/Shanghai).
+    Raises DateColumnError if unknown."""
+    from cx import settings
+    name = name or settings.time_zone()
     try:
         return ZoneInfo(name)
     except Exception:

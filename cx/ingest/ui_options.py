@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from cx import db
+from cx import settings
 from cx.ingest import mapping, profiles, values
 from cx.ingest.dates import ORDER_LABELS
 from cx.ingest.pipeline import ImportFailed, ImportOptions, ImportResult, Plan, plan
@@ -51,7 +52,7 @@ PREVIEW_LABELS = {"行号": "行号", "source": "来源", "channel": "渠道", "
                   "functional": "正向问题答案", "dysfunctional": "反向问题答案"}
 SHEET_COUNT_LABELS = {"read": "读取", "ok": "成功", "rejected": "拒绝", "duplicate": "重复", "skipped": "跳过表头/说明行"}
 CACHE_SIZE = 12
-MAX_MB = 200
+MAX_MB = settings.upload_limit_bytes() // (1024 * 1024)   # CX_UPLOAD_MB (cx.settings), default 200
 
 
 class OptionError(ValueError):
