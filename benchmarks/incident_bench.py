@@ -26,8 +26,8 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cx import db, incidents  # noqa: E402
-from cx.text.taxonomy import default as taxonomy  # noqa: E402
+from cx import db, incidents
+from cx.text.taxonomy import default as taxonomy
 
 START = datetime(2024, 12, 1)
 

@@ -330,26 +330,16 @@ def episodes(flags: Flags, last_day: date, cfg: Config | None = None) -> pd.Data
         for part in np.split(np.arange(len(g)), breaks):
             ep = g.iloc[part]
             f0, f1 = pd.Timestamp(ep["day"].iloc[0]), pd.Timestamp(ep["day"].iloc[-1])
-            span0 = f0 - pd.Timedelta(days=int(ep["window"].max()) - 1)
             done = (pd.Timestamp(last_day) - f1).days > cfg.quiet_days
             span1 = f1 if done else pd.Timestamp(last_day)
-            inside = (dd >= span0.to_datetime64()) & (dd <= span1.to_datetime64())
-            # a day is part of the incident when its own count is improbable at the baseline rate (Poisson
-            # upper tail < 5 %), so the bounds do not wander with ordinary noise
-            excess = inside & (stats.poisson.sf(d["n"].to_numpy() - 1, d["expected_daily"].to_numpy()) < 0.05)
-            hot = np.flatnonzero(excess)
-            # the start: walk back from the last unusual day up to the first flag while the unusual days are at
-            # most `gap` days apart (an isolated complaint a week earlier is not the incident's start)
-            gap = max(2, cfg.quiet_days // 2)
-            before = hot[dd[hot] <= f0.to_datetime64()]
-            if len(before):
-                k = len(before) - 1
-                while k > 0 and (dd[before[k]] - dd[before[k - 1]]).astype("timedelta64[D]").astype(int) <= gap:
-                    k -= 1
-                start = pd.Timestamp(dd[before[k]])
-            else:
-                start = pd.Timestamp(dd[hot[0]]) if len(hot) else f0
-            end = pd.Timestamp(dd[hot[-1]]) if len(hot) else f1
+            # bounds: the change points that maximise the Poisson log-likelihood ratio of "raised rate" over
+            # [start, end] (the scan-statistic estimate): start within the four weeks up to the first flag,
+            # end between start and the last flag (or the last day while it is ongoing)
+            n_d, e_d = d["n"].to_numpy(float), np.maximum(d["expected_daily"].to_numpy(float), 1e-6)
+            start_i = _best_start(n_d, e_d, dd, f0 - pd.Timedelta(days=27), f0)
+            start = pd.Timestamp(dd[start_i])
+            end_i = _best_end(n_d, e_d, dd, start_i, f1 if done else span1)
+            end = pd.Timestamp(dd[end_i])
             upto = (dd >= start.to_datetime64()) & (dd <= (end if done else span1).to_datetime64())
             peak = ep.loc[ep["p_value"].idxmin()]
             iid = _stable("incident", store, kind, key, f"{f0:%Y-%m-%d}")
@@ -364,6 +354,30 @@ def episodes(flags: Flags, last_day: date, cfg: Config | None = None) -> pd.Data
                 "ticket_id": _stable("ticket", "incident", iid), "status": STATUS_DONE if done else STATUS_OPEN,
                 "method": cfg.method, "updated_at": datetime.now().replace(microsecond=0)})
     return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _llr(N: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """Poisson log-likelihood ratio of rate N/E against the expected rate, for N > E (else 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(N > E, N * np.log(np.maximum(N, 1e-12) / E) - (N - E), 0.0)
+
+
+def _best_start(n: np.ndarray, e: np.ndarray, dd: np.ndarray, lo: pd.Timestamp, f0: pd.Timestamp) -> int:
+    """Index of the start s in [lo, f0] maximising the LLR of the segment [s, f0]."""
+    j = int(np.searchsorted(dd, f0.to_datetime64(), side="right")) - 1
+    i0 = int(np.searchsorted(dd, lo.to_datetime64()))
+    if j < i0:
+        return max(j, 0)
+    N = np.cumsum(n[i0:j + 1][::-1])[::-1]
+    E = np.cumsum(e[i0:j + 1][::-1])[::-1]
+    return i0 + int(np.argmax(_llr(N, E)))
+
+
+def _best_end(n: np.ndarray, e: np.ndarray, dd: np.ndarray, s: int, hi: pd.Timestamp) -> int:
+    """Index of the end t in [s, hi] maximising the LLR of the segment [s, t]."""
+    j = max(s, int(np.searchsorted(dd, hi.to_datetime64(), side="right")) - 1)
+    N, E = np.cumsum(n[s:j + 1]), np.cumsum(e[s:j + 1])
+    return s + int(np.argmax(_llr(N, E)))
 
 
 def _stable(*parts: str) -> str:
