@@ -67,7 +67,7 @@ def _mapping_step(data: bytes, file_name: str) -> None:
     planned_sheets = [t.sheet for t in pp.tables]
     with r2:
         if len(pp.sheet_names) > 1:
-            sheets = st.multiselect("读取的工作表", pp.sheet_names, default=planned_sheets,
+            sheets = st.multiselect("读取的工作表", pp.sheet_names, default=planned_sheets, select_all=False,
                                     key=f"imp_sheets_{fk}_{source}_{prof}", placeholder="请选择工作表",
                                     help="默认读取表头相同的全部工作表；导入结果按工作表分别计数。")
         else:

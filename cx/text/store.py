@@ -73,6 +73,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, progress: Callable[[float, str], Non
             step(done / total, f"重新分析文本 {done:,}/{total:,}…")
         with db.transaction(cur):
             rollup.refresh_all(cur)      # sentiment labels and sensitive hits feed the store × month counts
+            from cx import incidents      # re-analysed mentions and hits move the incident counts
+            incidents.refresh(cur)
             config.record(cur, fingerprint)
             db.bump_data_version(cur)
     return done
