@@ -66,7 +66,7 @@ else:
 
 st.subheader("门店排行榜")
 show = view.assign(区间=(view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str)).where(view["rank"].notna(), "样本不足"),
-                   店名=brand.short_series(view["name"]))
+                   店名=brand.short_series(view["name"]), incident=view["incident"].fillna(""))
 cols = ["rank", "区间", "rank_change", "prev_rank", "store_id", "店名", "region", "city", "format", "composite", "n",
         "insufficient", "incident"] + groups
 export.table(

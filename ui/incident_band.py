@@ -32,8 +32,9 @@ def band(ctx, store: str | None = None, limit: int = 5, quiet: bool = False) -> 
                            f"{int(r['peak_observed'])} 条，预期 {r['peak_expected']:.1f} 条，p = {r['p_value']:.2g}"
                            f"（BH 校正后 {r['q_value']:.2g}）。首次发出预警：{r['first_flagged']:%Y-%m-%d}。")
                 ev = incidents.evidence(ctx.con, r)
-                status = ev["ticket_status"].dropna()
-                st.caption(f"工单：{status.iloc[0] if len(status) else '尚未生成'}（编号 {r['ticket_id']}）")
+                status, no = ev["ticket_status"].dropna(), ev["ticket_no"].dropna()
+                st.caption(f"工单：{status.iloc[0] if len(status) else '尚未生成'}"
+                           + (f"（工单号 {no.iloc[0]}）" if len(no) else ""))
                 for t in ev.itertuples(index=False):
                     if isinstance(t.text, str):
                         st.markdown(f"- {t.created_at:%m-%d %H:%M} {verbatims.escape(t.text)}")
