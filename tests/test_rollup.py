@@ -22,7 +22,7 @@ def monthly_leaves(con, f: Filters, raw: bool = False) -> pd.DataFrame:
 
 
 def keywords(con, f: Filters, raw: bool = False) -> pd.DataFrame:
-    return db.filtered_df(con, "pain/keywords", f, {"limit": 100_000, **(_raw(f, raw) or {})})
+    return db.filtered_df(con, "pain/keywords", f, {"touchpoint": None, "limit": 100_000, **(_raw(f, raw) or {})})
 
 
 def cloud(con, f: Filters, raw: bool = False) -> pd.DataFrame:
