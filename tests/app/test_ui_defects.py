@@ -361,6 +361,7 @@ def test_region_manager_home_ranks_their_stores_against_the_chain(app_db):
     at = start(user)
     assert at.title[0].value == f"我的区域 · {user.region}"
     assert sum(c.value.startswith("全连锁 ") for c in at.caption) == 3
+    assert not any("本店" in c.value for c in at.caption)          # the region's cards speak of the region
     [league] = [d.value for d in at.dataframe if "全连锁排名" in d.value.columns]
     assert list(league["区域内"]) == list(range(1, len(league) + 1))
     assert league["全连锁排名"].is_monotonic_increasing
