@@ -49,7 +49,8 @@ else:
     for r in sig.itertuples():
         st.warning(f"**{r.label}**（{r.stage}）负面率 {r.rate_before:.0%} → {r.rate_now:.0%}，"
                    f"提及 {r.n_before:,} → {r.n_now:,}，{fmt.p_value(r.p_value)}", icon=":material/trending_up:")
-with st.expander("全部触点的周期对比"):
+# a toggle, not an expander: a collapsed expander still sends and mounts its table on every view
+if st.toggle("显示全部触点的周期对比", key="pain_all_periods"):
     st.dataframe(emerging.assign(p_value=emerging["p_value"].map(lambda p: fmt.p_value(p).removeprefix("p ").strip("= "))).rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
                                           "n_before": "上期提及", "n_now": "本期提及", "diff": "变化", "p_value": "p 值",
                                           "significant": "显著上升"}).drop(columns=["touchpoint"]),

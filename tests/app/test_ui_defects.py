@@ -433,3 +433,12 @@ def test_rank_movement_has_its_previous_rank_beside_it(app_db):
     assert cols[cols.index("名次变化") + 1] == "上期排名"
     both = league.dropna(subset=["名次变化", "上期排名"])
     assert len(both) and ((both["上期排名"] - both["排名"]) == both["名次变化"]).all()
+
+
+def test_pain_period_table_is_drawn_only_on_request(app_db):
+    at = start(page="pages/pain_points.py")
+    has_table = lambda: any("本期负面率" in d.value.columns for d in at.dataframe)  # noqa: E731
+    assert not has_table()
+    at.toggle(key="pain_all_periods").set_value(True).run()
+    assert not at.exception, at.exception
+    assert has_table()
