@@ -298,9 +298,10 @@ def position_band(full: pd.DataFrame, mine: list[str], title: str, subtitle: str
             fig.add_trace(go.Scatter(x=full.loc[mask, "composite"], y=rnd[mask], mode="markers", name=name,
                                      marker={"size": 7, "color": color}, hoverinfo="skip"))
     d = full[own]
+    one = len(d) == 1                           # one store is named on the chart; several only on hover
     fig.add_trace(go.Scatter(
-        x=d["composite"], y=rnd[own], mode="markers+text", name="本店" if len(d) == 1 else "我的门店",
-        text=brand.short_series(d["name"]), textposition="top center", marker={"size": 14, "color": PALETTE[3]},
+        x=d["composite"], y=rnd[own], mode="markers+text" if one else "markers", name="本店" if one else "我的门店",
+        text=brand.short_series(d["name"]), textposition="top center", marker={"size": 14 if one else 11, "color": PALETTE[3]},
         customdata=d[["rank"]].to_numpy(),
         hovertemplate="%{text}<br>综合得分 %{x:.1f}，排名第 %{customdata[0]} / " + f"{len(full)}<extra></extra>"))
     fig.update_xaxes(title="综合得分（0–100，越高越好）", range=[0, 100])

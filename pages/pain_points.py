@@ -57,7 +57,8 @@ else:
     for _, r in spikes.iterrows():
         st.error(f"**提及量突增**：{incidents.describe(r)}", icon=":material/stacked_line_chart:")
     st.caption(incidents.method_note())
-with st.expander("全部触点的周期对比"):
+# a toggle, not an expander: a collapsed expander still sends and mounts its table on every view
+if st.toggle("显示全部触点的周期对比", key="pain_all_periods"):
     st.dataframe(emerging.assign(p_value=emerging["p_value"].map(lambda p: fmt.p_value(p).removeprefix("p ").strip("= "))).rename(columns={"label": "触点", "stage": "阶段", "rate_before": "上期负面率", "rate_now": "本期负面率",
                                           "n_before": "上期提及", "n_now": "本期提及", "diff": "变化", "p_value": "p 值",
                                           "significant": "显著上升"}).drop(columns=["touchpoint"]),

@@ -68,7 +68,8 @@ def _band(_con, version: int, filters: Filters, stores: tuple[str, ...], region:
         ranking.ranking(_con, version, filters), list(stores), "门店在全连锁中的位置", subtitle, region=region))
 
 
-def _kpi_card(col, label: str, mine, mine_change, other, other_label: str, pct: bool, good_up: bool = True) -> None:
+def _kpi_card(col, label: str, mine, mine_change, other, other_label: str, pct: bool, good_up: bool = True,
+              mine_label: str = "本店") -> None:
     value = fmt.percent(mine) if pct else fmt.points(mine)
     delta = None
     if mine_change is not None and mine_change.diff is not None and mine_change.significant:
@@ -77,7 +78,12 @@ def _kpi_card(col, label: str, mine, mine_change, other, other_label: str, pct: 
                delta_description="较上期" if delta else None,
                help=fmt.ci_help(mine, pct) + "。变化仅在与上一同长时段相比统计显著时显示。")
     theirs = fmt.percent(other) if pct else fmt.points(other)
-    col.caption(f"{other_label} {theirs} · 本店 n = {mine.n:,}" if mine.ok else f"{other_label} {theirs} · 本店暂无样本")
+    if not mine.ok:
+        col.caption(f"{other_label} {theirs} · {mine_label}暂无样本")
+    elif mine.n < fmt.SMALL_N:                  # a store's few weeks: say how little this is
+        col.caption(f"{other_label} {theirs} · :orange[{mine_label}仅 {mine.n} 份，可选更长时段]")
+    else:
+        col.caption(f"{other_label} {theirs} · {mine_label} n = {mine.n:,}")
 
 
 def _tickets_table(q: pd.DataFrame, now: datetime, with_store: bool) -> None:
@@ -154,10 +160,10 @@ def region_home(ctx: shell.Context) -> None:
     chain = _kpis(ctx.con, ctx.version, period)
     st.caption(f"{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}，与上一同长时段比较；下方灰字为全连锁。")
     c = st.columns(3)
-    _kpi_card(c[0], "NPS 净推荐值", mine["nps"], mine["nps_change"], chain["nps"], "全连锁", pct=False)
-    _kpi_card(c[1], "CSAT 满意度", mine["csat"], mine["csat_change"], chain["csat"], "全连锁", pct=True)
+    _kpi_card(c[0], "NPS 净推荐值", mine["nps"], mine["nps_change"], chain["nps"], "全连锁", pct=False, mine_label="本区域")
+    _kpi_card(c[1], "CSAT 满意度", mine["csat"], mine["csat_change"], chain["csat"], "全连锁", pct=True, mine_label="本区域")
     _kpi_card(c[2], "差评率", mine["negative_reviews"], mine["negative_reviews_change"], chain["negative_reviews"],
-              "全连锁", pct=True, good_up=False)
+              "全连锁", pct=True, good_up=False, mine_label="本区域")
 
     league = _league_period(ctx)
     full = ranking.ranking(ctx.con, ctx.version, league)

@@ -361,6 +361,7 @@ def test_region_manager_home_ranks_their_stores_against_the_chain(app_db):
     at = start(user)
     assert at.title[0].value == f"我的区域 · {user.region}"
     assert sum(c.value.startswith("全连锁 ") for c in at.caption) == 3
+    assert not any("本店" in c.value for c in at.caption)          # the region's cards speak of the region
     [league] = [d.value for d in at.dataframe if "全连锁排名" in d.value.columns]
     assert list(league["区域内"]) == list(range(1, len(league) + 1))
     assert league["全连锁排名"].is_monotonic_increasing
@@ -432,3 +433,12 @@ def test_rank_movement_has_its_previous_rank_beside_it(app_db):
     assert cols[cols.index("名次变化") + 1] == "上期排名"
     both = league.dropna(subset=["名次变化", "上期排名"])
     assert len(both) and ((both["上期排名"] - both["排名"]) == both["名次变化"]).all()
+
+
+def test_pain_period_table_is_drawn_only_on_request(app_db):
+    at = start(page="pages/pain_points.py")
+    has_table = lambda: any("本期负面率" in d.value.columns for d in at.dataframe)  # noqa: E731
+    assert not has_table()
+    at.toggle(key="pain_all_periods").set_value(True).run()
+    assert not at.exception, at.exception
+    assert has_table()
