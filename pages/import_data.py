@@ -29,7 +29,7 @@ with c1:
                        mime="text/csv", icon=":material/download:")
 with c2:
     # Streamlit draws the drop zone's "Upload" / "… per file" itself (no API to translate them): say it in Chinese.
-    st.caption(f"把文件拖到下面的框中，或点击 Upload（上传）选择文件。单个文件不超过 {uo.MAX_MB} MB，"
+    st.caption(f"把文件拖到下面的框中，或点击框内的按钮选择文件。单个文件不超过 {uo.MAX_MB} MB，"
                "类型：CSV、TXT、XLSX。")
     upload = st.file_uploader("选择要导入的文件", type=["csv", "txt", "xlsx"], key="imp_file",
                               max_upload_size=uo.MAX_MB,
@@ -269,8 +269,8 @@ if hist.empty:
     shell.empty_state("还没有导入记录。上传一个文件试试，或先下载上方的模板。")
 else:
     st.dataframe(uo.history_frame(hist), hide_index=True, width="stretch")
-    files = hist.set_index("import_id")["file_name"]
-    pick_d = st.selectbox("查看导入详情", hist["import_id"], format_func=lambda i: f"{i} · {files.loc[i]}",
+    files = dict(zip(hist["import_id"], hist["file_name"]))     # a dict: format_func runs once per option
+    pick_d = st.selectbox("查看导入详情", hist["import_id"], format_func=lambda i: f"{i} · {files.get(i, '')}",
                           key="imp_detail", placeholder="请选择")
     det = import_details(ctx.con, pick_d) if pick_d else {}
     if det:
@@ -286,7 +286,7 @@ else:
         if st.session_state.get("imp_rejects") not in set(with_rejects["import_id"]):
             st.session_state.pop("imp_rejects", None)
         pick = st.selectbox("查看被拒绝的行", with_rejects["import_id"], key="imp_rejects",
-                            format_func=lambda i: f"{i} · {files.loc[i]}", placeholder="请选择")
+                            format_func=lambda i: f"{i} · {files.get(i, '')}", placeholder="请选择")
         rej = rejects_table(access.rejects_for(ctx.con, ctx.user, pick))
         st.dataframe(rej, hide_index=True, width="stretch")
         st.caption("下载的文件保留原文件的列（另加行号和原因），修正后可直接再次导入；手机号、身份证号已打码，顾客标识已脱敏，"

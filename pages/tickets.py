@@ -54,7 +54,8 @@ def _detail(q: pd.DataFrame) -> None:
         fb = tickets.feedback_of(ctx.con, t["feedback_id"])
         if not fb.empty:
             with st.container(border=True, key="verbatim_ticket"):
-                st.markdown(verbatims.escape(str(fb.iloc[0]["text"] or "（无文本）")))
+                text = fb.iloc[0]["text"]
+                st.markdown(verbatims.escape(text) if isinstance(text, str) and text else "此条反馈只有评分，没有文字内容")
                 st.caption(f"原始反馈 · {fb.iloc[0]['created_at']:%Y-%m-%d %H:%M} · {fb.iloc[0]['channel'] or ''}")
     ev = tickets.events(ctx.con, pick)
     st.dataframe(ev.assign(event=ev["event"].map(tickets.EVENT_LABELS)).rename(
