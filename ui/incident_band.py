@@ -23,7 +23,8 @@ def band(ctx, store: str | None = None, limit: int = 5, quiet: bool = False) -> 
             st.caption("重大事件：本期未检测到。" + incidents.method_note())
         return df
     with st.container(border=True):
-        st.markdown(f"**:red[:material/warning: 重大事件]**　本期 {len(df)} 起（按严重程度与是否进行中排序）")
+        # no material icon inside markdown: its ligature name ("warning") is text for screen readers and scrapers
+        st.markdown(f"**:red[重大事件]**　本期 {len(df)} 起（按严重程度与是否进行中排序）")
         for _, r in df.head(limit).iterrows():
             sev = incidents.SEVERITY_LABELS.get(r["severity"], r["severity"])
             line = f"【{sev}·{r['status']}】{incidents.describe(r)}；{r['region']}·{r['city']}"

@@ -62,7 +62,30 @@ async def login_page(request: Request):
     if not auth.has_users():
         return _page("创建首个总部管理员", "这是一个新的数据库，还没有任何账号。请输入服务日志中打印的一次性设置码。",
                      _setup_form(nxt))
-    return _page("登录", "请使用您的账号登录。", _login_form(nxt))
+    return _page("登录", "请使用您的账号登录。", _login_form(nxt) + _demo_accounts())
+
+
+_ROLE_NAMES = {"hq": "总部", "analyst": "分析师（只读）", "region": "区域经理", "store": "门店店长"}
+
+
+def _demo_accounts() -> str:
+    """On the embedded demo store only: the demo accounts (created with the demo, never for real data)."""
+    con = state.store()
+    if con is None:
+        return ""
+    from cx import db
+    try:
+        demo = bool(db.demo_stories(con))
+    except Exception:           # a store that is being built or migrated: say nothing
+        return ""
+    names = {u.username for u in auth.list_users()}
+    rows = [(f"demo-{r}", p, _ROLE_NAMES[r]) for r, p in auth.DEMO_PASSWORDS.items() if f"demo-{r}" in names]
+    if not demo or not rows:
+        return ""
+    items = "".join(f"<li><code>{html.escape(u)}</code> / <code>{html.escape(p)}</code>（{html.escape(w)}）</li>"
+                    for u, p, w in rows)
+    return f'<p style="margin-top:18px">演示数据账号（仅演示库提供）：</p><ul style="font-size:13px;color:#555">{items}</ul>'
+
 
 
 def _signed_in(user: auth.User, nxt: str) -> RedirectResponse:

@@ -150,7 +150,8 @@ CUT_METRICS = """() => {
 
 ALLOWED_LATIN = {
     "CX", "Lens", "NPS", "CSAT", "CES", "KANO", "Better", "Worse", "DiD", "IPA", "SLA", "TOP", "TOP10", "Excel",
-    "PNG", "SVG", "YAML", "CSV", "XLSX", "PPTX", "WiFi", "Wilson", "Benjamini", "Hochberg", "BH", "FDR", "Welch",
+    "PNG", "SVG", "YAML", "CSV", "XLSX", "PPTX", "TXT", "MB", "UTF", "GBK", "GB", "BOM", "Qualtrics", "SurveyMonkey",
+    "Google", "WiFi", "Wilson", "Benjamini", "Hochberg", "BH", "FDR", "Welch",
     "GD", "n", "p", "A", "O", "M", "I", "R", "Q", "x", "vs", "pp", "Top", "UTF", "GBK", "GB", "HTML", "PPT",
     "PowerPoint", "Markdown", "xlsx", "pptx", "csv",
 }

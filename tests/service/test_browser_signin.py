@@ -94,3 +94,10 @@ def test_failed_sign_ins_are_throttled_locked_and_audited(svc):
     log = httpx.get(svc.url + "/api/v1/audit", headers={"Authorization": f"Bearer {tok}"}).json()["audit"]
     actions = [(e["actor"], e["action"]) for e in log]
     assert actions.count(("demo-analyst", "login_failed")) == 3 and ("demo-hq", "login") in actions
+
+
+def test_login_page_lists_demo_accounts_on_the_demo_store(svc):
+    page = httpx.get(svc.url + "/login", timeout=30).text
+    for role, password in auth.DEMO_PASSWORDS.items():
+        assert f"demo-{role}" in page and password in page
+    assert "仅演示库提供" in page
