@@ -67,12 +67,12 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     stop, wordlike = segment.stopwords(), segment.WORDLIKE
     toks = segment.cut(text)
     if not skip and not negative:
-        return [t for t in toks if len(t) >= 2 and t not in stop and wordlike.search(t)], []
+        return [t for t in toks if len(t) >= 2 and t.lower() not in stop and wordlike.search(t)], []
     kws, neg = [], []
     ends = list(itertools.accumulate(map(len, toks)))
     starts_of_spans = [a for a, _ in spans]
     for tok, end in zip(toks, ends):
-        if len(tok) < 2 or tok in stop or not wordlike.search(tok):
+        if len(tok) < 2 or tok.lower() in stop or not wordlike.search(tok):
             continue
         start = end - len(tok)
         if skip and any(a <= start < b for a, b in skip):

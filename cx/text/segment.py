@@ -47,4 +47,4 @@ def cut(text: str) -> list[str]:
 def keywords(tokens: list[str]) -> list[str]:
     """Content words for word clouds and keyword tables: ≥ 2 characters, not stopwords, not numbers."""
     stop = stopwords()
-    return [t for t in tokens if len(t) >= 2 and t not in stop and WORDLIKE.search(t)]
+    return [t for t in tokens if len(t) >= 2 and t.lower() not in stop and WORDLIKE.search(t)]

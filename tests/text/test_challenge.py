@@ -104,3 +104,19 @@ def test_one_line_per_turn_without_tags():
     assert turns.split("菜很好吃\n服务也不错") is None          # no agent script: not a dialogue
     assert turns.split("菜很好吃，服务员说您好！") is None        # one line
     assert turns.split("菜很好吃\n服务员很热情，进门就说您好，还送了小菜") is None   # staff quoted in a review
+
+
+def test_english_and_mixed_reviews_get_touchpoints_and_keywords():
+    a, b, c = text.analyze(["The waiter was rude and the food was cold.", "味道ok，但是 too salty",
+                            "Delivery took forever and the soup spilled"], workers=1)
+    assert {(m.touchpoint, m.polarity) for m in a.mentions} == {("staff_attitude", -1), ("taste", -1)}
+    assert a.keywords == ["waiter", "rude", "food", "cold"]          # English function words are stopwords
+    assert ("taste", -1) in {(m.touchpoint, m.polarity) for m in b.mentions}
+    assert {m.touchpoint for m in c.mentions} == {"delivery", "packaging"}
+    assert not {m.touchpoint for m in text.analyze(["the waitlist app"], workers=1)[0].mentions}   # whole words
+
+
+def test_emoticons_are_not_words_about_the_visit():
+    a = text.analyze(["[强][微笑][捂脸]"], workers=1)[0]
+    assert a.mentions == [] and a.keywords == []                     # [微笑] is not a smiling waiter
+    assert {m.touchpoint for m in text.analyze(["服务员面带微笑"], workers=1)[0].mentions} == {"staff_attitude"}
