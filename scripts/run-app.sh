@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh app
-echo "==> 启动 CX Lens：请在浏览器打开 http://localhost:${CX_PORT:-8501} （首次启动约 40 秒生成演示数据）"
+echo "==> 启动 CX Lens：请在浏览器打开 http://localhost:${CX_PORT:-8501} （首次启动会先生成演示数据，约 1 分钟，机器繁忙时更久）"
 export CX_SERVICE_PORT="${CX_PORT:-8501}"
 exec .venv/bin/python -m uvicorn cx.service.app:app --host "${CX_HOST:-0.0.0.0}" --port "${CX_PORT:-8501}" \
   --no-access-log "$@"
