@@ -96,7 +96,8 @@ def test_month_columns_click_and_read_in_chinese(server, browser):
     live.open_page(page, "旅程热力图")
     page.get_by_text("时间", exact=True).first.click()        # time columns …
     settle(page)
-    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="月", exact=True).first.click()   # … by month
+    page.locator('[data-testid^="stBaseButton-segmented_control"]').filter(
+        has_text=re.compile(r"^\s*月\s*$")).first.click()                                    # … by month
     settle(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
     chart = page.locator('[data-testid="stPlotlyChart"]').first

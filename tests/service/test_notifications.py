@@ -86,7 +86,8 @@ def test_alert_notifications_survive_kill9_and_escalation_reaches_the_region(dem
             rows = httpx.get(svc.url + "/api/v1/notifications", headers=h(hq)).json()["notifications"]
             return next((x for x in rows if x["channel"] == "email" and x["attempts"] >= 2), None)
         row = _wait(mail_row)
-        assert row and row["status"] == "pending" and "邮件发送失败" in row["last_error"]
+        # "sending" when the sender has just picked it up for the next attempt: not delivered either way
+        assert row and row["status"] in ("pending", "sending") and "邮件发送失败" in row["last_error"]
         svc.kill9()                                             # crash with the notification pending
 
         with Smtp(smtp_port) as smtp:
