@@ -97,7 +97,7 @@ def main() -> None:
                     help="also time a whole-history rebuild (cold, warm) and the naive pandas groupby over the same span")
     ap.add_argument("--naive-days", type=int, default=None,
                     help="with --full: run the naive baseline over only the last N days of the span and extrapolate "
-                         "(it costs about the same per day; the whole span at 10 M rows took ~3 min here)")
+                         "(it costs about the same per day; the whole span at 10 M rows took ~4 min here)")
     a = ap.parse_args()
     path = a.db or Path(tempfile.gettempdir()) / f"incident_bench_{a.rows}.duckdb"
     t0 = time.perf_counter()
