@@ -311,13 +311,24 @@ def position_band(full: pd.DataFrame, mine: list[str], title: str, subtitle: str
     return fig
 
 
-def radar(scores: dict[str, list[float]], axes: list[str], title: str, subtitle: str | None = None) -> go.Figure:
-    """Radar of first-level indicator scores (0–100) for several series (store, region, chain)."""
+def radar(scores: dict[str, list[float]], axes: list[str], title: str, subtitle: str | None = None,
+          n: dict[str, int] | None = None, kind: str = "store") -> go.Figure:
+    """Radar of first-level indicator scores (0–100) for several series (store, region, chain).
+
+    ``n``: feedback count behind a series (by series name); a series below the small-sample minimum for
+    ``kind`` (data/small_sample.yaml) is drawn grey and dashed, unfilled, and labelled 样本不足 with its n."""
+    from cx import sample
+
     fig = go.Figure()
     for i, (name, vals) in enumerate(scores.items()):
-        fig.add_trace(go.Scatterpolar(r=list(vals) + [vals[0]], theta=axes + [axes[0]], name=name, fill="toself" if i == 0 else None,
-                                      line={"color": PALETTE[i % len(PALETTE)]}, opacity=0.85,
-                                      hovertemplate="%{theta}：%{r:.1f}<extra>" + name + "</extra>"))
+        count = (n or {}).get(name)
+        small = count is not None and sample.small(count, kind)
+        label = f"{name}（{sample.LABEL}，n={count}）" if small else name
+        fig.add_trace(go.Scatterpolar(r=list(vals) + [vals[0]], theta=axes + [axes[0]], name=label,
+                                      fill=None if small or i else "toself",
+                                      line={"color": SMALL if small else PALETTE[i % len(PALETTE)],
+                                            "dash": "dash" if small else "solid"}, opacity=0.85,
+                                      hovertemplate="%{theta}：%{r:.1f}<extra>" + label + "</extra>"))
     fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickfont": {"size": 10}}})
     fig = _layout(fig, title, subtitle, height=420)
     fig.update_layout(hovermode="closest")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from cx import brand, charts, painpoints, scoring
+from cx import brand, charts, overview, painpoints, scoring, timegrain
 from ui import export, fmt, incident_band, ranking, shell, verbatims
 
 ctx = shell.page("门店画像")
@@ -50,7 +50,7 @@ if r["insufficient"]:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _profile(_con, version, filters, store, region):
-    """Everything of one store's profile below the cards (radar series, 短板/长板, trend, pains, verbatims)."""
+    """Everything of one store's profile below the cards (radar series, 短板/长板, pains, verbatims)."""
     a = ranking.assessment(_con, version, filters)
     groups = scoring.group_scores(a)
     region_mask = (a.stores["region"] == region).to_numpy()
@@ -58,19 +58,19 @@ def _profile(_con, version, filters, store, region):
              groups.mean().tolist())
     verdicts = scoring.touchpoint_verdicts(_con, filters, store)   # one rule: a touchpoint is 长板 or 短板, never both
     sw = scoring.strengths_weaknesses(a, store, verdicts=verdicts)
-    trend = scoring.store_trend(ranking.monthly(_con, version, filters), store)
     store_filters = filters.with_(stores=(store,))
     tps = painpoints.touchpoints(_con, store_filters)
-    return radar, sw, verdicts, trend, tps, painpoints.verbatims(_con, store_filters, None, -1, limit=10)
+    return radar, sw, verdicts, tps, painpoints.verbatims(_con, store_filters, None, -1, limit=10)
 
 
-(axes, own, reg, chain), sw, verdicts, trend, tps, latest = _profile(ctx.con, ctx.version, ctx.filters, store, r["region"])
+(axes, own, reg, chain), sw, verdicts, tps, latest = _profile(ctx.con, ctx.version, ctx.filters, store, r["region"])
 memo = ("profile", ctx.version, ctx.filters, store)
 left, right = st.columns([3, 2])
 with left:
     series = {names[store]: own, f"{r['region']}区域平均": reg, "全连锁平均": chain}
     export.chart(export.figure(memo + ("radar",), lambda: charts.radar(series, axes, "一级指标雷达图（0–100）",
-                                                                       ctx.filters.describe())), key="store_profile_1")
+                                                                       ctx.filters.describe(), n={names[store]: int(r["n"])})),
+                 key="store_profile_1")
 with right:
     if sw.get("insufficient"):
         st.caption("样本不足，不判断短板/长板。")
@@ -83,10 +83,50 @@ with right:
     st.caption("指标：与同区域门店相差至少 1 个标准差；触点：净好评（好评占比 − 负面占比）与全连锁其他门店比较，"
                "z 检验 p < 0.05。同一触点只会是短板或长板之一。")
 
-if len(trend) >= 2:
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _store_trend(_con, version, filters, store, grain):
+    """The store's own NPS / negative-review trend at ``grain`` (one small scan of its rows)."""
+    return overview.monthly(_con, filters.with_(stores=(store,)), grain=grain)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _composite_trend(_con, version, filters, store):
+    """The store's monthly composite (chain-wide monthly assessments, shared by every store's profile)."""
+    return scoring.store_trend(ranking.monthly(_con, version, filters), store)
+
+
+st.subheader("趋势")
+GRAIN_LABELS = {"auto": "自动", **timegrain.GRAINS}
+pick = st.segmented_control("趋势粒度", list(GRAIN_LABELS), format_func=GRAIN_LABELS.get, default="auto", key="pf_grain",
+                            help="自动：45 天内按日，200 天内按周，更长按月")
+grain = timegrain.resolve(pick or "auto", ctx.filters.start, ctx.filters.end)
+per = {"day": "每日", "week": "每周", "month": "月度"}[grain]
+mine = _store_trend(ctx.con, ctx.version, ctx.filters, store, grain)
+trend = _composite_trend(ctx.con, ctx.version, ctx.filters, store) if grain == "month" else None
+if trend is not None and len(trend) >= 2:
     t = trend.assign(composite_low=trend["composite"], composite_high=trend["composite"], composite_n=trend["n"])
     export.chart(export.figure(memo + ("trend",), lambda: charts.trend_with_ci(
         t, "composite", "综合得分月度趋势", "每月与全连锁门店比较；样本少的月份已向区域均值收缩")), key="store_profile_2")
+elif grain != "month" and len(mine):
+    # the composite is a chain-relative, shrunk score: per week or day a store has far fewer items than the
+    # small-sample minimum, so it would show little more than the region's average — it stays monthly
+    typical = int(mine["n"].median())
+    why = (f"该门店{per}中位只有 {typical} 条反馈，低于样本下限 {a.scheme.min_n} 条，按{timegrain.GRAINS[grain]}的综合得分几乎只是区域均值"
+           if typical < a.scheme.min_n else f"该门店{per}中位 {typical} 条反馈")
+    st.caption(f"综合得分是按月与全连锁比较的考核分（{why}）；选「月」可见综合得分趋势。"
+               f"下面是该门店自身的 NPS 与差评率{per}趋势，带 95% 置信区间。")
+if len(mine) >= 2:
+    sub = f"{names[store]} · {ctx.filters.describe()}"
+    left, right = st.columns(2)
+    with left:
+        export.chart(export.figure(memo + ("nps", grain), lambda: charts.trend_with_ci(
+            mine, "nps", f"NPS {per}趋势", sub)), key="store_profile_4")
+    with right:
+        export.chart(export.figure(memo + ("negative", grain), lambda: charts.trend_with_ci(
+            mine, "negative_reviews", f"差评率{per}趋势（%）", sub, percent=True, color=charts.PALETTE[3])),
+            key="store_profile_5")
 
 st.subheader("主要痛点")
 # a touchpoint judged a 长板 above is not listed as a pain (it is mentioned often, but better than the chain)

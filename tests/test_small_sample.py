@@ -93,3 +93,24 @@ def test_sla_league(demo_con):
     assert (by["insufficient"] == (by["resolved"] < sample.min_n("sla"))).all()
     assert by["insufficient"].any() or (by["resolved"] >= sample.min_n("sla")).all()
     assert np.isfinite(by.loc[~by["insufficient"], "within_rate"]).all()
+
+
+def test_profile_radar_greys_a_small_store(demo_con):
+    a = scoring.assess(demo_con, QUARTER)
+    groups = scoring.group_scores(a)
+    st = a.stores.set_index("store_id")
+    small, ok = st.index[st["insufficient"]][0], st.index[~st["insufficient"]][0]
+    axes = list(groups.columns)
+    for store, is_small in ((small, True), (ok, False)):
+        n = int(st.loc[store, "n"])
+        fig = charts.radar({store: groups.loc[store].tolist(), "全连锁平均": groups.mean().tolist()}, axes, "雷达", None,
+                           n={store: n})
+        own, chain = fig.data
+        assert (own.line.color == charts.SMALL) is is_small and (own.line.dash == "dash") is is_small
+        assert (sample.LABEL in own.name) is is_small and (own.fill == "toself") is not is_small
+        assert f"n={n}" in own.name if is_small else own.name == store
+        assert chain.line.color != charts.SMALL and chain.line.dash == "solid"    # averages are never small
+    # the threshold is the policy's 'store' minimum: exactly at it is enough
+    at_min = charts.radar({"x": [50.0] * len(axes)}, axes, "雷达", n={"x": sample.min_n("store")})
+    below = charts.radar({"x": [50.0] * len(axes)}, axes, "雷达", n={"x": sample.min_n("store") - 1})
+    assert at_min.data[0].line.color != charts.SMALL and below.data[0].line.color == charts.SMALL

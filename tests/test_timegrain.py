@@ -55,3 +55,29 @@ def test_weekday_hour_rhythm(demo_con):
     assert per_day[[5, 6]].mean() > 1.2 * per_day[[0, 1, 2, 3]].mean()   # the demo's busy weekends
     lunch, night = df[df["hour"] == 12]["n"].sum(), df[df["hour"] == 9]["n"].sum()
     assert lunch > night
+
+
+@pytest.mark.parametrize("grain,points,title", [("auto", 31, "NPS 每日趋势"), ("week", 6, "NPS 每周趋势"),
+                                                ("month", 1, "NPS 月度趋势")])
+def test_deck_trend_at_the_grain(demo_con, grain, points, title):
+    from cx.report import deck
+
+    f = Filters(date(2026, 8, 1), date(2026, 8, 31))
+    r = deck.collect(demo_con, f, "全连锁", sections=("客户说什么",), grain=grain)
+    fig = next(s.figure for s in r.slides if s.title == "核心指标")
+    assert fig.layout.title.text.startswith(title)
+    line = next(t for t in fig.data if t.mode == "lines+markers")
+    assert len(line.x) == points
+    assert len(next(t for t in fig.data if t.fill == "toself").x) == 2 * points      # the same interval band
+
+
+def test_deck_heatmap_time_columns_follow_the_grain(demo_con):
+    from cx.report import deck
+
+    f = Filters(date(2026, 8, 1), date(2026, 8, 31), regions=("华东",))
+    heat = {}
+    for grain in ("auto", "week"):
+        r = deck.collect(demo_con, f, "华东区域", sections=("问题是什么",), grain=grain)
+        fig = next(s.figure for s in r.slides if s.title.startswith("旅程热力图"))
+        heat[grain] = list(fig.data[0].x)
+    assert len(heat["auto"]) == 31 and len(heat["week"]) == 6          # a month: days by default, weeks on request

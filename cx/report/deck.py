@@ -19,7 +19,7 @@ from pptx.oxml.ns import qn
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
-from cx import brand, charts, drivers, incidents, journey, overview, painpoints, scoring
+from cx import brand, charts, drivers, incidents, journey, overview, painpoints, scoring, timegrain
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -70,8 +70,13 @@ def parse_period(period: str) -> tuple[date, date]:
         raise ValueError(f"无法识别的周期“{period}”：应为 2026-10 或 2026-08-01:2026-10-31") from None
 
 
-def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress: Progress | None = None) -> Report:
+def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress: Progress | None = None,
+            grain: str = "auto") -> Report:
+    """The deck's slides for ``filters``. ``grain`` (day | week | month | auto, cx/timegrain.py) sets the trend's
+    periods and the heatmap's time columns (a region's or store's deck); auto picks it from the period."""
     step = progress or (lambda f, m: None)
+    grain = timegrain.resolve(grain, filters.start, filters.end)
+    per = {"day": "每日", "week": "每周", "month": "月度"}[grain]
     sub = filters.describe()
     period = f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}"
     slides: list[Slide] = []
@@ -94,9 +99,9 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
             c = k.get(key)
             if c is not None and c.significant:
                 bullets.append(f"{name} 较上一同长周期显著{'上升' if c.direction > 0 else '下降'}（p={c.p_value:.2g}）")
-        monthly = overview.monthly(con, filters)
+        monthly = overview.monthly(con, filters, grain=grain)
         slides.append(Slide("客户说什么", "核心指标", bullets,
-                            charts.trend_with_ci(monthly, "nps", "NPS 月度趋势", sub) if len(monthly) else None))
+                            charts.trend_with_ci(monthly, "nps", f"NPS {per}趋势", sub) if len(monthly) else None))
         v = painpoints.verbatims(con, filters, None, -1, limit=6)
         slides.append(Slide("客户说什么", "典型负面原声", [f"“{t[:80]}”" for t in v["text"]] or ["本期没有负面原声"]))
     if "问题是什么" in sections and not tps.empty:
@@ -106,7 +111,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
                             [f"{r.label}（{r.stage}）：负面 {r.negative:,} 次，负面率 {r.neg_rate:.0%}" for r in worst.head(5).itertuples()]
                             or ["本期没有负面的触点提及"],
                             charts.touchpoint_bars(worst, "negative", "负面提及最多的触点 TOP10", sub) if len(worst) else None))
-        dim = "month" if (filters.regions or filters.stores) else "region"
+        dim = grain if (filters.regions or filters.stores) else "region"      # time columns at the deck's grain
         cells = journey.cells(con, filters, dim)
         if not cells.empty:
             vals, n, small, worse = journey.matrix(cells, "neg_rate")
