@@ -98,8 +98,9 @@ def stage_map(con, filters: Filters, top: int = 3) -> pd.DataFrame:
         n, neg, pos = part["n"].sum(), part["negative"].sum(), part["positive"].sum()
         part = part.assign(neg_rate=part["negative"] / part["n"], pos_rate=part["positive"] / part["n"])
         solid = part[part["n"] >= MIN_N] if (part["n"] >= MIN_N).any() else part
-        pains = solid.sort_values(["negative", "neg_rate"], ascending=False).head(top)
-        strengths = solid.sort_values(["pos_rate", "positive"], ascending=False).head(top)
+        # one rule, never both: a touchpoint more often criticised than praised is a pain, the reverse a strength
+        pains = solid[solid["negative"] > solid["positive"]].sort_values(["negative", "neg_rate"], ascending=False).head(top)
+        strengths = solid[solid["positive"] > solid["negative"]].sort_values(["pos_rate", "positive"], ascending=False).head(top)
         out.append({"stage": stage_label, "n": int(n), "net": (pos - neg) / n, "negative": int(neg), "positive": int(pos),
                     "pains": [f"{r.label}（负面 {r.neg_rate:.0%}，n={r.n}）" for r in pains.itertuples()],
                     "strengths": [f"{r.label}（好评 {r.pos_rate:.0%}，n={r.n}）" for r in strengths.itertuples()]})

@@ -139,3 +139,12 @@ def _nps_se(promoters: int, passives: int, detractors: int) -> float:
     n = promoters + passives + detractors
     p, d = promoters / n, detractors / n
     return 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
+
+
+def format_p(p: float | None) -> str:
+    """A p value as people read it: 「p < 0.001」, 「p = 0.003」, 「p = 0.41」 (never scientific notation)."""
+    if p is None or p != p:
+        return "p 不可用"
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cx import db, sample
+from cx import db, metrics, sample
 from cx.db import ROOT
 from cx.filters import Filters
 
@@ -503,7 +503,7 @@ def strengths_weaknesses(a: Assessment, store_id: str, top: int = 3, extra: pd.D
             tp_items[r.verdict].append({
                 "label": r.label, "z": float("inf") if r.verdict == "长板" else float("-inf"), "touchpoint": r.touchpoint,
                 "sentence": f"{r.label}：净好评 {100 * r.net:+.0f}%，全连锁其他门店 {100 * r.chain_net:+.0f}%"
-                            f"（差 {r.diff:+.0f} 个百分点，p = {r.p_value:.2g}，{r.evidence}，n = {r.n}）"})
+                            f"（差 {r.diff:+.0f} 个百分点，{metrics.format_p(r.p_value)}，{r.evidence}，n = {r.n}）"})
         weak, strong = tp_items["短板"] + weak, tp_items["长板"] + strong
     return {"weak": weak[:top], "strong": strong[:top]}
 

@@ -21,11 +21,16 @@ if df.empty:
 export.chart(export.figure(("kano", ctx.version, ctx.filters), lambda: charts.kano_scatter(
     df, "Better–Worse 系数图", ctx.filters.describe())), key="kano_1")
 cats = list(kano.CATEGORIES)
-table = df.rename(columns={"feature": "功能", "n": "答卷数", "category_label": "多数归类", "better": "Better", "worse": "Worse",
-                           **{c: f"{c} {kano.CATEGORIES[c]}" for c in cats}}).drop(columns=["category"])
-export.table(table, "KANO分析", "kano_table", note=ctx.filters.describe(), hide_index=True, width="stretch",
-             column_config={"Better": st.column_config.NumberColumn(format="%.2f"),
-                            "Worse": st.column_config.NumberColumn(format="%.2f")})
+# missing coefficients (no A/O/M/I answers) read "—"; the small-sample flag is a Chinese column
+shown = df.assign(better=[("—" if x != x or x is None else f"{x:.2f}") for x in df["better"]],
+                  worse=[("—" if x != x or x is None else f"{x:.2f}") for x in df["worse"]])
+if "small" in shown.columns:
+    shown["small"] = shown["small"].map({True: "样本不足", False: ""}).fillna("")
+table = shown.rename(columns={"feature": "功能", "n": "答卷数", "category_label": "多数归类", "better": "Better", "worse": "Worse",
+                              "small": "样本", **{c: f"{c} {kano.CATEGORIES[c]}" for c in cats}}).drop(columns=["category"])
+if "多数归类" in table.columns:
+    table["多数归类"] = table["多数归类"].fillna("样本不足")
+export.table(table, "KANO分析", "kano_table", note=ctx.filters.describe(), hide_index=True, width="stretch")
 with st.expander("KANO 评价表（正向 × 反向）"):
     import pandas as pd
 

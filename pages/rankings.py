@@ -66,7 +66,11 @@ else:
 
 st.subheader("门店排行榜")
 show = view.assign(区间=(view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str)).where(view["rank"].notna(), "样本不足"),
-                   店名=brand.short_series(view["name"]), incident=view["incident"].fillna(""))
+                   店名=brand.short_series(view["name"]), incident=view["incident"].fillna(""),
+                   # missing ranks (small samples, new stores) read as words, never as a blank "None"
+                   rank=[("样本不足" if pd.isna(x) else str(int(x))) for x in view["rank"]],
+                   rank_change=view["rank_change"].map(fmt.rank_change),
+                   prev_rank=[("—" if pd.isna(x) else str(int(x))) for x in view["prev_rank"]])
 cols = ["rank", "区间", "rank_change", "prev_rank", "store_id", "店名", "region", "city", "format", "composite", "n",
         "insufficient", "incident"] + groups
 export.table(
@@ -76,8 +80,8 @@ export.table(
     name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch",
     height="auto" if len(show) <= 12 else 460,
     column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
-                   "名次变化": st.column_config.NumberColumn(format="%+d", help="与上一同长周期相比，正数为上升"),
-                   "上期排名": st.column_config.NumberColumn(format="%d", help="上一同长周期的排名（空 = 上期没有数据）"),
+                   "名次变化": st.column_config.TextColumn(help="与上一同长周期相比"),
+                   "上期排名": st.column_config.TextColumn(help="上一同长周期的排名（— = 上期没有排名）"),
                    **{g: st.column_config.NumberColumn(format="%.0f") for g in groups}})
 pick_names = dict(zip(table["store_id"], brand.short_series(table["name"])))      # not a set_index per option
 pick = st.selectbox("查看门店画像", view["store_id"], format_func=lambda s: f"{s} {pick_names.get(s, '')}",

@@ -195,3 +195,29 @@ def test_small_demo_raises_no_false_incident(demo_con):
     # spike; what it must not show is an incident anywhere else (the 60 k demo test finds the planted one)
     st_ = db.demo_stories(demo_con)["incident"]
     assert demo_con.execute("SELECT count(*) FROM incidents WHERE store_id <> ?", [st_["store_id"]]).fetchone()[0] == 0
+
+
+def test_deck_first_slide_and_emerging_slide_name_the_incident(demo_con, monkeypatch):
+    """The deck's title slide names the period's most serious incident, and 新兴问题 lists it as a volume
+    spike next to rate rises (a synthetic incident row, so the small test demo need not contain one)."""
+    import io
+    from datetime import date
+
+    from pptx import Presentation
+
+    from cx import incidents
+    from cx.filters import Filters
+    from cx.report import deck
+
+    row = {"store_id": "S0007", "store_name": "成都测试店", "what": "食品安全", "kind": "sensitive", "observed": 12,
+           "expected": 0.8, "ratio": 15.0, "start_at": pd.Timestamp("2026-08-10"), "end_at": pd.Timestamp("2026-08-24"),
+           "severity": "high", "status": "已平息"}
+    monkeypatch.setattr(incidents, "listing", lambda con, f: pd.DataFrame([row]))
+    r = deck.collect(demo_con, Filters(date(2026, 8, 1), date(2026, 8, 31)), "全连锁", sections=("客户说什么", "问题是什么"))
+    assert r.headline and "成都测试店" in r.headline and "食品安全" in r.headline
+    prs = Presentation(io.BytesIO(deck.to_pptx(r)))
+    first = " ".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
+    assert "本期重大事件" in first and "成都测试店" in first
+    emerging = next(s for s in r.slides if s.title.startswith("新兴问题"))
+    assert emerging.bullets[0].startswith("提及量突增") and "成都测试店" in emerging.bullets[0]
+    assert "成都测试店" in deck.to_html(r).split("<h2>")[0]

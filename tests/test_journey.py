@@ -56,7 +56,8 @@ def test_drill_narrows_to_the_cell(tiny):
 def test_stage_map(tiny):
     s = journey.stage_map(tiny, ALL).set_index("stage")
     assert s.loc["用餐", "n"] == 80 and s.loc["用餐", "net"] == pytest.approx((48 - 32) / 80)
-    assert s.loc["用餐", "pains"][0].startswith("上菜速度")
+    # 上菜速度: 32 negative vs 48 positive mentions — net praised, so an opportunity/strength, not a pain
+    assert s.loc["用餐", "strengths"][0].startswith("上菜速度") and s.loc["用餐", "pains"] == []
     assert list(s.index) == ["到店前", "用餐"]
 
 
@@ -94,3 +95,17 @@ def test_drill_into_the_no_store_column_finds_its_rows(tiny):
     assert sorted(v["text"]) == ["上菜太慢", "上菜太慢了，等了一小时"]
     # and the stores' own rows are not in that column
     assert len(painpoints.verbatims(tiny, journey.drill(ALL, "region", "华东"), "serving_speed")) == 40
+
+
+def test_stage_map_never_lists_a_touchpoint_as_pain_and_strength(demo_con):
+    """The journey map's cards follow one rule: net criticised → 痛点, net praised → 机会/长板, never both."""
+    from datetime import date
+
+    from cx.filters import Filters
+
+    m = journey.stage_map(demo_con, Filters(date(2026, 5, 1), date(2026, 10, 31)), top=10)
+    assert len(m)
+    for r in m.itertuples():
+        pains = {p.split("（")[0] for p in r.pains}
+        strengths = {p.split("（")[0] for p in r.strengths}
+        assert not pains & strengths, (r.stage, pains & strengths)

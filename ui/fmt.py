@@ -45,12 +45,9 @@ def sla_left(hours: float | None) -> str:
 
 
 def p_value(p: float | None) -> str:
-    """A p value as people read it: 「p < 0.001」, 「p = 0.03」, 「p = 0.41」 (never scientific notation)."""
-    if p is None or p != p:
-        return "p 不可用"
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+    """A p value as people read it: 「p < 0.001」, 「p = 0.03」 (never scientific notation); cx.metrics.format_p."""
+    from cx.metrics import format_p
+    return format_p(p)
 
 
 def rank_change(change) -> str:

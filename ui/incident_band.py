@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from cx import incidents
-from ui import verbatims
+from ui import fmt, verbatims
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -30,8 +30,8 @@ def band(ctx, store: str | None = None, limit: int = 5, quiet: bool = False) -> 
             line = f"【{sev}·{r['status']}】{incidents.describe(r)}；{r['region']}·{r['city']}"
             with st.expander(line, icon=":material/report:" if r["severity"] == "high" else ":material/info:"):
                 st.caption(f"最显著窗口：截至 {r['peak_end']:%Y-%m-%d} 的 {int(r['peak_window_days'])} 天内 "
-                           f"{int(r['peak_observed'])} 条，预期 {r['peak_expected']:.1f} 条，p = {r['p_value']:.2g}"
-                           f"（BH 校正后 {r['q_value']:.2g}）。首次发出预警：{r['first_flagged']:%Y-%m-%d}。")
+                           f"{int(r['peak_observed'])} 条，预期 {r['peak_expected']:.1f} 条，{fmt.p_value(r['p_value'])}"
+                           f"（BH 校正后 {fmt.p_value(r['q_value']).replace('p', 'q', 1)}）。首次发出预警：{r['first_flagged']:%Y-%m-%d}。")
                 ev = incidents.evidence(ctx.con, r)
                 status, no = ev["ticket_status"].dropna(), ev["ticket_no"].dropna()
                 st.caption(f"工单：{status.iloc[0] if len(status) else '尚未生成'}"

@@ -19,7 +19,7 @@ from pptx.oxml.ns import qn
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
-from cx import brand, charts, drivers, incidents, journey, overview, painpoints, scoring, timegrain
+from cx import brand, charts, drivers, incidents, journey, metrics, overview, painpoints, scoring, timegrain
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -27,6 +27,7 @@ from cx.report import images
 FONT = "Noto Sans CJK SC"
 SECTIONS = ("客户说什么", "问题是什么", "原因分析", "建议", "执行与验证")
 BLUE = RGBColor(0x2F, 0x6F, 0xDE)
+RED = RGBColor(0xC9, 0x2A, 0x2A)
 Progress = Callable[[float, str], None]
 
 
@@ -44,6 +45,7 @@ class Report:
     title: str
     subtitle: str
     slides: list[Slide]
+    headline: str | None = None        # the period's most serious incident, named on the title slide
 
 
 def parse_scope(scope: str) -> tuple[str, dict]:
@@ -98,7 +100,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
         for name, key in (("NPS", "nps_change"), ("CSAT", "csat_change")):
             c = k.get(key)
             if c is not None and c.significant:
-                bullets.append(f"{name} 较上一同长周期显著{'上升' if c.direction > 0 else '下降'}（p={c.p_value:.2g}）")
+                bullets.append(f"{name} 较上一同长周期显著{'上升' if c.direction > 0 else '下降'}（{metrics.format_p(c.p_value)}）")
         monthly = overview.monthly(con, filters, grain=grain)
         slides.append(Slide("客户说什么", "核心指标", bullets,
                             charts.trend_with_ci(monthly, "nps", f"NPS {per}趋势", sub) if len(monthly) else None))
@@ -117,9 +119,12 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
             vals, n, small, worse = journey.matrix(cells, "neg_rate")
             slides.append(Slide("问题是什么", "旅程热力图（负面率）", [],
                                 charts.journey_heatmap(vals, n, small, worse, "neg_rate", "客户旅程负面率", sub, journey.MIN_N)))
-        slides.append(Slide("问题是什么", "新兴问题（较上期显著恶化）",
-                            [f"{r.label}：负面率 {r.rate_before:.0%} → {r.rate_now:.0%}（p={r.p_value:.2g}）" for r in sig.itertuples()]
-                            or ["与上一同长周期相比，没有负面率显著上升的触点"]))
+        # volume spikes next to rate rises: a food-safety incident shows in counts, not in rates
+        spikes = [f"提及量突增：{incidents.describe(r)}" for _, r in incidents.listing(con, filters).head(5).iterrows()]
+        slides.append(Slide("问题是什么", "新兴问题（较上期显著恶化 / 提及量突增）",
+                            spikes + [f"{r.label}：负面率 {r.rate_before:.0%} → {r.rate_now:.0%}（{metrics.format_p(r.p_value)}）"
+                                      for r in sig.itertuples()]
+                            or ["与上一同长周期相比，没有负面率显著上升的触点，也没有门店的提及量突增"]))
     drv = drivers.key_drivers(con, filters)
     if "原因分析" in sections:
         step(0.5, "原因分析…")
@@ -166,7 +171,12 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
                                f"{100 * v.did:+.1f} 个百分点，p={v.did_p:.2g}，{verdict}")
         slides.append(Slide("执行与验证", "闭环执行与改进验证", bullets or ["本期没有工单或改进措施"]))
     step(0.95, "排版…")
-    return Report(f"客户体验报告 · {scope_label}", period, slides)
+    inc = incidents.listing(con, filters)
+    headline = None
+    if len(inc):
+        top = inc.iloc[0]
+        headline = (f"本期重大事件：{incidents.describe(top)}" + (f"（另有 {len(inc) - 1} 起）" if len(inc) > 1 else ""))
+    return Report(f"客户体验报告 · {scope_label}", period, slides, headline)
 
 
 # --- PPTX ----------------------------------------------------------------------------------------------
@@ -275,6 +285,8 @@ def to_pptx(report: Report, progress: Progress | None = None) -> bytes:
     s = prs.slides.add_slide(blank)
     _text(s, Inches(0.8), Inches(2.6), W - Inches(1.6), Inches(1.2), [report.title], 40, True, BLUE)
     _text(s, Inches(0.8), Inches(3.8), W - Inches(1.6), Inches(0.8), [report.subtitle, f"生成于 {datetime.now():%Y-%m-%d}"], 20)
+    if report.headline:                 # the first slide names the period's most serious incident
+        _text(s, Inches(0.8), Inches(5.2), W - Inches(1.6), Inches(1.2), [report.headline], 18, True, RED)
     current = None
     for i, sl in enumerate(report.slides):
         step(i / max(1, len(report.slides)), f"生成第 {i + 1}/{len(report.slides)} 页…")
@@ -310,7 +322,8 @@ def to_html(report: Report) -> str:
              "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:24px auto;"
              "color:#1F2430}h1{color:#2F6FDE}h2{border-bottom:2px solid #2F6FDE;padding-bottom:4px}"
              "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px}</style></head><body>",
-             f"<h1>{html.escape(report.title)}</h1><p>{html.escape(report.subtitle)}</p>"]
+             f"<h1>{html.escape(report.title)}</h1><p>{html.escape(report.subtitle)}</p>"
+             + (f"<p style='color:#C92A2A;font-weight:bold'>{html.escape(report.headline)}</p>" if report.headline else "")]
     first, current = True, None
     for sl in report.slides:
         if sl.section != current:
