@@ -31,7 +31,8 @@ with tab_n:
                      .rename(columns={"created_at": "创建时间", "kind": "类型", "channel": "渠道", "target": "接收方",
                                       "subject": "标题", "status": "状态", "attempts": "尝试次数",
                                       "next_attempt_at": "下次重试", "sent_at": "发送时间", "last_error": "最近错误"})
-                     .drop(columns=["notification_id"]), hide_index=True, width="stretch")
+                     .drop(columns=["notification_id"]).fillna({"last_error": "", "subject": "", "target": ""}),
+                     hide_index=True, width="stretch")
 with tab_jobs:
     jobs = audit.job_runs(ctx.con)
     st.caption("SLA 升级每分钟运行一次，通知每 10 秒发送一次，收件箱（data/inbox/<来源>/）每 30 秒检查一次；"
@@ -48,6 +49,8 @@ with tab_audit:
     else:
         labels = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "export": "导出",
                   "download": "下载"}
+        text_cols = [c for c in ("scope", "detail", "address") if c in log.columns]
+        log = log.assign(**{c: log[c].fillna("") for c in text_cols})       # empty, never a visible "None"
         st.dataframe(log.assign(action=log["action"].map(labels).fillna(log["action"])).rename(columns={
             "logged_at": "时间", "actor": "账号", "action": "动作", "scope": "范围", "detail": "内容", "address": "地址"}),
             hide_index=True, width="stretch")
