@@ -195,7 +195,7 @@ def test_strength_and_weakness_are_exclusive_and_stated_with_evidence(demo_con):
         weak, strong = {x["label"] for x in sw["weak"]}, {x["label"] for x in sw["strong"]}
         assert not weak & strong, store
         for x in sw["weak"] + sw["strong"]:
-            assert "标准差" in x["sentence"] or "p =" in x["sentence"]
+            assert "标准差" in x["sentence"] or "p =" in x["sentence"] or "p < 0.001" in x["sentence"]
             assert abs(x["z"]) >= 1.0                       # no "strength" of half a standard deviation
         judged += v["verdict"].notna().sum()
     assert judged > 0

@@ -434,8 +434,13 @@ def test_rank_movement_has_its_previous_rank_beside_it(app_db):
     league = [d.value for d in at.dataframe if "名次变化" in d.value.columns][0]
     cols = list(league.columns)
     assert cols[cols.index("名次变化") + 1] == "上期排名"
-    both = league.dropna(subset=["名次变化", "上期排名"])
-    assert len(both) and ((both["上期排名"] - both["排名"]) == both["名次变化"]).all()
+    # ranks read as words where missing (样本不足, —); where both exist the movement is the difference in words
+    both = league[(league["上期排名"] != "—") & (league["排名"] != "样本不足")]
+    assert len(both)
+    for prev, now, moved in zip(both["上期排名"], both["排名"], both["名次变化"]):
+        d = int(prev) - int(now)
+        assert moved == ("持平" if d == 0 else f"上升 {d} 名" if d > 0 else f"下降 {-d} 名"), (prev, now, moved)
+    assert "None" not in set(league["名次变化"]) | set(league["上期排名"])
 
 
 def test_pain_period_table_is_drawn_only_on_request(app_db):

@@ -94,10 +94,9 @@ def test_month_columns_click_and_read_in_chinese(server, browser):
     """Columns = 月份: ticks read 2026-05 (not 「May 2026」) and a click on a month cell drills into it."""
     ctx, page, errors = login(browser, server, "demo-hq", auth.DEMO_PASSWORDS["hq"])
     live.open_page(page, "旅程热力图")
-    page.get_by_text("时间", exact=True).first.click()        # time columns …
+    page.locator('[data-testid="stRadio"]').filter(has_text="列维度").get_by_text("时间", exact=True).click()  # time columns …
     settle(page)
-    page.locator('[data-testid^="stBaseButton-segmented_control"]').filter(
-        has_text=re.compile(r"^\s*月\s*$")).first.click()                                    # … by month
+    page.get_by_role("radiogroup", name="时间粒度").get_by_role("radio", name="月", exact=True).click()  # … by month
     settle(page)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
