@@ -344,7 +344,7 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         print(line)
     if r.rows_rejected and r.import_id:
         for n, why in r.reject_lines[:10]:
-            print(f"拒绝：{n if str(n).startswith('工作表') else '第 ' + str(n)} 行 {why}")
+            print(f"拒绝：{n} {why}")
         if r.rows_rejected > 10:
             print(f"…… 共 {r.rows_rejected} 行被拒绝")
     if r.rows_rejected:

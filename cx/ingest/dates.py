@@ -210,7 +210,7 @@ def parse_column(values: list[str], *, order: str = "auto", source_tz: str | Non
         else:
             todo.append(n)
     _parse_strings(todo, dayfirst, src, chain, parsed)
-    if kinds and any(k in ("serial",) for k in kinds.values()):
+    if "serial" in kinds.values():
         assumptions.append("纯数字时间按 Excel 日期序号解析（1899-12-30 起的天数）")
     if any(k in ("epoch_s", "epoch_ms") for k in kinds.values()):
         assumptions.append("10/13 位数字时间按 Unix 时间戳（UTC）解析并换算到本地时区")

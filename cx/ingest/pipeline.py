@@ -84,6 +84,7 @@ class Plan:
     preview_rejects: list[tuple[int, str]] = field(default_factory=list)
     partial: bool = False
     decided: tuple | None = None         # (Columns, DateColumn) over every row read: reused by the import
+    delimiter: str = ","                 # of a CSV (";" files write decimal commas: "4,5")
 
     @property
     def mapping(self) -> dict[str, str]:
@@ -138,7 +139,7 @@ class ImportResult:
     assumptions: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    reject_lines: list[tuple[int, str]] = field(default_factory=list)   # first rejects: (row number, reason)
+    reject_lines: list[tuple[str, str]] = field(default_factory=list)   # first rejects: (「第 5 行」, reason)
 
     @property
     def rows_new(self) -> int:
@@ -257,13 +258,14 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
     if unused:
         assumptions.append(f"未导入的列（没有对应的字段，内容不会保存）：{'、'.join(unused[:8])}" + ("…" if len(unused) > 8 else ""))
     p = Plan(file_name, source, book.fmt, prof, opt, sheet_names, tables, skipped_sheets, res, first.headers,
-             first.raw_headers, None, assumptions, list(res.problems), partial=any(t.truncated for t in tables))
+             first.raw_headers, None, assumptions, list(res.problems), partial=any(t.truncated for t in tables),
+             delimiter=book.delimiter)
     if p.problems:
         return p
     try:
         cols, hdrs, raw_rows, numbers, sheets = _columns_of(p)
-        vopt = _voptions(p, book)
-        columns, dcol = validate.decide_columns(cols, hdrs, source, vopt, lambda i: _row_label(sheets, numbers, i))
+        vopt = _voptions(p)
+        columns, dcol = validate.decide_columns(cols, hdrs, source, vopt, lambda i: validate.where(sheets[i], numbers[i]))
     except (validate.ColumnError, dates.DateColumnError) as e:
         p.problems.append(str(e))
         return p
@@ -283,11 +285,7 @@ def plan(data: bytes, file_name: str, source: str, options: ImportOptions | dict
     return p
 
 
-def _row_label(sheets, numbers, i):
-    return f"{('工作表“' + sheets[i] + '”') if sheets[i] else ''}第 {numbers[i]} 行"
-
-
-def _voptions(p: Plan, book: readers.Book) -> validate.Options:
+def _voptions(p: Plan) -> validate.Options:
     prof, opt = p.profile, p.options
     scores = {f: dict(v) for f, v in prof.scores.items()}
     for f, v in opt.scores.items():
@@ -297,7 +295,7 @@ def _voptions(p: Plan, book: readers.Book) -> validate.Options:
     return validate.Options(
         date_order=opt.date_order or prof.date_order, date_order_by=by, timezone=opt.timezone or prof.timezone, scores=scores,
         ids=opt.ids or prof.ids, questionnaire=(opt.questionnaire or "").strip() or None,
-        anonymous_ids=prof.anonymous_ids, decimal_comma=book.delimiter == ";")
+        anonymous_ids=prof.anonymous_ids, decimal_comma=p.delimiter == ";")
 
 
 def _columns_of(p: Plan) -> tuple[dict[str, list[str]], dict[str, str], list[list[str]], list[int], list[str]]:
@@ -357,14 +355,14 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
     try:
         checked = validate.validate(
             cols, hdrs, raw_rows, p.raw_headers, numbers, sheet_of, source, known, unknown_store,
-            _voptions(p, readers.Book([], p.fmt, ";" if "分号" in p.fmt else ",")), now, decided=p.decided,
+            _voptions(p), now, decided=p.decided,
             progress=lambda i, n: step(0.05 + 0.40 * i / max(n, 1), f"校验第 {i}/{n} 行…"))
     except (validate.ColumnError, dates.DateColumnError) as e:
         raise ImportFailed(str(e)) from None
     result = ImportResult(None, file_name, source, "ok", p.fmt, rows_in=rows_in,
                           rows_rejected=len(checked.rejects), new_stores=sorted(checked.new_stores),
                           profile=p.profile.name, assumptions=list(p.assumptions), conflicts=checked.conflicts,
-                          reject_lines=[((f"工作表“{sh}” 第 {n}" if sh and len(p.tables) > 1 else str(n)), why)
+                          reject_lines=[(validate.where(sh if len(p.tables) > 1 else "", n), why)
                                         for n, _, why, sh in checked.rejects[:20]])
     if checked.long_texts:
         result.notes.append(f"{checked.long_texts} 条文本超过 {ANALYSIS_MAX} 字：原文完整保存，文本分析只读取前 {ANALYSIS_MAX} 字")
@@ -497,11 +495,12 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
             text_store.write_children(cur, mentions[mentions["feedback_id"].isin(ok_ids)],
                                       hits[hits["feedback_id"].isin(ok_ids)])
             if ok_ids:
-                times = list(pd.to_datetime(staged.loc[staged["feedback_id"].isin(ok_ids), "created_at"]))
-                times += [t for row in span for t in row if t is not None]
-                lo = min(times).to_pydatetime() if hasattr(min(times), "to_pydatetime") else min(times)
-                rollup.refresh(cur, lo, _plus(max(times)))
-                incidents.refresh(cur, lo, _plus(max(times)))     # volume spikes re-tested from the first changed day
+                # the months/days touched: new and updated rows, and where updated rows were before
+                times = pd.to_datetime(pd.concat([staged.loc[staged["feedback_id"].isin(ok_ids), "created_at"],
+                                                  pd.Series([t for row in span for t in row if t is not None])]))
+                lo, hi = times.min().to_pydatetime(), times.max().to_pydatetime() + timedelta(seconds=1)
+                rollup.refresh(cur, lo, hi)
+                incidents.refresh(cur, lo, hi)     # volume spikes re-tested from the first changed day
         cur.unregister("staged")
     result.rows_ok = int(inserted + updated)
     result.rows_updated = int(updated)
@@ -527,11 +526,6 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
         "rows_updated": result.rows_updated, "rows_skipped": result.rows_skipped,
         "details": json.dumps(details, ensure_ascii=False)})
     db.bump_data_version(cur)
-
-
-def _plus(t) -> datetime:
-    t = t.to_pydatetime() if hasattr(t, "to_pydatetime") else t
-    return t + timedelta(seconds=1)
 
 
 def history(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:

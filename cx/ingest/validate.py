@@ -47,6 +47,11 @@ class ColumnError(ValueError):
     """A whole column is unusable (Excel-mangled ids, contradictory dates); nothing is imported."""
 
 
+def where(sheet: str, row: int) -> str:
+    """A row named for messages: 「第 5 行」, or 「工作表“2026年9月”第 5 行」 in a workbook."""
+    return f"{('工作表“' + sheet + '”') if sheet else ''}第 {row} 行"
+
+
 def hash_customer(value: str, anonymous: set[str] | frozenset = frozenset(ANONYMOUS_IDS)) -> str | None:
     """Customer keys are pseudonymised: a phone number or member id is never stored as given.
     Empty and anonymous markers ("0" = 腾讯问卷 免登录, 匿名, …) give None — never one shared key."""
@@ -183,7 +188,7 @@ def validate(table_cols: dict[str, list[str]], headers: dict[str, str], raw_rows
     n = len(row_numbers)
 
     def row_label(i: int) -> str:
-        return f"{('工作表“' + sheets[i] + '”') if sheets[i] else ''}第 {row_numbers[i]} 行"
+        return where(sheets[i], row_numbers[i])
     columns, dcol = decided if decided is not None else decide_columns(table_cols, headers, source, opt, row_label)
     out = Validated(columns=columns)
     anonymous = {a.lower() for a in opt.anonymous_ids} | ANONYMOUS_IDS
@@ -209,13 +214,13 @@ def validate(table_cols: dict[str, list[str]], headers: dict[str, str], raw_rows
         if key in by_id:
             j = by_id[key]
             prev = out.rows[j]
-            where = f"{row_label(i)}"
+            here = row_label(i)
             if _same(prev, rec):
-                out.duplicates.append((row_numbers[i], f"{where}与第 {prev['_row']} 行完全相同"))
+                out.duplicates.append((row_numbers[i], f"{here}与第 {prev['_row']} 行完全相同"))
                 continue
             ref = cell.get("source_ref", "").strip() or "（无编号）"
-            out.conflicts.append(f"第 {prev['_row']} 行与{where}编号相同（{ref[:30]}）但内容不同：保留较后的{where}（如追评、更新）")
-            out.duplicates.append((prev["_row"], f"被{where}取代（同一编号）"))
+            out.conflicts.append(f"第 {prev['_row']} 行与{here}编号相同（{ref[:30]}）但内容不同：保留较后的{here}（如追评、更新）")
+            out.duplicates.append((prev["_row"], f"被{here}取代（同一编号）"))
             out.rows[j] = rec
             if j in pending_stores:
                 pending_stores.pop(j)

@@ -1,1 +1,0 @@
-SELECT feedback_id FROM feedback WHERE feedback_id IN (SELECT feedback_id FROM staged_ids)
