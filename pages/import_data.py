@@ -278,7 +278,7 @@ else:
             st.dataframe(uo.sheet_counts_frame(ImportResult(pick_d, "", "", "ok", sheets=det["sheets"])),
                          hide_index=True, width="content")
         lines = ([f"假设：{a}" for a in det.get("assumptions", [])] + [f"冲突：{c}" for c in det.get("conflicts", [])]
-                 + [f"说明：{n}" for n in det.get("notes", [])])
+                 + [f"说明：{n}" for n in det.get("notes", [])] + ([f"失败原因：{det['error']}"] if det.get("error") else []))
         if lines:
             st.markdown("\n".join(f"- {x}" for x in lines))
     with_rejects = hist[hist["rows_rejected"] > 0]

@@ -326,6 +326,32 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
     written) when the file as a whole is unusable or its mapping is ambiguous (the message says which
     option decides it). Returns counts that add up, per-sheet counts and the assumptions made.
     """
+    try:
+        return _import_bytes(con, data, file_name, source, options=options, profile=profile, date_order=date_order,
+                             questionnaire=questionnaire, sheets=sheets, unknown_store=unknown_store,
+                             progress=progress, now=now, imported_by=imported_by, analyzer=analyzer)
+    except ImportFailed as e:
+        _record_failure(con, data, file_name, source, imported_by, now, str(e))
+        raise
+
+
+def _record_failure(con, data: bytes, file_name: str, source: str, imported_by: str | None,
+                    now: datetime | None, reason: str) -> None:
+    """A refused file leaves one row in 导入记录 (status failed, the reason in details) and nothing else.
+    Best effort: a store that cannot take even this row must not hide the original error."""
+    at = now or datetime.now()
+    try:
+        with con.cursor() as cur, db.transaction(cur):
+            cur.execute(db.sql("ingest/record_failed"), {
+                "import_id": uuid.uuid4().hex[:12], "file_name": file_name,
+                "sha256": hashlib.sha256(data).hexdigest(), "source": source, "at": at,
+                "imported_by": imported_by, "details": json.dumps({"error": reason}, ensure_ascii=False)})
+    except duckdb.Error:
+        pass
+
+
+def _import_bytes(con, data, file_name, source, *, options, profile, date_order, questionnaire, sheets,
+                  unknown_store, progress, now, imported_by, analyzer) -> ImportResult:
     step = progress or (lambda f, m: None)
     opt = ImportOptions.of(options)
     for k, v in (("profile", profile), ("date_order", date_order), ("questionnaire", questionnaire), ("sheets", sheets)):

@@ -371,15 +371,17 @@ def sheet_counts_frame(result: ImportResult) -> pd.DataFrame:
 HISTORY_LABELS = {"import_id": "导入编号", "file_name": "文件", "source": "来源", "profile": "导入配置",
                   "started_at": "开始时间", "finished_at": "完成时间", "rows_in": "读取行数", "rows_ok": "成功",
                   "rows_updated": "其中更新", "rows_rejected": "拒绝", "rows_duplicate": "重复", "rows_skipped": "跳过表头/说明行",
-                  "status": "状态", "imported_by": "导入方式"}
+                  "status": "状态", "error": "失败原因", "imported_by": "导入方式"}
 
 
 def history_frame(hist: pd.DataFrame) -> pd.DataFrame:
     """The import history with Chinese labels (source, status, profile label, who)."""
     names = {p.name: p.label for p in profiles.load_all().values()}
     view = hist.assign(source=hist["source"].map(mapping.SOURCE_LABELS).fillna(hist["source"]),
-                       status=hist["status"].map({"ok": "成功", "running": "进行中"}).fillna(hist["status"]),
+                       status=hist["status"].map({"ok": "成功", "running": "进行中", "failed": "失败（未写入）"}).fillna(hist["status"]),
                        imported_by=hist["imported_by"].map({"cli": "命令行"}).fillna(hist["imported_by"]))
+    if "error" in view:
+        view["error"] = view["error"].fillna("")
     if "profile" in view:
         view["profile"] = view["profile"].map(lambda n: names.get(n, n) if isinstance(n, str) else "")
     cols = [c for c in HISTORY_LABELS if c in view.columns]

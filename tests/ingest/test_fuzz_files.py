@@ -27,8 +27,9 @@ XLSX = _xlsx()
 
 
 def snapshot(con):
-    return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("feedback", "imports", "rejects", "mentions", "tickets", "stores"))
+    counts = tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                   for t in ("feedback", "rejects", "mentions", "tickets", "stores"))
+    return counts + con.execute("SELECT count(*) FILTER (status <> 'failed') FROM imports").fetchone()
 
 
 def check(con, data: bytes, name: str):

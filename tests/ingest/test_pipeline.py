@@ -24,8 +24,16 @@ SURVEY = (
 
 def state(con):
     """Everything an import may touch, for before/after comparisons."""
-    tables = ("stores", "feedback", "kano_answers", "imports", "rejects", "meta")
-    return {t: sorted(map(str, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    tables = ("stores", "feedback", "kano_answers", "rejects", "meta")
+    out = {t: sorted(map(str, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    out["imports"] = sorted(map(str, con.execute("SELECT * FROM imports WHERE status <> 'failed'").fetchall()))
+    return out
+
+
+def failures(con) -> list[tuple]:
+    """History rows of refused files: (file_name, status, rows_in, reason)."""
+    return con.execute("SELECT file_name, status, rows_in, json_extract_string(details, '$.error') FROM imports "
+                       "WHERE status = 'failed' ORDER BY started_at").fetchall()
 
 
 def run(con, text: str, name="f.csv", source="survey", encoding="utf-8", **kw):
@@ -108,6 +116,9 @@ def test_database_error_during_insert_becomes_import_failed(con, monkeypatch):
     with pytest.raises(ImportFailed, match="已回滚"):
         run(con, SURVEY)
     assert state(con) == before
+    assert [f[1] for f in failures(con)] == ["failed"]
+    monkeypatch.undo()
+    assert run(con, SURVEY).status == "ok"          # the failed attempt does not count as "imported before"
 
 
 @pytest.mark.parametrize("text,needle", [
@@ -116,9 +127,18 @@ def test_database_error_during_insert_becomes_import_failed(con, monkeypatch):
 ])
 def test_unusable_files_fail_cleanly(con, text, needle):
     before = state(con)
-    with pytest.raises(ImportFailed, match=needle):
-        run(con, text)
+    with pytest.raises(ImportFailed, match=needle) as e:
+        run(con, text, name="broken.csv")
     assert state(con) == before
+    # … but the refusal is kept in 导入记录 with its reason, shown as failed (nothing written).
+    assert failures(con) == [("broken.csv", "failed", 0, str(e.value))]
+    hist = pipeline.history(con)
+    from cx.ingest import ui_options
+    view = ui_options.history_frame(hist)
+    assert view.iloc[0]["状态"] == "失败（未写入）" and needle in view.iloc[0]["失败原因"]
+    assert pipeline.import_details(con, hist.iloc[0]["import_id"]) == {"error": str(e.value)}
+    # A later good import of another file is not affected by the failed row (no same-file match).
+    assert run(con, SURVEY).rows_ok == 2
 
 
 def test_xlsx_kano_import(con):

@@ -175,7 +175,7 @@ def test_excel_mangled_ids_are_refused(store, file):
         load(store, "excel-mangled-ids", file, "service")
     assert "工单编号" in str(e.value) and "科学计数法" in str(e.value)
     assert store.execute("SELECT count(*) FROM feedback").fetchone()[0] == 0
-    assert store.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+    assert store.execute("SELECT file_name, status FROM imports").fetchall() == [(file, "failed")]
 
 
 def test_excel_mangled_phone_column_is_named(store, tmp_path):
