@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cx import incidents
+from cx import incidents, vocab
 from ui import fmt, verbatims
 
 
@@ -34,7 +34,7 @@ def band(ctx, store: str | None = None, limit: int = 5, quiet: bool = False) -> 
                            f"（BH 校正后 {fmt.p_value(r['q_value']).replace('p', 'q', 1)}）。首次发出预警：{r['first_flagged']:%Y-%m-%d}。")
                 ev = incidents.evidence(ctx.con, r)
                 status, no = ev["ticket_status"].dropna(), ev["ticket_no"].dropna()
-                st.caption(f"工单：{status.iloc[0] if len(status) else '尚未生成'}"
+                st.caption(f"工单：{vocab.ticket_state_label(status.iloc[0]) if len(status) else '尚未生成'}"
                            + (f"（工单号 {no.iloc[0]}）" if len(no) else ""))
                 for t in ev.itertuples(index=False):
                     if isinstance(t.text, str):
