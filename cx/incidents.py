@@ -39,9 +39,9 @@ import yaml
 from scipy import stats
 
 from cx import db
-from cx.db import ROOT
+from cx import settings
 
-CONFIG_FILE = ROOT / "data" / "incidents.yaml"
+CONFIG_FILE = settings.config_file("incidents.yaml")
 KINDS = ("touchpoint", "sensitive")
 STATUS_OPEN, STATUS_DONE = "进行中", "已平息"
 SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
@@ -488,7 +488,7 @@ def _labelled(df: pd.DataFrame) -> pd.DataFrame:
 
 @functools.cache
 def _class_labels() -> dict[str, str]:
-    doc = yaml.safe_load((ROOT / "data" / "sensitive_words.yaml").read_text(encoding="utf-8"))
+    doc = yaml.safe_load(settings.config_file("sensitive_words.yaml").read_text(encoding="utf-8"))
     return {k: v.get("label", k) for k, v in doc["classes"].items()}
 
 

@@ -22,13 +22,13 @@ import yaml
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from cx import auth, commands, db, settings
+from cx import auth, commands, db, settings, vocab
 from cx.ingest import ImportFailed
 from cx.notify import outbox, recipients
 from cx.service import state
 
 log = logging.getLogger("cx.jobs")
-INBOX_SOURCES = ("survey", "service", "review", "opinion", "kano")
+INBOX_SOURCES = vocab.SOURCES
 INBOX_USER = auth.User("inbox", "收件箱", "hq")
 PERIODS = ("last_day", "last_week", "last_month", "last_7_days", "last_30_days")
 
