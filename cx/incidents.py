@@ -39,12 +39,12 @@ import yaml
 from scipy import stats
 
 from cx import db
-from cx import settings
+from cx import settings, vocab
 
 CONFIG_FILE = settings.config_file("incidents.yaml")
 KINDS = ("touchpoint", "sensitive")
 STATUS_OPEN, STATUS_DONE = "进行中", "已平息"
-SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
+SEVERITY_LABELS = vocab.SEVERITY_LABELS
 COLUMNS = ["incident_id", "store_id", "kind", "key", "severity", "start_at", "end_at", "first_flagged",
            "last_flagged", "observed", "expected", "peak_window_days", "peak_end", "peak_observed",
            "peak_expected", "p_value", "q_value", "feedback_ids", "ticket_id", "status", "method", "updated_at"]

@@ -6,6 +6,9 @@ notifications show the Chinese labels. Nothing else defines these lists.
 Feedback sources (``feedback.source``, ``imports.source``, inbox folders, import profiles):
   survey 问卷 · service 客服 · review 线上评价 · opinion 舆情 · kano KANO 问卷 (imported, kept in its own tables)
 
+Handling levels (``tickets.owner_level``, alert rules' ``owner``, recipients): store 门店 → region 区域 → hq 总部;
+severities low 低 · medium 中 · high 高.
+
 Ticket states (``tickets.status``, since migration 014; before it the Chinese labels were stored):
   open 待处理 → in_progress 处理中 / escalated 已升级 → resolved 已解决 → closed 已关闭
 
@@ -18,6 +21,12 @@ from __future__ import annotations
 SOURCES = ("survey", "service", "review", "opinion", "kano")
 FEEDBACK_SOURCES = ("survey", "service", "review", "opinion")       # rows of the feedback table
 SOURCE_LABELS = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情", "kano": "KANO 问卷"}
+
+# ---- handling levels (ticket owner, alert rule owner, recipients) and severities ---------------------------
+LEVELS = ("store", "region", "hq")                      # escalation order: store → region → HQ
+LEVEL_LABELS = {"store": "门店", "region": "区域", "hq": "总部"}
+SEVERITIES = ("low", "medium", "high")
+SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
 
 # ---- ticket states -----------------------------------------------------------------------------------------
 OPEN, IN_PROGRESS, ESCALATED, RESOLVED, CLOSED = "open", "in_progress", "escalated", "resolved", "closed"

@@ -25,8 +25,7 @@ from cx.notify import recipients
 
 log = logging.getLogger("cx.notify")
 MAX_ATTEMPTS = 8
-LEVEL_LABELS = {"store": "门店", "region": "区域", "hq": "总部"}
-SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
+LEVEL_LABELS, SEVERITY_LABELS = vocab.LEVEL_LABELS, vocab.SEVERITY_LABELS
 
 
 def _backoff(attempts: int) -> timedelta:

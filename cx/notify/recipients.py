@@ -26,11 +26,11 @@ from pathlib import Path
 
 import yaml
 
-from cx import auth, settings
+from cx import auth, settings, vocab
 
 KINDS = ("ticket_created", "escalated", "digest")
 WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu")
-LEVELS = ("store", "region", "hq")
+LEVELS = vocab.LEVELS
 
 
 class RecipientsError(ValueError):

@@ -10,13 +10,14 @@ from cx.loop import tickets
 OLD = {"a": "待处理", "b": "处理中", "c": "已升级", "d": "已解决", "e": "已关闭"}
 
 
-def _store_at_013(path):
-    """A store file migrated up to 013 (what an installation had before 014), with tickets in every state."""
+def _store_without_014(path, newer: bool):
+    """A store file written before 014 existed — with the migrations up to 013, or (``newer``) also the later
+    ones main already had (016) — holding tickets in every state under their old Chinese words."""
     con = db.duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMP DEFAULT now())")
     for version, name, script in db.migrations():
-        if version >= 14:
+        if version == 14 or (version > 14 and not newer):
             continue
         con.execute(script)
         con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
@@ -29,9 +30,10 @@ def _store_at_013(path):
     con.close()
 
 
-def test_migration_014_converts_every_state_and_keeps_the_rest(tmp_path):
+@pytest.mark.parametrize("newer", [False, True], ids=["at-013", "at-016-without-014"])
+def test_migration_014_converts_every_state_and_keeps_the_rest(tmp_path, newer):
     path = tmp_path / "old.duckdb"
-    _store_at_013(path)
+    _store_without_014(path, newer)
     con = db.connect(path)                                   # applies 014 (and anything newer)
     assert 14 in {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     got = dict(con.execute("SELECT ticket_id, status FROM tickets").fetchall())
