@@ -47,11 +47,6 @@ def config_file(name: str) -> Path:
     return ROOT / "data" / name
 
 
-def saved_profiles_dir() -> Path:
-    """Import profiles saved on this site (not tracked by git): ``CX_PROFILE_DIR``."""
-    return Path(env("CX_PROFILE_DIR") or config_file("import_profiles") / "saved")
-
-
 def service_port() -> int:
     """The port the service binds: ``CX_SERVICE_PORT`` (tests), else ``CX_PORT``."""
     return int(env("CX_SERVICE_PORT") or port())

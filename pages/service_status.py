@@ -45,7 +45,7 @@ with tab_who:
         st.dataframe([{"账号": u.username, "姓名与范围": u.describe(), "邮箱": u.email or "",
                        "机器人": auth.WEBHOOK_KINDS.get(u.webhook_kind, "") if u.webhook_url else ""} for u in people],
                      hide_index=True, width="stretch")
-        who = st.selectbox("设置账号的通知方式", [u.username for u in people], key="sv_who",
+        who = st.selectbox("设置账号的通知方式", [u.username for u in people], key="sv_who", placeholder="请选择账号",
                            format_func=lambda n: next(u.describe() for u in people if u.username == n))
         u = next(x for x in people if x.username == who)
         with st.form(f"sv_contact_{who}"):
@@ -53,7 +53,7 @@ with tab_who:
             k1, k2 = st.columns([1, 3])
             kinds = ["", *auth.WEBHOOK_KINDS]
             kind = k1.selectbox("机器人", kinds, index=kinds.index(u.webhook_kind or ""),
-                                format_func=lambda k: auth.WEBHOOK_KINDS.get(k, "不使用"))
+                                placeholder="请选择", format_func=lambda k: auth.WEBHOOK_KINDS.get(k, "不使用"))
             url = k2.text_input("机器人 webhook 地址", value=u.webhook_url or "")
             secret = st.text_input("加签密钥（钉钉/飞书，可选；留空保持原值）", type="password")
             if st.form_submit_button("保存", type="primary"):

@@ -43,7 +43,8 @@ PROFILE_DIR = settings.config_file("import_profiles")     # shipped profiles (tr
 def saved_dir() -> Path:
     """Where profiles saved from the mapping step live: ``$CX_PROFILE_DIR``, else ``<PROFILE_DIR>/saved``
     (not tracked by git). Both directories are loaded and used for detection."""
-    return settings.saved_profiles_dir()
+    env = settings.env("CX_PROFILE_DIR")
+    return Path(env) if env else Path(PROFILE_DIR) / "saved"
 FIELDS = ("source_ref", "store_id", "created_at", "channel", "customer_key", "segment", "nps", "csat", "ces",
           "rating", "text", "respondent", "feature", "functional", "dysfunctional")
 SOURCES = vocab.SOURCES
