@@ -43,7 +43,7 @@ from cx import settings, vocab
 
 CONFIG_FILE = settings.config_file("incidents.yaml")
 KINDS = ("touchpoint", "sensitive")
-STATUS_OPEN, STATUS_DONE = "进行中", "已平息"
+STATUS_OPEN, STATUS_DONE = vocab.INCIDENT_ACTIVE, vocab.INCIDENT_SUBSIDED      # codes; labels in cx.vocab
 SEVERITY_LABELS = vocab.SEVERITY_LABELS
 COLUMNS = ["incident_id", "store_id", "kind", "key", "severity", "start_at", "end_at", "first_flagged",
            "last_flagged", "observed", "expected", "peak_window_days", "peak_end", "peak_observed",

@@ -12,6 +12,8 @@ severities low 低 · medium 中 · high 高.
 Ticket states (``tickets.status``, since migration 014; before it the Chinese labels were stored):
   open 待处理 → in_progress 处理中 / escalated 已升级 → resolved 已解决 → closed 已关闭
 
+Incident states (``incidents.status``): active 进行中 · subsided 已平息.
+
 Ticket handling actions and the transitions they allow are in ``TICKET_TRANSITIONS``; SLA escalation (any
 open state → ``escalated``) is the system's own move (``cx.loop.tickets.escalate``).
 """
@@ -41,6 +43,10 @@ TICKET_TRANSITIONS = {
     "reopen": (frozenset({RESOLVED, CLOSED}), IN_PROGRESS, "reopened"),
 }
 
+# ---- incident states (cx.incidents; since migration 014, before it the labels were stored) -----------------
+INCIDENT_ACTIVE, INCIDENT_SUBSIDED = "active", "subsided"
+INCIDENT_STATE_LABELS = {INCIDENT_ACTIVE: "进行中", INCIDENT_SUBSIDED: "已平息"}
+
 
 class VocabError(ValueError):
     """A value that is neither a code nor a label of the vocabulary (Chinese message)."""
@@ -49,6 +55,11 @@ class VocabError(ValueError):
 def source_label(code: str) -> str:
     """The Chinese label of a source code (an unknown value is shown as it is)."""
     return SOURCE_LABELS.get(code, code)
+
+
+def incident_state_label(code: str) -> str:
+    """The Chinese label of an incident state code (an unknown value is shown as it is)."""
+    return INCIDENT_STATE_LABELS.get(code, code)
 
 
 def ticket_state_label(code: str) -> str:

@@ -27,7 +27,7 @@ def band(ctx, store: str | None = None, limit: int = 5, quiet: bool = False) -> 
         st.markdown(f"**:red[重大事件]**　本期 {len(df)} 起（按严重程度与是否进行中排序）")
         for _, r in df.head(limit).iterrows():
             sev = incidents.SEVERITY_LABELS.get(r["severity"], r["severity"])
-            line = f"【{sev}·{r['status']}】{incidents.describe(r)}；{r['region']}·{r['city']}"
+            line = f"【{sev}·{vocab.incident_state_label(r['status'])}】{incidents.describe(r)}；{r['region']}·{r['city']}"
             with st.expander(line, icon=":material/report:" if r["severity"] == "high" else ":material/info:"):
                 st.caption(f"最显著窗口：截至 {r['peak_end']:%Y-%m-%d} 的 {int(r['peak_window_days'])} 天内 "
                            f"{int(r['peak_observed'])} 条，预期 {r['peak_expected']:.1f} 条，{fmt.p_value(r['p_value'])}"

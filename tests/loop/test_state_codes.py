@@ -1,4 +1,5 @@
-"""Ticket states are codes in the store (cx.vocab); migration 014 converts a store written with the Chinese words."""
+"""Ticket (and incident) states are codes in the store (cx.vocab); migration 014 converts a store written with
+the Chinese words."""
 from datetime import date
 
 import pytest
@@ -27,6 +28,10 @@ def _store_without_014(path, newer: bool):
                     "created_at, sla_due_at, due_at) VALUES (?, 'r', 'S1', 'low', 't', 'store', ?, 24, "
                     "'2026-10-15 10:00', '2026-10-16 10:00', '2026-10-16 10:00')", [tid, status])
     con.execute("INSERT INTO ticket_events VALUES ('b', '2026-10-15 11:00', '店长', 'assigned', '已受理')")
+    for iid, status in (("i1", "进行中"), ("i2", "已平息")):
+        con.execute("INSERT INTO incidents VALUES (?, 'S1', 'touchpoint', 'food_safety', 'high', DATE '2026-08-10', "
+                    "NULL, DATE '2026-08-13', DATE '2026-08-24', 40, 3.5, 14, DATE '2026-08-23', 30, 2.0, 1e-12, 1e-9, "
+                    "[], 'a', ?, 'm', '2026-08-25')", [iid, status])
     con.close()
 
 
@@ -39,6 +44,7 @@ def test_migration_014_converts_every_state_and_keeps_the_rest(tmp_path, newer):
     got = dict(con.execute("SELECT ticket_id, status FROM tickets").fetchall())
     assert got == {"a": "open", "b": "in_progress", "c": "escalated", "d": "resolved", "e": "closed"}
     assert con.execute("SELECT detail FROM ticket_events").fetchall() == [("已受理",)]   # free text untouched
+    assert dict(con.execute("SELECT incident_id, status FROM incidents").fetchall()) == {"i1": "active", "i2": "subsided"}
     # the converted store works with the state machine and the queue filter (codes and labels)
     f = Filters(start=date(2026, 10, 1), end=date(2026, 10, 31))
     assert set(tickets.queue(con, f, statuses=["open", "已升级"])["ticket_id"]) == {"a", "c"}
@@ -70,8 +76,8 @@ def test_vocabulary_codes_labels_and_transitions():
         assert allowed <= set(vocab.TICKET_STATES) and to in vocab.TICKET_STATES
 
 
-def test_no_sql_compares_ticket_states_with_chinese_words():
-    words = set(vocab.TICKET_STATE_LABELS.values())
+def test_no_sql_compares_states_with_chinese_words():
+    words = set(vocab.TICKET_STATE_LABELS.values()) | set(vocab.INCIDENT_STATE_LABELS.values())
     bad = [p.name for p in db.SQL_DIR.rglob("*.sql") if "migrations" not in p.parts
            and any(f"'{w}'" in p.read_text(encoding="utf-8") for w in words)]
     assert bad == []
