@@ -1,6 +1,9 @@
 """Users, roles and row scope.
 
 Users live in a YAML file (``$CX_USERS`` or ``data/users.yaml``, git-ignored) with bcrypt password hashes.
+Each account may carry contact details for notifications (``email``, and optionally ``webhook`` with
+``kind`` wecom/dingtalk/feishu, ``url`` and ``secret``): a store ticket reaches the store's accounts, an
+escalation to the region the region's accounts, to HQ the HQ accounts (cx.notify.recipients).
 Roles: hq 总部 (all rows, may edit configuration), analyst 分析师 (all rows, read-only), region 区域 (the
 stores of one region), store 门店 (one store). ``scope`` turns a user into the store list that every query
 receives as a bound parameter (None = unrestricted).
@@ -35,6 +38,9 @@ class User:
     region: str | None = None
     store_id: str | None = None
     email: str | None = None
+    webhook_kind: str | None = None        # wecom | dingtalk | feishu: the user's own robot (optional)
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
 
     @property
     def is_hq(self) -> bool:
@@ -95,7 +101,8 @@ def has_users(path: Path | None = None) -> bool:
 
 
 def add_user(username: str, password: str, role: str, name: str | None = None, region: str | None = None,
-             store_id: str | None = None, path: Path | None = None, replace: bool = False) -> User:
+             store_id: str | None = None, path: Path | None = None, replace: bool = False,
+             email: str | None = None) -> User:
     path = path or users_path()
     if not re.fullmatch(r"[A-Za-z0-9_.\-]{2,40}", username or ""):
         raise AuthError("用户名只能包含字母、数字、下划线、点和连字符，长度 2–40")
@@ -107,13 +114,58 @@ def add_user(username: str, password: str, role: str, name: str | None = None, r
         raise AuthError("门店账号必须指定门店编号（--store）")
     if len(password or "") < MIN_PASSWORD:
         raise AuthError(f"密码至少 {MIN_PASSWORD} 位")
+    email = _check_email(email)
     with _LOCK:
         users = _load(path)
         if username in users and not replace:
             raise AuthError(f"用户“{username}”已存在")
-        users[username] = {"name": name or username, "role": role, "region": region if role == "region" else None,
+        kept = {k: v for k, v in (users.get(username) or {}).items() if k in ("email", "webhook")}   # on replace
+        users[username] = {**kept, "name": name or username, "role": role, "region": region if role == "region" else None,
                            "store_id": store_id if role == "store" else None,
                            "password": bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=10)).decode()}
+        if email:
+            users[username]["email"] = email
+        _save(path, users)
+    return _user(username, users[username])
+
+
+WEBHOOK_KINDS = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
+_UNSET = object()
+
+
+def _check_email(email: str | None) -> str | None:
+    email = (email or "").strip() or None
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise AuthError(f"邮箱格式不正确：{email}")
+    return email
+
+
+def set_contact(username: str, email: object = _UNSET, webhook: object = _UNSET, path: Path | None = None) -> User:
+    """Set (or with ``None`` / ``""`` clear) an account's notification e-mail and/or its own group-robot
+    webhook ``{"kind": wecom|dingtalk|feishu, "url": "https://…", "secret": "…" (钉钉/飞书 signature, optional)}``.
+    Arguments left out keep their value. Raises AuthError (Chinese) for an unknown user or bad values."""
+    path = path or users_path()
+    if email is not _UNSET:
+        email = _check_email(email)
+    if webhook is not _UNSET and webhook:
+        if not isinstance(webhook, dict) or webhook.get("kind") not in WEBHOOK_KINDS:
+            raise AuthError(f"webhook 类型必须是 {'/'.join(WEBHOOK_KINDS)}")
+        if not re.fullmatch(r"https?://\S+", str(webhook.get("url") or "")):
+            raise AuthError("webhook 地址必须以 http:// 或 https:// 开头")
+        webhook = {"kind": webhook["kind"], "url": str(webhook["url"]),
+                   **({"secret": str(webhook["secret"])} if webhook.get("secret") else {})}
+    with _LOCK:
+        users = _load(path)
+        if username not in users:
+            raise AuthError(f"用户“{username}”不存在")
+        rec = users[username]
+        for key, value in (("email", email), ("webhook", webhook)):
+            if value is _UNSET:
+                continue
+            if value:
+                rec[key] = value
+            else:
+                rec.pop(key, None)
         _save(path, users)
     return _user(username, users[username])
 
@@ -148,8 +200,9 @@ def list_users(path: Path | None = None) -> list[User]:
 
 
 def _user(username: str, rec: dict) -> User:
+    hook = rec.get("webhook") if isinstance(rec.get("webhook"), dict) else {}
     return User(username, rec.get("name") or username, rec["role"], rec.get("region"), rec.get("store_id"),
-                rec.get("email"))
+                rec.get("email"), hook.get("kind"), hook.get("url"), hook.get("secret"))
 
 
 def scope(con: duckdb.DuckDBPyConnection, user: User) -> tuple[str, ...] | None:

@@ -7,13 +7,12 @@ tells stores apart (``成都高新凯德广场店``). The brand is the demo chai
 from __future__ import annotations
 
 import functools
-import os
 import re
 
 import pandas as pd
 import yaml
 
-from cx.db import ROOT
+from cx import settings
 
 _BRACKETS = re.compile(r"^\s*[（(](.+)[）)]\s*$")
 
@@ -21,10 +20,10 @@ _BRACKETS = re.compile(r"^\s*[（(](.+)[）)]\s*$")
 @functools.cache
 def brand() -> str:
     """The brand prefix of store names ('' when unknown)."""
-    if os.environ.get("CX_BRAND") is not None:
-        return os.environ["CX_BRAND"].strip()
+    if (override := settings.env_raw("CX_BRAND")) is not None:
+        return override.strip()
     try:
-        return str(yaml.safe_load((ROOT / "data" / "demo" / "chain.yaml").read_text(encoding="utf-8"))["brand"])
+        return str(yaml.safe_load(settings.config_file("demo/chain.yaml").read_text(encoding="utf-8"))["brand"])
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         return ""
 

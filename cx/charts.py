@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cx import brand
+from cx import brand, vocab
 
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ["#2F6FDE", "#F29D38", "#3BA272", "#E05561", "#8E6BC9", "#6C7A89"]
-SOURCE_COLORS = {"问卷": PALETTE[0], "客服": PALETTE[3], "线上评价": PALETTE[1], "舆情": PALETTE[4]}
+SOURCE_COLORS = {vocab.SOURCE_LABELS[s]: PALETTE[i] for s, i in (("survey", 0), ("service", 3), ("review", 1), ("opinion", 4))}
 SMALL = "#BBBBBB"   # estimates below the small-sample minimum (data/small_sample.yaml)
 
 

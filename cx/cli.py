@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     al.add_argument("--since", type=str, default="2000-01-01", help="只检查此日期之后的反馈（YYYY-MM-DD）")
     es = sub.add_parser("escalate", help="按 SLA 升级超时工单（适合定时任务）")
     es.add_argument("--db", type=Path, default=None)
-    u = sub.add_parser("users", help="账号管理：add / reset / list")
+    u = sub.add_parser("users", help="账号管理：add / reset / contact / list")
     usub = u.add_subparsers(dest="users_cmd", required=True)
     ua = usub.add_parser("add", help="新增账号（密码从标准输入读取或交互输入）")
     ua.add_argument("username")
@@ -90,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     ua.add_argument("--name", default=None)
     ua.add_argument("--region", default=None)
     ua.add_argument("--store", default=None)
+    ua.add_argument("--email", default=None, help="接收工单通知的邮箱（门店账号收本店工单，区域账号收升级到区域的工单）")
+    uc = usub.add_parser("contact", help="设置账号的通知方式：邮箱和/或个人群机器人 webhook")
+    uc.add_argument("username")
+    uc.add_argument("--email", default=None, help="邮箱；传空字符串 \"\" 清除")
+    uc.add_argument("--webhook-kind", choices=["wecom", "dingtalk", "feishu"], default=None)
+    uc.add_argument("--webhook-url", default=None, help="机器人 webhook 地址；传空字符串 \"\" 清除")
+    uc.add_argument("--webhook-secret", default=None, help="钉钉/飞书加签密钥（可选）")
     ur = usub.add_parser("reset", help="重置密码")
     ur.add_argument("username")
     usub.add_parser("list", help="列出账号")
@@ -217,19 +224,40 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+def _contact(u) -> str:
+    from cx import auth
+
+    parts = ([f"邮箱 {u.email}"] if u.email else []) + \
+            ([f"{auth.WEBHOOK_KINDS.get(u.webhook_kind, u.webhook_kind)}机器人"] if u.webhook_url else [])
+    return "、".join(parts) or "未设置通知方式"
+
+
 def cmd_users(a: argparse.Namespace) -> int:
     from cx import auth
 
     try:
         if a.users_cmd == "add":
-            u = auth.add_user(a.username, _read_password(), a.role, a.name, a.region, a.store)
+            u = auth.add_user(a.username, _read_password(), a.role, a.name, a.region, a.store, email=a.email)
             print(f"已创建账号 {u.username}：{u.describe()}")
+        elif a.users_cmd == "contact":
+            kw = {}
+            if a.email is not None:
+                kw["email"] = a.email
+            if a.webhook_url is not None:
+                if a.webhook_url and not a.webhook_kind:
+                    raise auth.AuthError("设置 webhook 需要 --webhook-kind（wecom/dingtalk/feishu）")
+                kw["webhook"] = {"kind": a.webhook_kind, "url": a.webhook_url, "secret": a.webhook_secret} \
+                    if a.webhook_url else None
+            if not kw:
+                raise auth.AuthError("请指定 --email 和/或 --webhook-url")
+            u = auth.set_contact(a.username, **kw)
+            print(f"已更新 {u.username} 的通知方式：{_contact(u)}")
         elif a.users_cmd == "reset":
             auth.reset_password(a.username, _read_password())
             print(f"已重置 {a.username} 的密码")
         else:
             for u in auth.list_users():
-                print(f"{u.username}\t{u.describe()}")
+                print(f"{u.username}\t{u.describe()}\t{_contact(u)}")
     except auth.AuthError as e:
         raise SystemExit(f"错误：{e}") from None
     return 0

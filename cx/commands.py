@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cx import access, auth, db, settings
+from cx import access, auth, db, settings, vocab
 from cx.filters import Filters
 from cx.ids import stable_id
 from cx.ingest import ImportFailed, ImportResult, import_bytes, rejects_of
@@ -24,7 +24,7 @@ from cx.loop import rules, tickets
 # Canonical columns of one feedback row submitted as JSON (the import mapping recognises these names).
 FEEDBACK_FIELDS = ("store_id", "created_at", "source_ref", "nps", "csat", "ces", "rating", "text", "channel",
                    "customer_key", "segment")
-FEEDBACK_SOURCES = ("survey", "service", "review", "opinion")
+FEEDBACK_SOURCES = vocab.FEEDBACK_SOURCES
 SYSTEM = auth.User("system", "系统", "hq")
 
 

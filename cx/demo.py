@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cx import db, incidents, kano, rollup
+from cx import db, incidents, kano, rollup, settings
 from cx.demo_text import Composer
 from cx.ingest.clean import clean_text
 from cx.ids import stable_id
@@ -29,7 +29,7 @@ from cx.text import Analyzer
 from cx.text import config as text_config
 from cx.text import store as text_store
 
-DEMO_DIR = db.ROOT / "data" / "demo"
+DEMO_DIR = settings.config_file("demo")
 SOURCES = ("survey", "review", "service", "opinion")
 PROFILES = ("dine_in", "delivery", "service", "opinion")
 SEGMENTS = (("普通会员", 60), ("银卡会员", 25), ("金卡会员", 12), ("黑金会员", 3))

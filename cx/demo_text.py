@@ -14,9 +14,9 @@ from pathlib import Path
 import opencc
 import yaml
 
-from cx.db import ROOT
+from cx import settings
 
-PHRASES_FILE = ROOT / "data" / "demo" / "phrases.yaml"
+PHRASES_FILE = settings.config_file("demo") / "phrases.yaml"
 _SLOT = re.compile(r"\{(\w+)\}")
 FILLS_PER_TEMPLATE = 24
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from cx import vocab
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -71,4 +73,4 @@ class Filters:
 
 # Labels for missing store / format / channel: shown as heatmap columns and accepted back as filter values.
 NO_STORE, NO_FORMAT, NO_CHANNEL = "未关联门店", "未知业态", "未知渠道"
-SOURCE_LABELS = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情"}
+SOURCE_LABELS = {s: vocab.SOURCE_LABELS[s] for s in vocab.FEEDBACK_SOURCES}     # the filter bar's sources

@@ -39,12 +39,12 @@ import yaml
 from scipy import stats
 
 from cx import db
-from cx.db import ROOT
+from cx import settings, vocab
 
-CONFIG_FILE = ROOT / "data" / "incidents.yaml"
+CONFIG_FILE = settings.config_file("incidents.yaml")
 KINDS = ("touchpoint", "sensitive")
-STATUS_OPEN, STATUS_DONE = "进行中", "已平息"
-SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
+STATUS_OPEN, STATUS_DONE = vocab.INCIDENT_ACTIVE, vocab.INCIDENT_SUBSIDED      # codes; labels in cx.vocab
+SEVERITY_LABELS = vocab.SEVERITY_LABELS
 COLUMNS = ["incident_id", "store_id", "kind", "key", "severity", "start_at", "end_at", "first_flagged",
            "last_flagged", "observed", "expected", "peak_window_days", "peak_end", "peak_observed",
            "peak_expected", "p_value", "q_value", "feedback_ids", "ticket_id", "status", "method", "updated_at"]
@@ -488,7 +488,7 @@ def _labelled(df: pd.DataFrame) -> pd.DataFrame:
 
 @functools.cache
 def _class_labels() -> dict[str, str]:
-    doc = yaml.safe_load((ROOT / "data" / "sensitive_words.yaml").read_text(encoding="utf-8"))
+    doc = yaml.safe_load(settings.config_file("sensitive_words.yaml").read_text(encoding="utf-8"))
     return {k: v.get("label", k) for k, v in doc["classes"].items()}
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import pandas as pd
 
 from cx import db, metrics, sample
-from cx.filters import NO_CHANNEL, NO_FORMAT, NO_STORE, Filters
+from cx.filters import NO_CHANNEL, NO_FORMAT, NO_STORE, SOURCE_LABELS, Filters
 from cx.text.taxonomy import default as taxonomy
 
 DIMENSIONS = {"region": "区域", "format": "门店业态", "month": "月份", "channel": "渠道", "source": "来源", "store": "门店",
               "week": "周", "day": "日"}
 TIME_DIMENSIONS = ("day", "week", "month")   # the time columns at each grain (cx/timegrain.py)
 VALUES = {"volume": "提及量", "neg_rate": "负面率", "net": "净情感", "avg_nps": "平均推荐分"}
-SOURCE_NAMES = {"survey": "问卷", "service": "客服", "review": "线上评价", "opinion": "舆情"}
+SOURCE_NAMES = SOURCE_LABELS            # one vocabulary (cx.vocab)
 MIN_N = sample.min_n("cell")   # data/small_sample.yaml
 
 

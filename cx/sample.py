@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from cx.db import ROOT
+from cx import settings
 
-POLICY_FILE = ROOT / "data" / "small_sample.yaml"
+POLICY_FILE = settings.config_file("small_sample.yaml")
 KINDS = ("store", "cell", "driver", "kano", "sla", "kpi")
 
 

@@ -19,10 +19,10 @@ import pandas as pd
 import yaml
 
 from cx import db, metrics, sample
-from cx.db import ROOT
+from cx import settings
 from cx.filters import Filters
 
-INDICATORS_FILE = ROOT / "data" / "indicators.yaml"
+INDICATORS_FILE = settings.config_file("indicators.yaml")
 # metric → (kind, count columns, display scale)
 METRICS = {
     "nps": ("nps", ("nps_p", "nps_d", "nps_n"), 1),

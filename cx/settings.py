@@ -14,6 +14,9 @@ Environment variables (all optional):
   CX_TZ            the chain's time zone for schedules        (default Asia/Shanghai)
   CX_BRAND         the brand shown in titles and digests      (default 客户体验透镜 CX Lens)
   CX_SECRET_FILE   the key that signs session cookies         (default data/.secret_key, created 0600)
+  CX_PROFILE_DIR   saved import profiles (site-specific)      (default data/import_profiles/saved)
+  CX_SERVICE_PORT  the port the service binds (tests)         (default CX_PORT)
+  CX_CLOCK_SHIFT_HOURS  shifts the service's clock (tests: SLA escalation without waiting)
   CX_SMTP_HOST / CX_SMTP_PORT / CX_SMTP_USER / CX_SMTP_PASSWORD / CX_SMTP_FROM / CX_SMTP_TLS   e-mail channel
 """
 from __future__ import annotations
@@ -30,6 +33,11 @@ def env(name: str, default: str | None = None) -> str | None:
     return v if v not in (None, "") else default
 
 
+def env_raw(name: str) -> str | None:
+    """The variable as set, an empty string included (None when unset): for settings where "" means "none"."""
+    return os.environ.get(name)
+
+
 def data_dir() -> Path:
     return Path(env("CX_DATA") or ROOT / "data")
 
@@ -37,6 +45,16 @@ def data_dir() -> Path:
 def config_file(name: str) -> Path:
     """A shipped configuration file under ``data/`` (taxonomy, indicators, alert rules …)."""
     return ROOT / "data" / name
+
+
+def service_port() -> int:
+    """The port the service binds: ``CX_SERVICE_PORT`` (tests), else ``CX_PORT``."""
+    return int(env("CX_SERVICE_PORT") or port())
+
+
+def clock_shift_hours() -> float:
+    """``CX_CLOCK_SHIFT_HOURS``: the service's clock runs this far ahead (tests of SLA escalation)."""
+    return float(env("CX_CLOCK_SHIFT_HOURS") or 0)
 
 
 def db_path() -> Path:

@@ -1,7 +1,8 @@
-"""通知与审计 (HQ): notification delivery status and failures, scheduled job runs, the audit log, API tokens."""
+"""通知与审计 (HQ): notification delivery status and failures, who is notified (accounts' e-mail / robot),
+scheduled job runs, the audit log, API tokens."""
 import streamlit as st
 
-from cx import audit, tokens
+from cx import audit, auth, tokens
 from cx.notify import outbox
 from ui import shell
 
@@ -14,7 +15,7 @@ if not ctx.user.is_hq:
 STATUS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
 CHANNEL = {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
 KIND = {"ticket_created": "新工单", "escalated": "工单升级", "digest": "定时汇报"}
-tab_n, tab_jobs, tab_audit, tab_tokens = st.tabs(["通知", "定时任务", "审计日志", "API 令牌"])
+tab_n, tab_who, tab_jobs, tab_audit, tab_tokens = st.tabs(["通知", "接收人", "定时任务", "审计日志", "API 令牌"])
 with tab_n:
     counts = outbox.counts(ctx.con)
     c = st.columns(4)
@@ -22,7 +23,8 @@ with tab_n:
         col.metric(STATUS[key], f"{counts.get(key, 0):,}", border=True)
     n = outbox.status(ctx.con, 500)
     if n.empty:
-        shell.empty_state("还没有通知。在 data/recipients.yaml 中配置接收人后，新工单、工单升级和定时汇报会在这里显示发送情况。")
+        shell.empty_state("还没有通知。在「接收人」中为账号填写邮箱或机器人（或在 data/recipients.yaml 中配置）后，"
+                          "新工单、工单升级和定时汇报会在这里显示发送情况。")
     else:
         only_bad = st.toggle("只看失败与重试中", value=counts.get("failed", 0) > 0, key="sv_bad")
         if only_bad:
@@ -33,6 +35,38 @@ with tab_n:
                                       "next_attempt_at": "下次重试", "sent_at": "发送时间", "last_error": "最近错误"})
                      .drop(columns=["notification_id"]).fillna({"last_error": "", "subject": "", "target": ""}),
                      hide_index=True, width="stretch")
+with tab_who:
+    st.caption("新工单通知所在门店的店长账号；超时升级到区域时通知该区域的区域经理账号，升级到总部时通知总部账号。"
+               "每个账号可填写邮箱和/或自己的群机器人（企业微信/钉钉/飞书）；共用邮箱和群机器人在 data/recipients.yaml 中配置。")
+    people = [u for u in auth.list_users() if u.role != "analyst"]
+    if not people:
+        shell.empty_state("还没有可接收通知的账号。")
+    else:
+        st.dataframe([{"账号": u.username, "姓名与范围": u.describe(), "邮箱": u.email or "",
+                       "机器人": auth.WEBHOOK_KINDS.get(u.webhook_kind, "") if u.webhook_url else ""} for u in people],
+                     hide_index=True, width="stretch")
+        who = st.selectbox("设置账号的通知方式", [u.username for u in people], key="sv_who", placeholder="请选择账号",
+                           format_func=lambda n: next(u.describe() for u in people if u.username == n))
+        u = next(x for x in people if x.username == who)
+        with st.form(f"sv_contact_{who}"):
+            email = st.text_input("邮箱（留空则不发邮件）", value=u.email or "")
+            k1, k2 = st.columns([1, 3])
+            kinds = ["", *auth.WEBHOOK_KINDS]
+            kind = k1.selectbox("机器人", kinds, index=kinds.index(u.webhook_kind or ""),
+                                placeholder="请选择", format_func=lambda k: auth.WEBHOOK_KINDS.get(k, "不使用"))
+            url = k2.text_input("机器人 webhook 地址", value=u.webhook_url or "")
+            secret = st.text_input("加签密钥（钉钉/飞书，可选；留空保持原值）", type="password")
+            if st.form_submit_button("保存", type="primary"):
+                hook = {"kind": kind, "url": url.strip(),
+                        "secret": secret or (u.webhook_secret if url.strip() == u.webhook_url else None)} \
+                    if kind and url.strip() else None
+                try:
+                    auth.set_contact(who, email=email, webhook=hook)
+                except auth.AuthError as e:
+                    st.error(str(e))
+                else:
+                    st.success("已保存。")
+                    st.rerun()
 with tab_jobs:
     jobs = audit.job_runs(ctx.con)
     st.caption("SLA 升级每分钟运行一次，通知每 10 秒发送一次，收件箱（data/inbox/<来源>/）每 30 秒检查一次；"

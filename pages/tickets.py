@@ -32,7 +32,7 @@ def _queue(q: pd.DataFrame, now: datetime) -> None:
     open_ = q["status"].isin(tickets.OPEN)
     view = pd.DataFrame({
         "工单号": q["ticket_no"], "SLA": [fmt.sla_left(h) if o else "" for h, o in zip(hours_left, open_)],
-        "状态": q["status"], "严重度": q["severity"].map(rules.SEVERITY_LABELS), "标题": q["title"],
+        "状态": q["status_label"], "严重度": q["severity"].map(rules.SEVERITY_LABELS), "标题": q["title"],
         "门店": brand.short_series(q["store_name"]), "区域": q["region"].fillna(""),
         "层级": q["owner_level"].map(rules.LEVEL_LABELS), "创建时间": q["created_at"], "升级次数": q["escalations"]})
     # plain text, no pandas Styler: styling 500 rows cost ~0.25 s of server CPU on every view
@@ -47,7 +47,7 @@ def _detail(q: pd.DataFrame) -> None:
     pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick", placeholder="请选择", format_func=titles.get)
     t = tickets.get(ctx.con, pick)
     st.markdown(f"**{t['ticket_no']} · {verbatims.escape(t['title'])}**")
-    st.caption(f"状态 {t['status']} · 层级 {rules.LEVEL_LABELS[t['owner_level']]} · 严重度 {rules.SEVERITY_LABELS[t['severity']]}"
+    st.caption(f"状态 {t['status_label']} · 层级 {rules.LEVEL_LABELS[t['owner_level']]} · 严重度 {rules.SEVERITY_LABELS[t['severity']]}"
                f" · SLA {t['sla_hours']} 小时 · 截止 {pd.Timestamp(t['due_at']):%Y-%m-%d %H:%M}"
                + (f" · 根因：{t['root_cause']}" if isinstance(t["root_cause"], str) else ""))
     if isinstance(t["feedback_id"], str):
@@ -85,7 +85,7 @@ with tab_queue:
     levels = c1.multiselect("处理层级", list(rules.LEVELS), format_func=rules.LEVEL_LABELS.get, key="tk_levels",
                             select_all=False, placeholder="全部层级")
     statuses = c2.multiselect("状态", list(tickets.STATES), default=list(tickets.OPEN), key="tk_status",
-                              select_all=False, placeholder="全部状态")
+                              format_func=tickets.STATE_LABELS.get, select_all=False, placeholder="全部状态")
     q = _queue_rows(ctx.con, db.loop_version(ctx.con), ctx.filters, tuple(levels), tuple(statuses))
     if q.empty:
         shell.empty_state("没有符合条件的工单。")
@@ -105,7 +105,8 @@ with tab_sla:
         c[2].metric("SLA 内解决率", f"{s.within_rate:.0%}" if s.within_rate is not None else "—", border=True,
                     help="已解决工单中，在最初 SLA 截止前解决的占比（区域、门店表同口径）")
         c[3].metric("已超时（含已解决）", f"{s.breached:,}", border=True)
-        st.dataframe(s.by_status.rename(columns={"status": "状态", "tickets": "工单数"}), hide_index=True)
+        st.dataframe(s.by_status[["status_label", "tickets"]].rename(columns={"status_label": "状态", "tickets": "工单数"}),
+                     hide_index=True)
         st.dataframe(s.by_region.rename(columns={"region": "区域", "tickets": "工单数", "within_rate": "SLA内解决率",
                                                  "breached": "超时数", "escalations": "升级次数"}),
                      hide_index=True, width="stretch", column_config=rate_col)

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -5,13 +6,15 @@ from cx import db
 from cx.cli import main
 
 
-def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "cx", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+def run_cli(*args, cwd=None, users=None):
+    env = {**os.environ, "CX_USERS": str(users)} if users else None     # `cx demo` writes demo accounts
+    return subprocess.run([sys.executable, "-m", "cx", *args], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env=env)
 
 
 def test_demo_then_ingest_end_to_end(tmp_path):
     path = tmp_path / "cli.duckdb"
-    r = run_cli("demo", "--rows", "800", "--stores", "12", "--db", str(path))
+    r = run_cli("demo", "--rows", "800", "--stores", "12", "--db", str(path), users=tmp_path / "users.yaml")
     assert r.returncode == 0, r.stderr
     assert "已生成演示数据" in r.stdout
     f = tmp_path / "reviews.csv"

@@ -118,7 +118,7 @@ def test_planted_incident_is_detected_and_nothing_else(year):
     assert {("touchpoint", "food_safety"), ("sensitive", "food_safety")} <= found
     for r in rows:
         assert date.fromisoformat(inc["from"]) - timedelta(days=2) <= r[3] <= date.fromisoformat(inc["from"]) + timedelta(days=4)
-        assert r[4] <= date.fromisoformat(inc["to"]) + timedelta(days=2) and r[5] == "已平息"
+        assert r[4] <= date.fromisoformat(inc["to"]) + timedelta(days=2) and r[5] == "subsided"
     # one ticket per incident
     assert con.execute("SELECT count(*) FROM tickets WHERE rule_id = 'incident'").fetchone()[0] == len(rows)
 

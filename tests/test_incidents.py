@@ -211,13 +211,14 @@ def test_deck_first_slide_and_emerging_slide_name_the_incident(demo_con, monkeyp
 
     row = {"store_id": "S0007", "store_name": "成都测试店", "what": "食品安全", "kind": "sensitive", "observed": 12,
            "expected": 0.8, "ratio": 15.0, "start_at": pd.Timestamp("2026-08-10"), "end_at": pd.Timestamp("2026-08-24"),
-           "severity": "high", "status": "已平息"}
+           "severity": "high", "status": "subsided"}
     monkeypatch.setattr(incidents, "listing", lambda con, f: pd.DataFrame([row]))
     r = deck.collect(demo_con, Filters(date(2026, 8, 1), date(2026, 8, 31)), "全连锁", sections=("客户说什么", "问题是什么"))
     assert r.headline and "成都测试店" in r.headline and "食品安全" in r.headline
     prs = Presentation(io.BytesIO(deck.to_pptx(r)))
     first = " ".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
     assert "本期重大事件" in first and "成都测试店" in first
+    assert any(b.startswith("【高·已平息】") for s in r.slides for b in s.bullets)      # the state's label in the deck
     emerging = next(s for s in r.slides if s.title.startswith("新兴问题"))
     assert emerging.bullets[0].startswith("提及量突增") and "成都测试店" in emerging.bullets[0]
     assert "成都测试店" in deck.to_html(r).split("<h2>")[0]

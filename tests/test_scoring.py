@@ -150,7 +150,7 @@ def test_incident_drops_the_store_into_the_bottom_group(demo_db, tmp_path):
     before = scoring.rank_stores(con, f.start, f.end)
     best = before.iloc[0]["store_id"]               # the month's best store …
     con.execute("""INSERT INTO incidents VALUES ('i1', ?, 'touchpoint', 'food_safety', 'high', DATE '2026-08-10', DATE '2026-08-20',
-                   DATE '2026-08-12', DATE '2026-08-20', 20, 2.0, 7, DATE '2026-08-18', 12, 1.0, 1e-9, 1e-7, [], 't1', '已平息',
+                   DATE '2026-08-12', DATE '2026-08-20', 20, 2.0, 7, DATE '2026-08-18', 12, 1.0, 1e-9, 1e-7, [], 't1', 'subsided',
                    'x', ?)""", [best, datetime(2026, 8, 21)])
     after = scoring.rank_stores(con, f.start, f.end)
     r = after[after["store_id"] == best].iloc[0]      # … has a food-safety incident: bottom 10 %

@@ -88,7 +88,7 @@ def _kpi_card(col, label: str, mine, mine_change, other, other_label: str, pct: 
 
 def _tickets_table(q: pd.DataFrame, now: datetime, with_store: bool) -> None:
     hours = (q["due_at"] - pd.Timestamp(now)).dt.total_seconds() / 3600
-    view = pd.DataFrame({"工单号": q["ticket_no"], "SLA": [fmt.sla_left(h) for h in hours], "状态": q["status"],
+    view = pd.DataFrame({"工单号": q["ticket_no"], "SLA": [fmt.sla_left(h) for h in hours], "状态": q["status_label"],
                          "标题": q["title"]})
     if with_store:
         view.insert(1, "门店", brand.short_series(q["store_name"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cx import incidents
+from cx import incidents, vocab
 from ui import fmt, verbatims
 
 
@@ -27,14 +27,14 @@ def band(ctx, store: str | None = None, limit: int = 5, quiet: bool = False) -> 
         st.markdown(f"**:red[重大事件]**　本期 {len(df)} 起（按严重程度与是否进行中排序）")
         for _, r in df.head(limit).iterrows():
             sev = incidents.SEVERITY_LABELS.get(r["severity"], r["severity"])
-            line = f"【{sev}·{r['status']}】{incidents.describe(r)}；{r['region']}·{r['city']}"
+            line = f"【{sev}·{vocab.incident_state_label(r['status'])}】{incidents.describe(r)}；{r['region']}·{r['city']}"
             with st.expander(line, icon=":material/report:" if r["severity"] == "high" else ":material/info:"):
                 st.caption(f"最显著窗口：截至 {r['peak_end']:%Y-%m-%d} 的 {int(r['peak_window_days'])} 天内 "
                            f"{int(r['peak_observed'])} 条，预期 {r['peak_expected']:.1f} 条，{fmt.p_value(r['p_value'])}"
                            f"（BH 校正后 {fmt.p_value(r['q_value']).replace('p', 'q', 1)}）。首次发出预警：{r['first_flagged']:%Y-%m-%d}。")
                 ev = incidents.evidence(ctx.con, r)
                 status, no = ev["ticket_status"].dropna(), ev["ticket_no"].dropna()
-                st.caption(f"工单：{status.iloc[0] if len(status) else '尚未生成'}"
+                st.caption(f"工单：{vocab.ticket_state_label(status.iloc[0]) if len(status) else '尚未生成'}"
                            + (f"（工单号 {no.iloc[0]}）" if len(no) else ""))
                 for t in ev.itertuples(index=False):
                     if isinstance(t.text, str):

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import yaml
 
-from cx.db import ROOT
+from cx import settings, vocab
 from cx.ingest.profiles import Profile, norm_header
 
-MAPPING_FILE = ROOT / "data" / "ingest_mapping.yaml"
-SOURCES = ("survey", "service", "review", "opinion", "kano")
-SOURCE_LABELS = {"survey": "问卷", "service": "客服记录", "review": "线上评价", "opinion": "舆情", "kano": "KANO 问卷"}
+MAPPING_FILE = settings.config_file("ingest_mapping.yaml")
+SOURCES = vocab.SOURCES
+SOURCE_LABELS = vocab.SOURCE_LABELS
 
 # Keywords in question texts, checked in this order; `not` words veto a header for that field.
 QUESTION_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [

@@ -33,22 +33,21 @@ from pathlib import Path
 
 import yaml
 
-from cx.db import ROOT
+from cx import settings, vocab
 from cx.ingest import values
 from cx.ingest.clean import fold_width
 
-PROFILE_DIR = ROOT / "data" / "import_profiles"     # shipped profiles (tracked)
+PROFILE_DIR = settings.config_file("import_profiles")     # shipped profiles (tracked)
 
 
 def saved_dir() -> Path:
     """Where profiles saved from the mapping step live: ``$CX_PROFILE_DIR``, else ``<PROFILE_DIR>/saved``
     (not tracked by git). Both directories are loaded and used for detection."""
-    import os
-    env = os.environ.get("CX_PROFILE_DIR")
+    env = settings.env("CX_PROFILE_DIR")
     return Path(env) if env else Path(PROFILE_DIR) / "saved"
 FIELDS = ("source_ref", "store_id", "created_at", "channel", "customer_key", "segment", "nps", "csat", "ces",
           "rating", "text", "respondent", "feature", "functional", "dysfunctional")
-SOURCES = ("survey", "service", "review", "opinion", "kano")
+SOURCES = vocab.SOURCES
 NAME_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 
 

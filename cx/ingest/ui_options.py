@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -109,7 +108,7 @@ def timezone_label(tz: str, profile: profiles.Profile | None = None) -> str:
     if tz != AUTO:
         return tz
     own = profile.timezone if profile else None
-    return f"按导入配置（{own}）" if own else f"连锁时区（{os.environ.get('CX_TIMEZONE') or 'Asia/Shanghai'}）"
+    return f"按导入配置（{own}）" if own else f"连锁时区（{settings.time_zone()}）"
 
 
 def direction_text(f: str, scale: str) -> str:

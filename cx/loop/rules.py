@@ -10,14 +10,12 @@ import duckdb
 import pandas as pd
 import yaml
 
-from cx import db, metrics, settings
+from cx import db, metrics, settings, vocab
 from cx.ids import stable_id
 
 RULES_FILE = settings.config_file("alert_rules.yaml")
-LEVELS = ("store", "region", "hq")
-LEVEL_LABELS = {"store": "门店", "region": "区域", "hq": "总部"}
-SEVERITIES = ("low", "medium", "high")
-SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
+LEVELS, LEVEL_LABELS = vocab.LEVELS, vocab.LEVEL_LABELS
+SEVERITIES, SEVERITY_LABELS = vocab.SEVERITIES, vocab.SEVERITY_LABELS
 CONDITIONS = ("source", "nps_max", "csat_max", "rating_max", "has_text", "sensitive_severity")
 DEDUP = ("feedback", "store_day", "store_customer_week")
 

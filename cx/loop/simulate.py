@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from cx import db
+from cx import db, vocab
 from cx.loop import rules, tickets
 from cx.loop.rules import LEVELS, LEVEL_LABELS
 
@@ -34,26 +34,26 @@ def simulate(con: duckdb.DuckDBPyConnection, now: datetime, seed: int = 0,
             accept = created + timedelta(hours=r.lognormvariate(0.7, 0.9) * speed)
             resolve = accept + timedelta(hours=r.lognormvariate(2.2, 0.8) * speed)
             close = resolve + timedelta(hours=r.lognormvariate(3.2, 0.6))
-            level, due, n, status = t.owner_level, created + timedelta(hours=int(t.sla_hours)), 0, "待处理"
+            level, due, n, status = t.owner_level, created + timedelta(hours=int(t.sla_hours)), 0, vocab.OPEN
             resolved_at = closed_at = cause = None
             if accept <= now:
                 evts.append((t.ticket_id, accept, ACTORS[level], "assigned", "已受理"))
-                status = "处理中"
+                status = vocab.IN_PROGRESS
             end = min(resolve, now)
             while due <= end and level != "hq":
                 nxt = LEVELS[LEVELS.index(level) + 1]
                 evts.append((t.ticket_id, due, "系统", "escalated",
                              f"超过 SLA（{t.sla_hours} 小时），由{LEVEL_LABELS[level]}升级至{LEVEL_LABELS[nxt]}"))
-                level, due, n, status = nxt, due + timedelta(hours=int(t.sla_hours)), n + 1, "已升级"
+                level, due, n, status = nxt, due + timedelta(hours=int(t.sla_hours)), n + 1, vocab.ESCALATED
             if resolve <= now:
                 cause = r.choice(causes)
                 evts.append((t.ticket_id, resolve - timedelta(minutes=5), ACTORS[level], "root_cause", cause))
                 evts.append((t.ticket_id, resolve, ACTORS[level], "resolved", r.choice(NOTES)))
-                status, resolved_at = "已解决", resolve
+                status, resolved_at = vocab.RESOLVED, resolve
                 if close <= now:
                     evts.append((t.ticket_id, close, ACTORS[level], "closed", "已回访，关闭工单"))
-                    status, closed_at = "已关闭", close
-            if status != "待处理":
+                    status, closed_at = vocab.CLOSED, close
+            if status != vocab.OPEN:
                 updates.append((t.ticket_id, level, due, status, n, resolved_at, closed_at, cause))
         tickets.apply(cur, updates, evts)
     return len(updates)

@@ -8,20 +8,16 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from cx import db
+from cx import db, vocab
 from cx.filters import Filters
 from cx.loop.rules import LEVELS, LEVEL_LABELS
 
 Clock = Callable[[], datetime]
-OPEN = ("待处理", "处理中", "已升级")
-STATES = OPEN + ("已解决", "已关闭")
-# action: (allowed from, to, event)
-TRANSITIONS = {
-    "accept": ({"待处理", "已升级"}, "处理中", "assigned"),
-    "resolve": ({"待处理", "处理中", "已升级"}, "已解决", "resolved"),
-    "close": ({"已解决"}, "已关闭", "closed"),
-    "reopen": ({"已解决", "已关闭"}, "处理中", "reopened"),
-}
+# state codes, their Chinese labels and the transitions: one vocabulary (cx.vocab)
+OPEN = vocab.TICKET_OPEN_STATES
+STATES = vocab.TICKET_STATES
+STATE_LABELS = vocab.TICKET_STATE_LABELS
+TRANSITIONS = vocab.TICKET_TRANSITIONS     # action: (allowed from, to, event)
 ACTION_LABELS = {"accept": "受理", "resolve": "解决", "close": "关闭", "reopen": "重新打开", "comment": "备注",
                  "root_cause": "设定根因"}
 EVENT_LABELS = {"created": "创建", "assigned": "受理", "commented": "备注", "root_cause": "设定根因", "resolved": "已解决",
@@ -37,7 +33,16 @@ def get(con: duckdb.DuckDBPyConnection, ticket_id: str) -> dict:
         df = cur.execute(db.sql("loop/ticket_get"), {"ticket_id": ticket_id}).df()
     if df.empty:
         raise TicketError(f"工单不存在：{ticket_id}")
-    return df.iloc[0].to_dict()
+    return with_labels(df).iloc[0].to_dict()
+
+
+def with_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``status_label`` (the Chinese word for the stored ``status`` code) next to ``status``."""
+    if "status" not in df.columns:
+        return df
+    out = df.drop(columns=["status_label"], errors="ignore")
+    out.insert(out.columns.get_loc("status") + 1, "status_label", out["status"].map(vocab.ticket_state_label))
+    return out
 
 
 def act(con: duckdb.DuckDBPyConnection, ticket_id: str, action: str, actor: str, note: str | None = None,
@@ -53,15 +58,15 @@ def act(con: duckdb.DuckDBPyConnection, ticket_id: str, action: str, actor: str,
         elif action == "root_cause":
             if not root_cause:
                 raise TicketError("请选择根因")
-            if t["status"] == "已关闭":
+            if t["status"] == vocab.CLOSED:
                 raise TicketError("工单已关闭，不能修改根因（请先重新打开）")
             t["root_cause"] = root_cause
             _event(cur, ticket_id, now, actor, "root_cause", root_cause)
         elif action in TRANSITIONS:
             allowed, to, event = TRANSITIONS[action]
             if t["status"] not in allowed:
-                raise TicketError(f"当前状态“{t['status']}”不能执行“{ACTION_LABELS[action]}”"
-                                  f"（允许的状态：{'、'.join(sorted(allowed))}）")
+                raise TicketError(f"当前状态“{vocab.ticket_state_label(t['status'])}”不能执行“{ACTION_LABELS[action]}”"
+                                  f"（允许的状态：{'、'.join(STATE_LABELS[s] for s in STATES if s in allowed)}）")
             if action == "resolve" and not (note or "").strip():
                 raise TicketError("解决工单需要填写处理说明")
             t["status"] = to
@@ -98,7 +103,7 @@ def escalate(con: duckdb.DuckDBPyConnection, now: datetime | None = None, clock:
                 evts.append((r.ticket_id, due, "系统", "escalated",
                              f"超过 SLA（{r.sla_hours} 小时），由{LEVEL_LABELS[level]}升级至{LEVEL_LABELS[nxt]}"))
                 level, due, n = nxt, due + timedelta(hours=int(r.sla_hours)), n + 1
-            updates.append((r.ticket_id, level, due, "已升级", n, r.resolved_at, r.closed_at, r.root_cause))
+            updates.append((r.ticket_id, level, due, vocab.ESCALATED, n, r.resolved_at, r.closed_at, r.root_cause))
         apply(cur, updates, evts)
         if evts:   # same transaction: an escalation exists exactly with its notifications
             from cx.notify import outbox
@@ -145,10 +150,14 @@ def events(con, ticket_id: str) -> pd.DataFrame:
 
 def queue(con, filters: Filters, levels: list[str] | None = None, statuses: list[str] | None = None,
           limit: int = 500) -> pd.DataFrame:
+    """Tickets in the filters' scope and period, newest first, with ``status`` (code) and ``status_label``.
+    ``statuses``: state codes or their Chinese labels (None/empty = every state); an unknown one raises
+    ``cx.vocab.VocabError``."""
     p = filters.params()
-    return db.df(con, "loop/queue", {"scope_stores": p["scope_stores"], "levels": levels or None,
-                                     "statuses": statuses or None, "regions": p["regions"], "stores": p["stores"],
-                                     "start": p["start"], "end": p["end"], "limit": limit})
+    codes = list(dict.fromkeys(vocab.ticket_state(s) for s in statuses)) if statuses else None
+    return with_labels(db.df(con, "loop/queue", {
+        "scope_stores": p["scope_stores"], "levels": levels or None, "statuses": codes, "regions": p["regions"],
+        "stores": p["stores"], "start": p["start"], "end": p["end"], "limit": limit}))
 
 
 def feedback_of(con, feedback_id: str | None) -> pd.DataFrame:
@@ -168,7 +177,7 @@ class SLA:
     within_sla: int
     breached: int
     escalations: int
-    by_status: pd.DataFrame          # status, tickets
+    by_status: pd.DataFrame          # status (code), status_label, tickets
     by_region: pd.DataFrame          # region, tickets, within_rate, breached, escalations
     by_store: pd.DataFrame           # store_id, store_name, region, tickets, resolved, within_rate
     open_age: pd.Series              # open tickets per age band, in band order
@@ -202,7 +211,7 @@ def sla(con, filters: Filters, now: datetime | None = None) -> SLA:
         tickets=int(tot["tickets"]), open=int(df.loc[df["status"].isin(OPEN), "tickets"].sum()),
         resolved=int(tot["resolved"]), within_sla=int(tot["within_sla"]), breached=int(tot["breached"]),
         escalations=int(tot["escalations"]),
-        by_status=df.groupby("status", as_index=False)["tickets"].sum(),
+        by_status=with_labels(df.groupby("status", as_index=False)["tickets"].sum()),
         by_region=rate(df.groupby("region", dropna=False, as_index=False)[nums].sum())[
             ["region", "tickets", "within_rate", "breached", "escalations"]],
         by_store=_flag_small(rate(df.groupby(["store_id", "store_name", "region"], dropna=False, as_index=False)[nums].sum())[

@@ -19,14 +19,13 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from cx import auth, db, settings
+from cx import auth, db, settings, vocab
 from cx.ids import stable_id
 from cx.notify import recipients
 
 log = logging.getLogger("cx.notify")
 MAX_ATTEMPTS = 8
-LEVEL_LABELS = {"store": "门店", "region": "区域", "hq": "总部"}
-SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高"}
+LEVEL_LABELS, SEVERITY_LABELS = vocab.LEVEL_LABELS, vocab.SEVERITY_LABELS
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -54,19 +53,20 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
     try:
         configured = recipients.load()
     except recipients.RecipientsError as e:      # a broken file must not stop tickets from being opened
-        log.error("recipients.yaml unusable, only accounts with e-mail are notified: %s", e)
+        log.error("recipients.yaml unusable, only accounts with contact details are notified: %s", e)
         configured = []
-    users = [u for u in auth.list_users() if u.email]
+    users = [u for u in auth.list_users() if u.email or u.webhook_url]
     if not configured and not users:
         return 0
-    for tid, store, store_name, region, level, severity, title, due, escalations in rows:
+    for tid, store, store_name, region, level, severity, title, due, escalations, state in rows:
         pairs = recipients.targets(kind, level, region, store, configured, users)
         if not pairs:
             continue
         head = "新工单" if kind == "ticket_created" else f"工单已升级至{LEVEL_LABELS.get(level, level)}"
         subject = f"【{settings.brand()}】{head}：{title[:60]}"
         lines = [f"工单：{tid}", f"门店：{store or '—'} {store_name or ''}".rstrip(), f"区域：{region or '—'}",
-                 f"严重度：{SEVERITY_LABELS.get(severity, severity)}", f"处理层级：{LEVEL_LABELS.get(level, level)}",
+                 f"严重度：{SEVERITY_LABELS.get(severity, severity)}", f"状态：{vocab.ticket_state_label(state)}",
+                 f"处理层级：{LEVEL_LABELS.get(level, level)}",
                  f"截止时间：{pd.Timestamp(due):%Y-%m-%d %H:%M}", f"标题：{title}"]
         if detail and detail.get(tid):
             lines.append(detail[tid])

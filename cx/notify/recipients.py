@@ -1,5 +1,7 @@
-"""Who gets what: ``data/recipients.yaml`` (per HQ, region or store: e-mail and/or a group-robot webhook)
-plus every account in users.yaml that has an ``email`` and whose role matches the ticket's level.
+"""Who gets what: every account in users.yaml with an ``email`` and/or its own ``webhook`` whose role matches
+the ticket's level (store accounts for their store, region accounts for their region, HQ accounts), plus
+``data/recipients.yaml`` (per HQ, region or store: shared mailboxes and group-robot webhooks). One function
+resolves each: ``targets`` for ticket events, ``named`` for a digest's recipient list.
 
 recipients.yaml::
 
@@ -24,11 +26,11 @@ from pathlib import Path
 
 import yaml
 
-from cx import auth, settings
+from cx import auth, settings, vocab
 
 KINDS = ("ticket_created", "escalated", "digest")
 WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu")
-LEVELS = ("store", "region", "hq")
+LEVELS = vocab.LEVELS
 
 
 class RecipientsError(ValueError):
@@ -90,16 +92,39 @@ def load(path: Path | None = None) -> list[Recipient]:
         raise RecipientsError(f"{p.name} 不是有效的 YAML：{e}") from None
 
 
+USER_PREFIX = "user:"      # outbox target of an account's own webhook: "user:<username>"
+
+
 def webhook(rid: str) -> Recipient:
+    """The webhook behind an outbox target: a recipients.yaml id, or ``user:<username>`` for an account's own."""
+    if rid.startswith(USER_PREFIX):
+        name = rid[len(USER_PREFIX):]
+        for u in auth.list_users():
+            if u.username == name and u.webhook_url:
+                return Recipient(rid, u.role, u.region, u.store_id, None, u.webhook_kind, u.webhook_url,
+                                 u.webhook_secret)
+        raise RecipientsError(f"账号“{name}”没有配置 webhook")
     for r in load():
         if r.id == rid and r.webhook_url:
             return r
     raise RecipientsError(f"recipients.yaml 中没有 id 为“{rid}”的 webhook")
 
 
+def channels_of(who: Recipient | auth.User) -> list[tuple[str, str]]:
+    """The (channel, target) pairs one configured recipient or one account is reached on: its e-mail and
+    its webhook (target = the recipients.yaml id, or ``user:<username>``)."""
+    if isinstance(who, auth.User):
+        return ([("email", who.email)] if who.email else []) + \
+               ([(who.webhook_kind, USER_PREFIX + who.username)] if who.webhook_url else [])
+    return ([("email", who.email)] if who.email else []) + ([(who.webhook_kind, who.id)] if who.webhook_url else [])
+
+
 def targets(kind: str, level: str, region: str | None, store: str | None,
             configured: list[Recipient] | None = None, users: list[auth.User] | None = None) -> list[tuple[str, str]]:
-    """(channel, target) pairs for one event at one level: configured recipients and users with e-mail.
+    """(channel, target) pairs for one ticket event at the ticket's current level (the alert rule's owner
+    level, moved up by each escalation): recipients.yaml entries for that level and region/store, and the
+    accounts of that level — a store ticket reaches the store's accounts (role store, same store), an
+    escalation to the region the region's accounts, to HQ the HQ accounts; analysts get no ticket messages.
     ``configured`` / ``users``: preloaded lists (a batch of tickets reads the files once)."""
     out: list[tuple[str, str]] = []
 
@@ -108,11 +133,26 @@ def targets(kind: str, level: str, region: str | None, store: str | None,
 
     for r in load() if configured is None else configured:
         if kind in r.events and matches(r.level, r.region, r.store):
-            if r.email:
-                out.append(("email", r.email))
-            if r.webhook_url:
-                out.append((r.webhook_kind, r.id))
+            out += channels_of(r)
     for u in auth.list_users() if users is None else users:
-        if u.email and u.role != "analyst" and matches(u.role, u.region, u.store_id):
-            out.append(("email", u.email))
+        if u.role != "analyst" and matches(u.role, u.region, u.store_id):
+            out += channels_of(u)
     return list(dict.fromkeys(out))
+
+
+def named(names: list[str] | tuple[str, ...]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Resolve a schedule's recipient list: each entry an e-mail address, a recipients.yaml id or a
+    username. Returns (channel, target) pairs and the entries that matched nothing."""
+    hooks = {r.id: r for r in load()}
+    accounts = {u.username: u for u in auth.list_users()}
+    out, unknown = [], []
+    for t in names:
+        if "@" in t:
+            out.append(("email", t))
+        elif t in hooks:
+            out += channels_of(hooks[t])
+        elif t in accounts and (pairs := channels_of(accounts[t])):
+            out += pairs
+        else:
+            unknown.append(t)
+    return list(dict.fromkeys(out)), unknown

@@ -19,7 +19,7 @@ from pptx.oxml.ns import qn
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
-from cx import brand, charts, drivers, incidents, journey, metrics, overview, painpoints, scoring, timegrain
+from cx import brand, charts, drivers, incidents, journey, metrics, overview, painpoints, scoring, timegrain, vocab
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -183,7 +183,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
 def _incident_slide(con, filters: Filters) -> Slide:
     """The deck opens with the period's incidents (cx/incidents.py), most severe first."""
     inc = incidents.listing(con, filters)
-    bullets = [f"【{incidents.SEVERITY_LABELS.get(r['severity'], r['severity'])}·{r['status']}】{incidents.describe(r)}"
+    bullets = [f"【{incidents.SEVERITY_LABELS.get(r['severity'], r['severity'])}·{vocab.incident_state_label(r['status'])}】{incidents.describe(r)}"
                for _, r in inc.head(8).iterrows()]
     if len(inc) > 8:
         bullets.append(f"另有 {len(inc) - 8} 起，见系统「重大事件」")

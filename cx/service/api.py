@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from cx import access, audit, auth, commands, metrics, overview, settings, tokens
+from cx import access, audit, auth, commands, metrics, overview, settings, tokens, vocab
 from cx.ingest import ImportFailed
 from cx.loop import tickets
 from cx.notify import outbox
@@ -108,6 +108,11 @@ async def _forbidden(_req, e):
 @api.exception_handler(tickets.TicketError)
 async def _ticket_error(_req, e):
     return _error(404, "not_found", str(e)) if "不存在" in str(e) else _error(409, "invalid_transition", str(e))
+
+
+@api.exception_handler(vocab.VocabError)
+async def _vocab_error(_req, e):
+    return _error(422, "invalid", str(e))
 
 
 @api.exception_handler(ImportFailed)
@@ -273,7 +278,8 @@ def kpis(start: date, end: date, region: list[str] = Query([]), store: list[str]
 
 
 # ---- tickets -----------------------------------------------------------------------------------------------
-@api.get("/v1/tickets", summary="工单列表（按账号范围）")
+@api.get("/v1/tickets", summary="工单列表（按账号范围）；status 可用状态代码（open/in_progress/escalated/resolved/"
+                                 "closed）或中文（待处理/处理中/已升级/已解决/已关闭），返回 status 与 status_label")
 def ticket_list(start: date | None = None, end: date | None = None, status: list[str] = Query([]),
                 level: list[str] = Query([]), store: list[str] = Query([]), limit: int = Query(200, ge=1, le=2000),
                 user: auth.User = Depends(caller), c=Depends(con)):

@@ -59,7 +59,7 @@ def _write_service_file() -> None:
 
 
 def _port() -> int:
-    return int(os.environ.get("CX_SERVICE_PORT") or settings.port())
+    return settings.service_port()
 
 
 @contextlib.asynccontextmanager

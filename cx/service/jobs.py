@@ -22,13 +22,13 @@ import yaml
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from cx import auth, commands, db, settings
+from cx import auth, commands, db, settings, vocab
 from cx.ingest import ImportFailed
 from cx.notify import outbox, recipients
 from cx.service import state
 
 log = logging.getLogger("cx.jobs")
-INBOX_SOURCES = ("survey", "service", "review", "opinion", "kano")
+INBOX_SOURCES = vocab.SOURCES
 INBOX_USER = auth.User("inbox", "收件箱", "hq")
 PERIODS = ("last_day", "last_week", "last_month", "last_7_days", "last_30_days")
 
@@ -44,7 +44,7 @@ class Schedule:
     scope: str
     period: str
     format: str
-    recipients: tuple[str, ...]      # e-mail addresses or ids of webhooks in recipients.yaml
+    recipients: tuple[str, ...]      # e-mail addresses, ids in recipients.yaml or usernames (cx.notify.recipients.named)
     title: str
 
     def trigger(self) -> CronTrigger:
@@ -73,7 +73,7 @@ def parse_schedules(doc: object, where: str = "schedules.yaml") -> list[Schedule
             raise ScheduleError(f"{where}：“{d['id']}”的 format 必须是 pptx/html/pdf")
         to = d.get("recipients") or []
         if not isinstance(to, list) or not to:
-            raise ScheduleError(f"{where}：“{d['id']}”需要 recipients 列表（邮箱或 recipients.yaml 中的 webhook id）")
+            raise ScheduleError(f"{where}：“{d['id']}”需要 recipients 列表（邮箱、recipients.yaml 中的 id 或账号名）")
         out.append(Schedule(str(d["id"]), str(d["cron"]), str(d.get("scope", "chain")), d.get("period", "last_week"),
                             d.get("format", "pptx"), tuple(map(str, to)), str(d.get("title") or "客户体验周报")))
     return out
@@ -162,20 +162,11 @@ def _move(f: Path, dest: Path, note: str) -> None:
 
 
 def _targets(s: Schedule) -> list[tuple[str, str]]:
-    hooks = {r.id: r for r in recipients.load()}
-    out = []
-    for t in s.recipients:
-        if "@" in t:
-            out.append(("email", t))
-        elif t in hooks:
-            r = hooks[t]
-            if r.email:
-                out.append(("email", r.email))
-            if r.webhook_url:
-                out.append((r.webhook_kind, r.id))
-        else:
-            log.warning("digest %s: unknown recipient %s (not an e-mail, not in recipients.yaml)", s.id, t)
-    return out
+    pairs, unknown = recipients.named(s.recipients)
+    for t in unknown:
+        log.warning("digest %s: unknown recipient %s (not an e-mail, a recipients.yaml id or an account with contact)",
+                    s.id, t)
+    return pairs
 
 
 def run_digest(s: Schedule, fire: datetime) -> str:

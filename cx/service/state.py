@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from datetime import datetime, timedelta
 
@@ -38,4 +37,4 @@ def close() -> None:
 
 def now() -> datetime:
     """The jobs' clock: the server's local time, shifted by ``CX_CLOCK_SHIFT_HOURS`` (tests only)."""
-    return datetime.now() + timedelta(hours=float(os.environ.get("CX_CLOCK_SHIFT_HOURS") or 0))
+    return datetime.now() + timedelta(hours=settings.clock_shift_hours())

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from cx.db import ROOT
+from cx import settings
 
-SENSITIVE_FILE = ROOT / "data" / "sensitive_words.yaml"
+SENSITIVE_FILE = settings.config_file("sensitive_words.yaml")
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 
 

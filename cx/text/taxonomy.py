@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from cx.db import ROOT
+from cx import settings
 
-TAXONOMY_FILE = ROOT / "data" / "taxonomy.yaml"
+TAXONOMY_FILE = settings.config_file("taxonomy.yaml")
 
 
 def _cached_hash(obj, fields: tuple) -> int:

@@ -21,7 +21,7 @@ def with_incident(app_db):
                                      [store]).fetchall()]
     con.execute("""INSERT INTO incidents VALUES ('inc1', ?, 'touchpoint', 'food_safety', 'high', DATE '2026-08-10',
                    DATE '2026-08-24', DATE '2026-08-13', DATE '2026-08-24', 40, 3.5, 14, DATE '2026-08-23', 30, 2.0,
-                   1e-12, 1e-9, ?, 'tk1', '已平息', '测试方法', ?)""", [store, ids, datetime(2026, 8, 25)])
+                   1e-12, 1e-9, ?, 'tk1', 'subsided', '测试方法', ?)""", [store, ids, datetime(2026, 8, 25)])
     db.bump_data_version(con)
     name = con.execute("SELECT name FROM stores WHERE store_id = ?", [store]).fetchone()[0]
     con.close()
@@ -47,7 +47,7 @@ def test_overview_band_names_the_incident(with_incident):
     at = start("pages/overview.py")
     assert any("重大事件" in m.value for m in at.markdown)
     hit = [x for x in labels(at) if name in x]
-    assert hit and "食品安全" in hit[0] and "40 条" in hit[0] and "高" in hit[0]
+    assert hit and "食品安全" in hit[0] and "40 条" in hit[0] and "【高·已平息】" in hit[0]      # the state's label, not its code
     # outside its period the band says nothing was found
     at.date_input(key="f_dates").set_value((date(2026, 10, 1), date(2026, 10, 31))).run()
     assert not any(name in x for x in labels(at))

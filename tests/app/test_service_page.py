@@ -25,3 +25,26 @@ def test_hq_page_shows_delivery_status_and_others_are_refused(app_db):
     at.run()
     at.switch_page("pages/service_status.py").run()
     assert any("只有总部" in i.value for i in at.info) and not at.dataframe
+
+
+def test_hq_sets_an_accounts_notification_email_and_robot_on_the_page(app_db):
+    auth.add_user("s1-mgr", "a-long-password", "store", "一号店长", store_id="S0001")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = auth.User("t-hq", "总部", "hq")
+    at.run()
+    at.switch_page("pages/service_status.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="sv_who").select("s1-mgr").run()
+    at.text_input[0].input("bad-address")
+    [b for b in at.button if b.label == "保存"][0].click().run()
+    assert any("邮箱格式不正确" in e.value for e in at.error)
+    at.text_input[0].input("s1@example.com")
+    [s for s in at.selectbox if s.label == "机器人"][0].select("dingtalk")
+    at.text_input[1].input("https://oapi.dingtalk.com/robot/send?access_token=T")
+    at.text_input[2].input("SEC123")
+    [b for b in at.button if b.label == "保存"][0].click().run()
+    assert not at.exception, at.exception
+    u = next(u for u in auth.list_users() if u.username == "s1-mgr")
+    assert (u.email, u.webhook_kind, u.webhook_secret) == ("s1@example.com", "dingtalk", "SEC123")
+    table = [d.value for d in at.dataframe if "邮箱" in d.value.columns][0]
+    assert table.set_index("账号").loc["s1-mgr", "机器人"] == "钉钉"

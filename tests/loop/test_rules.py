@@ -24,7 +24,7 @@ def test_hand_cases_open_the_right_tickets(con):
     assert got == {("nps_detractor", "S001"), ("csat_very_low", "S002"), ("sensitive_high", "S003")}
     t = con.execute("SELECT owner_level, sla_hours, severity, status, due_at - created_at FROM tickets "
                     "WHERE rule_id = 'sensitive_high'").fetchone()
-    assert t[:4] == ("region", 4, "high", "待处理") and t[4].total_seconds() == 4 * 3600
+    assert t[:4] == ("region", 4, "high", "open") and t[4].total_seconds() == 4 * 3600
     assert con.execute("SELECT count(*) FROM ticket_events WHERE event = 'created'").fetchone()[0] == 3
 
 

@@ -26,11 +26,11 @@ def test_full_lifecycle_and_audit_trail(ticket):
     tickets.act(con, tid, "comment", "店长", note="已联系顾客", now=T0 + timedelta(hours=2))
     tickets.act(con, tid, "root_cause", "店长", root_cause="人手不足", now=T0 + timedelta(hours=3))
     t = tickets.act(con, tid, "resolve", "店长", note="增加高峰人手", now=T0 + timedelta(hours=4))
-    assert t["status"] == "已解决" and t["root_cause"] == "人手不足"
+    assert t["status"] == "resolved" and t["status_label"] == "已解决" and t["root_cause"] == "人手不足"
     t = tickets.act(con, tid, "close", "店长", now=T0 + timedelta(hours=30))
-    assert t["status"] == "已关闭"
+    assert t["status"] == "closed"
     t = tickets.act(con, tid, "reopen", "区域经理", note="顾客再次投诉", now=T0 + timedelta(hours=40))
-    assert t["status"] == "处理中"
+    assert t["status"] == "in_progress"
     assert pd.isna(t["resolved_at"]) and pd.isna(t["closed_at"])
     assert t["due_at"] == pd.Timestamp(T0 + timedelta(hours=40 + 24))       # a fresh SLA from the reopening
     assert events(con, tid) == ["created", "assigned", "commented", "root_cause", "resolved", "closed", "reopened"]
@@ -61,7 +61,7 @@ def test_escalation_with_fake_clock_and_exact_boundary(ticket):
     assert tickets.get(con, tid)["owner_level"] == "store"
     assert tickets.escalate(con, due) == 1                         # breached at exactly the deadline
     t = tickets.get(con, tid)
-    assert (t["owner_level"], t["status"], t["escalations"]) == ("region", "已升级", 1)
+    assert (t["owner_level"], t["status"], t["escalations"]) == ("region", "escalated", 1)
     assert tickets.escalate(con, due) == 0                         # idempotent at the same moment
 
 

@@ -116,14 +116,22 @@ def test_kpis_and_tickets_respect_scope(svc):
 
 
 def test_ticket_state_machine_and_audit_trail_over_the_api(svc):
-    q = {"start": "2026-01-01", "end": "2026-12-31", "status": ["待处理", "已升级"]}
-    t = httpx.get(svc.url + "/api/v1/tickets", params=q, headers=h(svc.tokens["store"])).json()["tickets"][0]
+    q = {"start": "2026-01-01", "end": "2026-12-31", "status": ["open", "escalated"]}
+    by_code = httpx.get(svc.url + "/api/v1/tickets", params=q, headers=h(svc.tokens["store"])).json()["tickets"]
+    assert by_code and {(x["status"], x["status_label"]) for x in by_code} <= {("open", "待处理"), ("escalated", "已升级")}
+    # the Chinese labels are accepted as well and select the same tickets; an unknown state is refused in Chinese
+    by_label = httpx.get(svc.url + "/api/v1/tickets", params={**q, "status": ["待处理", "已升级"]},
+                         headers=h(svc.tokens["store"])).json()["tickets"]
+    assert [x["ticket_id"] for x in by_label] == [x["ticket_id"] for x in by_code]
+    r = httpx.get(svc.url + "/api/v1/tickets", params={**q, "status": "pending"}, headers=h(svc.tokens["store"]))
+    assert r.status_code == 422 and "未知的工单状态" in r.json()["error"]["message"]
+    t = by_code[0]
     url = svc.url + f"/api/v1/tickets/{t['ticket_id']}/actions"
     r = httpx.post(url, json={"action": "close"}, headers=h(svc.tokens["store"]))
     assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_transition"
-    assert httpx.post(url, json={"action": "accept"}, headers=h(svc.tokens["store"])).json()["ticket"]["status"] == "处理中"
+    assert httpx.post(url, json={"action": "accept"}, headers=h(svc.tokens["store"])).json()["ticket"]["status"] == "in_progress"
     r = httpx.post(url, json={"action": "resolve", "note": "已与顾客沟通并致歉"}, headers=h(svc.tokens["store"])).json()
-    assert r["ticket"]["status"] == "已解决"
+    assert (r["ticket"]["status"], r["ticket"]["status_label"]) == ("resolved", "已解决")
     assert [e["event"] for e in r["events"]][-2:] == ["assigned", "resolved"]
     assert r["events"][-1]["actor"].startswith("API 令牌 s1-bot")
 

@@ -77,7 +77,7 @@ def test_ticket_action_respects_scope_and_escalation_queues_notifications(con, t
         commands.ticket_action(con, auth.User("s3", "三号店长", "store", store_id="S003"), tid, "accept")
     with pytest.raises(access.Forbidden):
         commands.ticket_action(con, ANALYST, tid, "accept")
-    assert commands.ticket_action(con, S1, tid, "accept")["status"] == "处理中"
+    assert commands.ticket_action(con, S1, tid, "accept")["status"] == "in_progress"
     due = t["due_at"].iloc[0].to_pydatetime()
     assert commands.escalate_overdue(con, due + timedelta(minutes=1)) >= 1
     esc = con.execute("SELECT target, body FROM notifications WHERE kind = 'escalated' AND event_key LIKE ?",

@@ -5,5 +5,5 @@ SELECT t.ticket_id, $at, '导入', 'commented',
        '原始反馈已被导入更新（导入 ' || $import_id || '）：' || coalesce(CAST(f.rating AS VARCHAR) || ' 星；', '')
        || coalesce(left(f.text, 80), '（无文本）')
 FROM tickets t JOIN feedback f USING (feedback_id)
-WHERE t.feedback_id IN (SELECT feedback_id FROM staged_upd) AND t.status IN ('待处理', '处理中', '已升级')
+WHERE t.feedback_id IN (SELECT feedback_id FROM staged_upd) AND t.status IN ('open', 'in_progress', 'escalated')
 RETURNING ticket_id

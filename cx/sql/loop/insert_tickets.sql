@@ -8,7 +8,7 @@ WITH new AS (
     SELECT CAST(created_at AS DATE) AS day, max(CAST(split_part(ticket_no, '-', 3) AS INTEGER)) AS last
     FROM tickets WHERE ticket_no IS NOT NULL GROUP BY 1
 )
-SELECT ticket_id, rule_id, feedback_id, store_id, touchpoint, severity, title, owner_level, '待处理',
+SELECT ticket_id, rule_id, feedback_id, store_id, touchpoint, severity, title, owner_level, 'open',
        sla_hours, created_at, created_at + to_hours(sla_hours), created_at + to_hours(sla_hours),
        'GD-' || strftime(created_at, '%Y%m%d') || '-'
              || printf('%04d', coalesce(l.last, 0)

@@ -1,7 +1,7 @@
 -- SLA figures per store × status × age band (scope and filters applied): small enough to roll up further in
 -- Python for the totals, status, region, store and open-ticket age views.
 SELECT s.region, t.store_id, s.name AS store_name, t.status,
-       CASE WHEN t.status NOT IN ('待处理', '处理中', '已升级') THEN NULL
+       CASE WHEN t.status NOT IN ('open', 'in_progress', 'escalated') THEN NULL
             WHEN $now - t.created_at < INTERVAL 4 HOUR THEN '<4 小时'
             WHEN $now - t.created_at < INTERVAL 24 HOUR THEN '4–24 小时'
             WHEN $now - t.created_at < INTERVAL 72 HOUR THEN '1–3 天'
