@@ -40,10 +40,10 @@ class Service:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict:
-        return dict(os.environ, CX_DB=str(self.db), CX_USERS=str(self.home / "users.yaml"), CX_DATA=str(self.home),
-                    CX_TOKENS=str(self.home / "api_tokens.yaml"), CX_PORT=str(self.port),
-                    CX_SERVICE_PORT=str(self.port), CX_DELIVER_SECONDS="0.5", CX_RETRY_BASE_S="0.5",
-                    CX_INBOX_SECONDS="1", CX_INBOX_SETTLE_S="0", CX_ESCALATE_SECONDS="1", **self.extra)
+        return {**os.environ, "CX_DB": str(self.db), "CX_USERS": str(self.home / "users.yaml"),
+                "CX_DATA": str(self.home), "CX_TOKENS": str(self.home / "api_tokens.yaml"), "CX_PORT": str(self.port),
+                "CX_SERVICE_PORT": str(self.port), "CX_DELIVER_SECONDS": "0.5", "CX_RETRY_BASE_S": "0.5",
+                "CX_INBOX_SECONDS": "1", "CX_INBOX_SETTLE_S": "0", "CX_ESCALATE_SECONDS": "1", **self.extra}
 
     def start(self, wait_s: float = 90, **env: str) -> "Service":
         self.extra.update(env)
