@@ -35,6 +35,11 @@ def _ticket(_con, loop_version: int, ticket_id: str):
     return t, fb, tickets.events(_con, ticket_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _root_causes(rules_mtime: int) -> list[str]:
+    return rules.default_root_causes()         # data/alert_rules.yaml, parsed again only when it changes
+
+
 def _queue(q: pd.DataFrame, now: datetime) -> None:
     """The queue: human ticket number and SLA time in words first (they must be visible without scrolling)."""
     hours_left = (q["due_at"] - pd.Timestamp(now)).dt.total_seconds() / 3600
@@ -75,7 +80,7 @@ def _detail(q: pd.DataFrame) -> None:
         action = a1.selectbox("操作", ["accept", "comment", "root_cause", "resolve", "close", "reopen"],
                               format_func=tickets.ACTION_LABELS.get, placeholder="请选择")
         # no default cause: the handler must choose one (a preselected cause gets submitted unread)
-        cause = a2.selectbox("根因（设定根因时）", rules.default_root_causes(), index=None, placeholder="请选择根因")
+        cause = a2.selectbox("根因（设定根因时）", _root_causes(rules.RULES_FILE.stat().st_mtime_ns), index=None, placeholder="请选择根因")
         note = st.text_area("说明 / 备注", max_chars=1000)
         if st.form_submit_button("提交", type="primary"):
             try:
