@@ -37,25 +37,30 @@ def serve(port: int, out_dir: Path) -> None:
     def run_script(self, rerun_data):
         if os.path.exists(out_dir / "on"):
             page = rerun_data.page_name or "home"
-            prof = cProfile.Profile()
+            prof = None if os.environ.get("CX_CPU_ONLY") else cProfile.Profile()
             c0 = time.thread_time()
-            prof.enable()
+            if prof:
+                prof.enable()
             try:
                 return orig(self, rerun_data)
             finally:
-                prof.disable()
+                if prof:
+                    prof.disable()
                 cpu = time.thread_time() - c0
                 profiles.setdefault(page, []).append(cpu)
-                prof.dump_stats(out_dir / f"{page}.{len(profiles[page])}.prof")
+                if prof:
+                    prof.dump_stats(out_dir / f"{page}.{len(profiles[page])}.prof")
                 with open(out_dir / "cpu.tsv", "a") as f:
                     f.write(f"{page}\t{cpu:.4f}\n")
         return orig(self, rerun_data)
 
     script_runner.ScriptRunner._run_script = run_script
     main = cProfile.Profile()          # the event-loop thread: websocket, message queue, starlette
-    main.enable()
+    if not os.environ.get("CX_CPU_ONLY"):
+        main.enable()
     try:
-        uvicorn.run("cx.service.app:app", host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run("cx.service.app:app", host="127.0.0.1", port=port, log_level="warning",
+                ws_per_message_deflate=os.environ.get("CX_WS_DEFLATE") == "1")     # as scripts/run-app.sh
     finally:
         main.disable()
         main.dump_stats(out_dir / "main.prof")
@@ -73,6 +78,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--pages", nargs="*", default=None)
+    ap.add_argument("--cpu-only", action="store_true", help="no cProfile: just the CPU seconds per page and per view")
     ap.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -96,6 +102,8 @@ def main() -> int:
     con.close()
     svc = Service(a.db, home, CX_API_RATE="100000", **PRODUCTION_JOBS)
     env = svc.env()
+    if a.cpu_only:
+        env["CX_CPU_ONLY"] = "1"
     log = open(svc.log, "ab")
     proc = subprocess.Popen([sys.executable, __file__, "--serve", str(svc.port), "--out", str(out)], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -128,18 +136,20 @@ def main() -> int:
     finally:
         proc.send_signal(signal.SIGINT)     # uvicorn re-raises SIGTERM after shutdown; SIGINT lets finally run
         proc.wait(60)
-    print(f"whole process CPU per warm page view (all threads, profiled): {views[0]:.3f}s")
+    print(f"whole process CPU per warm page view (all threads{'' if a.cpu_only else ', profiled'}): {views[0] * 1000:.0f} ms")
     cpu: dict[str, list[float]] = {}
     for line in (out / "cpu.tsv").read_text().splitlines():
         p, s = line.split("\t")
         cpu.setdefault(p, []).append(float(s))
-    print(f"store {a.db}; warm reruns, one session (cProfile on)")
+    print(f"store {a.db}; warm reruns, one session{'' if a.cpu_only else ' (cProfile on)'}")
     for p in pages:
         name = p or "home"
         walls = sorted(t for r, pg, t in wall[len(pages):] if pg == name)
         cs = sorted(cpu.get(name, []))
-        print(f"\n=== {name}: wall median {walls[len(walls) // 2]:.2f}s, script-thread CPU median {cs[len(cs) // 2]:.2f}s")
+        print(f"{'' if a.cpu_only else chr(10)}=== {name}: wall median {walls[len(walls) // 2] * 1000:.0f} ms, script-thread CPU median {cs[len(cs) // 2] * 1000:.0f} ms")
         files = sorted(out.glob(f"{name}.*.prof"))
+        if not files:
+            continue
         st = pstats.Stats(str(files[0]), stream=io.StringIO())
         for f in files[1:]:
             st.add(str(f))
@@ -149,7 +159,7 @@ def main() -> int:
         st.sort_stats("tottime").print_stats(a.top)
         print("\n".join(buf.getvalue().splitlines()[6:]))
     mp = out / "main.prof"
-    if mp.exists():
+    if mp.exists() and not a.cpu_only:
         buf = io.StringIO()
         pstats.Stats(str(mp), stream=buf).sort_stats("tottime").print_stats(a.top)
         print("\n=== event-loop thread (whole run incl. warm-up), by own time")

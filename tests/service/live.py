@@ -26,6 +26,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# As scripts/run-app.sh: no per-message deflate on the websocket, which is `streamlit run`'s default too
+# (server.enableWebsocketCompression = false); uvicorn's own default compresses every delta on the event loop.
+UVICORN_OPTIONS = ("--ws-per-message-deflate", "false")
+
+
 class Service:
     """One service process over ``db`` with every path under ``home``; ``env`` adds variables."""
 
@@ -50,7 +55,7 @@ class Service:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "cx.service.app:app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--no-access-log"], cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT)
+                 "--no-access-log", *UVICORN_OPTIONS], cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
