@@ -122,6 +122,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=2, help="rounds per session in the worst case")
+    ap.add_argument("--single-rounds", type=int, default=5, help="timed rounds of the session alone (its median)")
     ap.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0), metavar=("LOW", "HIGH"),
                     help="second scenario: seconds a person reads a page before opening the next (uniform)")
     ap.add_argument("--think-rounds", type=int, default=1, help="rounds per session with think time (0: skip)")
@@ -164,7 +165,7 @@ def main() -> int:
             async with keeper(svc.url, cookie()):
                 await session(svc.url, cookie(), PAGES, 1, [])                 # warm-up: caches filled, not timed
                 c0 = proc_cpu(svc.proc.pid)
-                await session(svc.url, cookie(), PAGES, a.rounds, single)
+                await session(svc.url, cookie(), PAGES, a.single_rounds, single)
                 cpu = (proc_cpu(svc.proc.pid) - c0) / len(single)
                 t0 = time.perf_counter()
                 many = await crowd()
