@@ -6,6 +6,32 @@ from cx import brand, charts, scoring
 from ui import export, fmt, ranking, shell
 
 ctx = shell.page("门店排名")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _tables(_con, version: int, filters, hide: bool, groups: tuple[str, ...]):
+    """The league table as shown and the region roll-up: their pandas work is done once per view choice and
+    shared by every rerun and session instead of on each view."""
+    full = ranking.ranking(_con, version, filters)
+    table = scoring.visible(full, filters.scope_stores)
+    view = table[~table["insufficient"]] if hide else table
+    show = view.assign(区间=(view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str)).where(view["rank"].notna(), "样本不足"),
+                       店名=brand.short_series(view["name"]), incident=view["incident"].fillna(""),
+                       # missing ranks (small samples, new stores) read as words, never as a blank "None"
+                       rank=[("样本不足" if pd.isna(x) else str(int(x))) for x in view["rank"]],
+                       rank_change=view["rank_change"].map(fmt.rank_change),
+                       prev_rank=[("—" if pd.isna(x) else str(int(x))) for x in view["prev_rank"]])
+    cols = ["rank", "区间", "rank_change", "prev_rank", "store_id", "店名", "region", "city", "format", "composite", "n",
+            "insufficient", "incident"] + list(groups)
+    shown = show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "prev_rank": "上期排名", "store_id": "门店编号",
+                                       "region": "区域", "city": "城市", "format": "业态", "composite": "综合得分", "n": "反馈数",
+                                       "insufficient": "样本不足", "incident": "重大事件"})
+    reg = full.groupby("region").agg(门店数=("store_id", "size"), 平均综合得分=("composite", "mean"),
+                                      中位综合得分=("composite", "median"), 样本不足门店=("insufficient", "sum"),
+                                      反馈数=("n", "sum")).sort_values("平均综合得分", ascending=False).reset_index()
+    return shown, reg
+
+
 st.title("门店排名")
 st.caption(ctx.filters.describe() + "。排名比较整店表现，来源与渠道筛选不作用于排名。")
 
@@ -65,20 +91,11 @@ else:
             ranked.tail(top_n), f"综合得分后 {top_n} 名", sub)), key="rankings_2")
 
 st.subheader("门店排行榜")
-show = view.assign(区间=(view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str)).where(view["rank"].notna(), "样本不足"),
-                   店名=brand.short_series(view["name"]), incident=view["incident"].fillna(""),
-                   # missing ranks (small samples, new stores) read as words, never as a blank "None"
-                   rank=[("样本不足" if pd.isna(x) else str(int(x))) for x in view["rank"]],
-                   rank_change=view["rank_change"].map(fmt.rank_change),
-                   prev_rank=[("—" if pd.isna(x) else str(int(x))) for x in view["prev_rank"]])
-cols = ["rank", "区间", "rank_change", "prev_rank", "store_id", "店名", "region", "city", "format", "composite", "n",
-        "insufficient", "incident"] + groups
+shown, reg = _tables(ctx.con, ctx.version, ctx.filters, hide, tuple(groups))
 export.table(
-    show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "prev_rank": "上期排名", "store_id": "门店编号", "region": "区域", "city": "城市",
-                               "format": "业态", "composite": "综合得分", "n": "反馈数", "insufficient": "样本不足",
-                               "incident": "重大事件"}),
+    shown,
     name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch",
-    height="auto" if len(show) <= 12 else 460,
+    height="auto" if len(shown) <= 12 else 460,
     column_config={"综合得分": st.column_config.ProgressColumn(format="%.1f", min_value=0, max_value=100),
                    "名次变化": st.column_config.TextColumn(help="与上一同长周期相比"),
                    "上期排名": st.column_config.TextColumn(help="上一同长周期的排名（— = 上期没有排名）"),
@@ -91,9 +108,6 @@ if st.button("打开门店画像", icon=":material/storefront:"):
     st.switch_page("pages/store_profile.py")
 
 st.subheader("区域汇总")
-reg = full.groupby("region").agg(门店数=("store_id", "size"), 平均综合得分=("composite", "mean"),
-                                  中位综合得分=("composite", "median"), 样本不足门店=("insufficient", "sum"),
-                                  反馈数=("n", "sum")).sort_values("平均综合得分", ascending=False).reset_index()
 st.dataframe(reg.rename(columns={"region": "区域"}), hide_index=True, width="stretch",
              column_config={"平均综合得分": st.column_config.NumberColumn(format="%.1f"),
                             "中位综合得分": st.column_config.NumberColumn(format="%.1f")})

@@ -26,6 +26,20 @@ def _sla(_con, loop_version: int, filters, minute: datetime):
     return tickets.sla(_con, filters, minute)
 
 
+@st.cache_data(show_spinner=False, max_entries=256, ttl=600)
+def _ticket(_con, loop_version: int, ticket_id: str):
+    """One ticket, its feedback (None without one) and its events, read again only when a ticket changed:
+    every ticket write (handling here or through the API, escalation, new alerts) bumps loop_version."""
+    t = tickets.get(_con, ticket_id)
+    fb = tickets.feedback_of(_con, t["feedback_id"]) if isinstance(t["feedback_id"], str) else None
+    return t, fb, tickets.events(_con, ticket_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _root_causes(rules_mtime: int) -> list[str]:
+    return rules.default_root_causes()         # data/alert_rules.yaml, parsed again only when it changes
+
+
 def _queue(q: pd.DataFrame, now: datetime) -> None:
     """The queue: human ticket number and SLA time in words first (they must be visible without scrolling)."""
     hours_left = (q["due_at"] - pd.Timestamp(now)).dt.total_seconds() / 3600
@@ -45,19 +59,17 @@ def _queue(q: pd.DataFrame, now: datetime) -> None:
 def _detail(q: pd.DataFrame) -> None:
     titles = dict(zip(q["ticket_id"], q["ticket_no"] + " · " + q["title"].str.slice(0, 40)))
     pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick", placeholder="请选择", format_func=titles.get)
-    t = tickets.get(ctx.con, pick)
+    t, fb, ev = _ticket(ctx.con, loop, pick)
     st.markdown(f"**{t['ticket_no']} · {verbatims.escape(t['title'])}**")
     st.caption(f"状态 {t['status_label']} · 层级 {rules.LEVEL_LABELS[t['owner_level']]} · 严重度 {rules.SEVERITY_LABELS[t['severity']]}"
                f" · SLA {t['sla_hours']} 小时 · 截止 {pd.Timestamp(t['due_at']):%Y-%m-%d %H:%M}"
                + (f" · 根因：{t['root_cause']}" if isinstance(t["root_cause"], str) else ""))
-    if isinstance(t["feedback_id"], str):
-        fb = tickets.feedback_of(ctx.con, t["feedback_id"])
+    if fb is not None:
         if not fb.empty:
             with st.container(border=True, key="verbatim_ticket"):
                 text = fb.iloc[0]["text"]
                 st.markdown(verbatims.escape(text) if isinstance(text, str) and text else "此条反馈只有评分，没有文字内容")
                 st.caption(f"原始反馈 · {fb.iloc[0]['created_at']:%Y-%m-%d %H:%M} · {fb.iloc[0]['channel'] or ''}")
-    ev = tickets.events(ctx.con, pick)
     st.dataframe(ev.assign(event=ev["event"].map(tickets.EVENT_LABELS)).rename(
         columns={"event_at": "时间", "actor": "处理人", "event": "动作", "detail": "说明"}), hide_index=True, width="stretch")
     if not ctx.user.can_write:          # read-only: say so, and let the rest of the page (the SLA tab) render
@@ -68,7 +80,7 @@ def _detail(q: pd.DataFrame) -> None:
         action = a1.selectbox("操作", ["accept", "comment", "root_cause", "resolve", "close", "reopen"],
                               format_func=tickets.ACTION_LABELS.get, placeholder="请选择")
         # no default cause: the handler must choose one (a preselected cause gets submitted unread)
-        cause = a2.selectbox("根因（设定根因时）", rules.default_root_causes(), index=None, placeholder="请选择根因")
+        cause = a2.selectbox("根因（设定根因时）", _root_causes(rules.RULES_FILE.stat().st_mtime_ns), index=None, placeholder="请选择根因")
         note = st.text_area("说明 / 备注", max_chars=1000)
         if st.form_submit_button("提交", type="primary"):
             try:
@@ -76,9 +88,10 @@ def _detail(q: pd.DataFrame) -> None:
             except (tickets.TicketError, access.Forbidden) as e:
                 st.error(str(e))
             else:
-                st.rerun()          # ticket views are read fresh on every run (nothing cached to clear)
+                st.rerun()          # the action bumped loop_version: the cached ticket views are read again
 
 
+loop = db.loop_version(ctx.con)
 tab_queue, tab_sla = st.tabs(["我的工单", "SLA 看板"])
 with tab_queue:
     c1, c2 = st.columns(2)
@@ -86,7 +99,7 @@ with tab_queue:
                             select_all=False, placeholder="全部层级")
     statuses = c2.multiselect("状态", list(tickets.STATES), default=list(tickets.OPEN), key="tk_status",
                               format_func=tickets.STATE_LABELS.get, select_all=False, placeholder="全部状态")
-    q = _queue_rows(ctx.con, db.loop_version(ctx.con), ctx.filters, tuple(levels), tuple(statuses))
+    q = _queue_rows(ctx.con, loop, ctx.filters, tuple(levels), tuple(statuses))
     if q.empty:
         shell.empty_state("没有符合条件的工单。")
     else:
@@ -94,7 +107,7 @@ with tab_queue:
         _detail(q)
 
 with tab_sla:
-    s = _sla(ctx.con, db.loop_version(ctx.con), ctx.filters, now.replace(second=0, microsecond=0))
+    s = _sla(ctx.con, loop, ctx.filters, now.replace(second=0, microsecond=0))
     if s.tickets == 0:
         shell.empty_state("没有工单。")
     else:

@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh app
 echo "==> 启动 CX Lens：请在浏览器打开 http://localhost:${CX_PORT:-8501} （首次启动会先生成演示数据，约 1 分钟，机器繁忙时更久）"
 export CX_SERVICE_PORT="${CX_PORT:-8501}"
+# No per-message deflate on the websocket (as `streamlit run`, whose server.enableWebsocketCompression defaults to
+# false): compressing every delta costs ~10 ms of the one interpreter's CPU per page view (benchmarks/service_load.py).
 exec .venv/bin/python -m uvicorn cx.service.app:app --host "${CX_HOST:-0.0.0.0}" --port "${CX_PORT:-8501}" \
-  --no-access-log "$@"
+  --no-access-log --ws-per-message-deflate false "$@"

@@ -6,6 +6,7 @@ from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from cx.report import images, xlsx
@@ -21,9 +22,45 @@ def _name(fig: go.Figure) -> str:
     return re.sub(r"[\\/:*?\"<>|\s]+", "_", title)[:60] or "chart"
 
 
+class _Spec(dict):
+    """A shared figure's plotly dict with its JSON text computed once (read-only by convention)."""
+
+    __slots__ = ("json",)
+
+
+class SharedFigure(go.Figure):
+    """A built figure shared by every rerun and session: ``to_dict()`` returns the dict computed when it was
+    built, and ``plotly.io.to_json`` of that dict returns the JSON computed then, so ``st.plotly_chart`` no longer
+    deep-copies, base64-encodes and JSON-encodes the same figure on every view (the largest part of a chart's
+    per-view CPU). Don't mutate a shared figure; ``images.presentable`` copies it before changing it."""
+
+    def to_dict(self) -> dict:
+        return self._cx_spec
+
+
+def _share(fig: go.Figure) -> SharedFigure:
+    shared = SharedFigure(fig)
+    spec = _Spec(fig.to_dict())
+    spec.json = _PIO_TO_JSON(spec, validate=False)
+    shared._cx_spec = spec
+    return shared
+
+
+def _to_json(fig, *args, **kwargs):
+    """plotly.io.to_json, answering from the precomputed text for a shared figure's dict."""
+    if isinstance(fig, _Spec) and not args and kwargs.get("validate") is False and len(kwargs) == 1:
+        return fig.json
+    return _PIO_TO_JSON(fig, *args, **kwargs)
+
+
+_PIO_TO_JSON = getattr(pio.to_json, "__wrapped__", pio.to_json)
+_to_json.__wrapped__ = _PIO_TO_JSON
+pio.to_json = _to_json          # st.plotly_chart calls plotly.io.to_json(figure.to_dict(), validate=False)
+
+
 @st.cache_resource(max_entries=256, ttl=3600, show_spinner=False)
 def _built(memo: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
-    return _build()
+    return _share(_build())
 
 
 def figure(memo: tuple, build: Callable[[], go.Figure]) -> go.Figure:

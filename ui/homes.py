@@ -232,9 +232,19 @@ def _open_story(key: str, s: dict, con) -> None:
     st.switch_page(STORY_LINKS[key][0])
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _stories(_con, version: int) -> dict:
+    return db.demo_stories(_con)          # a YAML document in the store's meta table: parsed once per data version
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _imports_n(_con, version: int, user) -> int:
+    return len(access.imports_for(_con, user))      # every import bumps the data version
+
+
 def stories(ctx: shell.Context) -> None:
     """The planted stories, each with its store ids and a button to the page and filter that reveal it."""
-    found = db.demo_stories(ctx.con)
+    found = _stories(ctx.con, ctx.version)
     if not found:
         return
     st.subheader("演示数据中埋设的故事")
@@ -263,8 +273,7 @@ def hq_home(ctx: shell.Context) -> None:
         c2.metric("反馈总量", f"{_kpis(ctx.con, ctx.version, whole)['n']:,}")
         c3.metric("KANO 答卷", f"{_kano_n(ctx.con, ctx.version, whole):,}")
         st.write(f"数据时间范围：{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
-    imports = access.imports_for(ctx.con, ctx.user)
-    c4.metric("导入批次", f"{len(imports):,}")
+    c4.metric("导入批次", f"{_imports_n(ctx.con, ctx.version, ctx.user):,}")
 
     st.subheader("从这里开始")
     a, b = st.columns(2)

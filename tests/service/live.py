@@ -26,6 +26,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# As scripts/run-app.sh: no per-message deflate on the websocket, which is `streamlit run`'s default too
+# (server.enableWebsocketCompression = false); uvicorn's own default compresses every delta on the event loop.
+UVICORN_OPTIONS = ("--ws-per-message-deflate", "false")
+
+
 class Service:
     """One service process over ``db`` with every path under ``home``; ``env`` adds variables."""
 
@@ -40,17 +45,17 @@ class Service:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict:
-        return dict(os.environ, CX_DB=str(self.db), CX_USERS=str(self.home / "users.yaml"), CX_DATA=str(self.home),
-                    CX_TOKENS=str(self.home / "api_tokens.yaml"), CX_PORT=str(self.port),
-                    CX_SERVICE_PORT=str(self.port), CX_DELIVER_SECONDS="0.5", CX_RETRY_BASE_S="0.5",
-                    CX_INBOX_SECONDS="1", CX_INBOX_SETTLE_S="0", CX_ESCALATE_SECONDS="1", **self.extra)
+        return {**os.environ, "CX_DB": str(self.db), "CX_USERS": str(self.home / "users.yaml"),
+                "CX_DATA": str(self.home), "CX_TOKENS": str(self.home / "api_tokens.yaml"), "CX_PORT": str(self.port),
+                "CX_SERVICE_PORT": str(self.port), "CX_DELIVER_SECONDS": "0.5", "CX_RETRY_BASE_S": "0.5",
+                "CX_INBOX_SECONDS": "1", "CX_INBOX_SETTLE_S": "0", "CX_ESCALATE_SECONDS": "1", **self.extra}
 
     def start(self, wait_s: float = 90, **env: str) -> "Service":
         self.extra.update(env)
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "cx.service.app:app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--no-access-log"], cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT)
+                 "--no-access-log", *UVICORN_OPTIONS], cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
