@@ -6,7 +6,6 @@ large batches are spread over worker processes (each pays jieba's start-up once)
 from __future__ import annotations
 
 import bisect
-import itertools
 import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
@@ -64,17 +63,15 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     negative = {(m.start, m.end) for m in mentions if m.polarity < 0}
     negative |= {s for s in spans if s not in tagged and polarity.score(text[s[0]:s[1]]) < 0}
     skip = tagger.ignored_spans(text)
-    stop, wordlike = segment.stopwords(), segment.WORDLIKE
-    toks = segment.cut(text)
+    keep = segment.is_keyword
+    words = segment.words(text)
     if not skip and not negative:
-        return [t for t in toks if len(t) >= 2 and t.lower() not in stop and wordlike.search(t)], []
+        return [t for t, _ in words if keep(t)], []
     kws, neg = [], []
-    ends = list(itertools.accumulate(map(len, toks)))
     starts_of_spans = [a for a, _ in spans]
-    for tok, end in zip(toks, ends):
-        if len(tok) < 2 or tok.lower() in stop or not wordlike.search(tok):
+    for tok, start in words:
+        if not keep(tok):
             continue
-        start = end - len(tok)
         if skip and any(a <= start < b for a, b in skip):
             continue
         kws.append(tok)
@@ -89,6 +86,8 @@ def clear_caches() -> None:
     round from the same cold start)."""
     for f in (clauses.split, polarity.parts, polarity.foreign, turns.split):
         f.cache_clear()
+    polarity.clear_caches()
+    segment.clear_caches()
 
 
 def _warm() -> None:
