@@ -6,6 +6,7 @@ large batches are spread over worker processes (each pays jieba's start-up once)
 from __future__ import annotations
 
 import bisect
+import itertools
 import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
@@ -30,7 +31,10 @@ class Analysis:
 def analysis_view(text: str | None) -> str:
     """What the analysis reads of a stored text: folded to Simplified (Cantonese 難食 → 难食) and, for a service
     dialogue, the customer's turns only (cx.text.turns). Mentions' clauses are quoted from this view."""
-    return turns.customer_text(normalize.fold_for_analysis("" if text is None else str(text)))
+    t = normalize.fold_for_analysis("" if text is None else str(text))
+    if ":" not in t and "：" not in t and "\n" not in t:
+        return t          # no speaker tag (it needs a colon) and no lines: not a dialogue (cx.text.turns)
+    return turns.customer_text(t)
 
 
 def analyze_batch(texts: list[str]) -> list[Analysis]:
@@ -63,15 +67,17 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     negative = {(m.start, m.end) for m in mentions if m.polarity < 0}
     negative |= {s for s in spans if s not in tagged and polarity.score(text[s[0]:s[1]]) < 0}
     skip = tagger.ignored_spans(text)
-    keep = segment.is_keyword
-    words = segment.words(text)
+    keep = segment.keyword_memo()          # token → is a content word (segment.keywords), per process
+    toks = segment.cut(text)
     if not skip and not negative:
-        return [t for t, _ in words if keep(t)], []
+        return [t for t in toks if keep[t]], []
     kws, neg = [], []
+    ends = list(itertools.accumulate(map(len, toks)))
     starts_of_spans = [a for a, _ in spans]
-    for tok, start in words:
-        if not keep(tok):
+    for tok, end in zip(toks, ends):
+        if not keep[tok]:
             continue
+        start = end - len(tok)
         if skip and any(a <= start < b for a, b in skip):
             continue
         kws.append(tok)

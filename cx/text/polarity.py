@@ -102,6 +102,7 @@ def _english() -> tuple[re.Pattern | None, dict[str, float], re.Pattern, re.Patt
 _SYMBOL_HINT = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\\[:^_]")
 _LATIN = re.compile("[A-Za-z]")
 _NEGATION_HINT = re.compile("[不没唔冇别毫未无比赶谈算称]")
+_FOREIGN_HINT = re.compile(f"{_SYMBOL_HINT.pattern}|{_LATIN.pattern}")   # foreign() is 0 without either
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -147,7 +148,7 @@ def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, floa
 
 
 def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
-    other = foreign(clause)
+    other = foreign(clause) if _FOREIGN_HINT.search(clause) else 0.0
     if pattern.search(clause) is None:
         return other, 0.0, other, ()            # no sentiment word at all (masking can only remove words)
     negator, lookalikes, degree, weights = _modifiers()

@@ -44,35 +44,23 @@ def cut(text: str) -> list[str]:
     return tokenizer().lcut(text, HMM=True)
 
 
-def words(text: str) -> list[tuple[str, int]]:
-    """(token, start offset) of the tokens of ``cut(text)`` that are at least 2 characters long (only those
-    can be keywords)."""
-    out, pos = [], 0
-    for t in tokenizer().cut(text, HMM=True):
-        if len(t) >= 2:
-            out.append((t, pos))
-        pos += len(t)
-    return out
+class _KeywordMemo(dict):
+    """token → ``keywords([token]) == [token]``, computed on first look-up."""
+
+    def __missing__(self, token: str) -> bool:
+        k = self[token] = len(token) >= 2 and token.lower() not in stopwords() and WORDLIKE.search(token) is not None
+        return k
 
 
 @functools.cache
-def _keyword_memo() -> dict[str, bool]:
-    return {}
-
-
-def is_keyword(token: str) -> bool:
-    """``keywords`` for one token (memoised per process): ≥ 2 characters, not a stopword (case-insensitive),
-    has a letter or CJK character."""
-    memo = _keyword_memo()
-    k = memo.get(token)
-    if k is None:
-        k = memo[token] = len(token) >= 2 and token.lower() not in stopwords() and WORDLIKE.search(token) is not None
-    return k
+def keyword_memo() -> _KeywordMemo:
+    """The per-process memo of which tokens are content words (see ``keywords``)."""
+    return _KeywordMemo()
 
 
 def clear_caches() -> None:
     """Forget the per-process keyword memo (benchmarks start each round cold)."""
-    _keyword_memo().clear()
+    keyword_memo().clear()
 
 
 def keywords(tokens: list[str]) -> list[str]:
