@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from cx.text import clauses, normalize, polarity, segment, sensitive, sentiment, tagger, turns
 
 PARALLEL_MIN = 4000      # below this, a worker pool costs more than it saves
-CHUNK = 400            # small enough that two workers finish together when short and long texts come in runs
+CHUNK = 250            # small enough that two workers finish together when short and long texts come in runs
 
 
 @dataclass

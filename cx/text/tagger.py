@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cx.text import aspect, clauses, polarity, prefilter, sentiment
 from cx.text.taxonomy import Taxonomy, default
@@ -168,7 +168,8 @@ def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None 
         decided = {it.touchpoint: flat[k + j] for j, it in enumerate(items[i])}
         k += len(items[i])
         out[i] = [m if decided[m.touchpoint] is None or decided[m.touchpoint] == m.polarity
-                  else replace(m, polarity=decided[m.touchpoint]) for m in batch[i][1]]
+                  else Mention(m.stage, m.touchpoint, decided[m.touchpoint], m.clause, m.start, m.end, m.keyword)
+                  for m in batch[i][1]]     # a new Mention directly: dataclasses.replace is several times slower
     return out
 
 
