@@ -69,20 +69,31 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     skip = tagger.ignored_spans(text)
     keep = segment.keyword_memo()          # token → is a content word (segment.keywords), per process
     toks = segment.cut(text)
-    if not skip and not negative:
-        return [t for t in toks if keep[t]], []
+    kws = [t for t in toks if keep[t]]
+    if not negative and not skip:
+        return kws, []
+    bad = [sp in negative for sp in spans]
+    if not skip:
+        # Clause spans are sorted and disjoint: a negative clause's words are the tokens starting inside it.
+        starts = [0, *itertools.accumulate(map(len, toks))]
+        n, neg = len(toks), []
+        for (a, b), is_bad in zip(spans, bad):
+            if is_bad:
+                neg += [t for t in toks[bisect.bisect_left(starts, a, 0, n):bisect.bisect_left(starts, b, 0, n)]
+                        if keep[t]]
+        return kws, neg
     kws, neg = [], []
-    ends = list(itertools.accumulate(map(len, toks)))
-    starts_of_spans = [a for a, _ in spans]
-    for tok, end in zip(toks, ends):
+    n, ci, end = len(spans), -1, 0          # ci: the last clause starting at or before the token
+    for tok in toks:
+        start, end = end, end + len(tok)
         if not keep[tok]:
             continue
-        start = end - len(tok)
-        if skip and any(a <= start < b for a, b in skip):
+        if any(a <= start < b for a, b in skip):
             continue
         kws.append(tok)
-        ci = bisect.bisect_right(starts_of_spans, start) - 1
-        if ci >= 0 and start < spans[ci][1] and spans[ci] in negative:
+        while ci + 1 < n and spans[ci + 1][0] <= start:
+            ci += 1
+        if ci >= 0 and start < spans[ci][1] and bad[ci]:
             neg.append(tok)
     return kws, neg
 
