@@ -6,6 +6,8 @@ large batches are spread over worker processes (each pays jieba's start-up once)
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import itertools
 import multiprocessing as mp
 import os
@@ -40,6 +42,25 @@ def analysis_view(text: str | None) -> str:
 def analyze_batch(texts: list[str]) -> list[Analysis]:
     """Analyse texts in this process (the model runs once over all texts and all undecided clauses).
     Each text is read through ``analysis_view``."""
+    with _no_cycle_collection():
+        return _analyze_batch(texts)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """The batch allocates millions of short-lived, acyclic objects (tokens, matches, spans) that reference
+    counting frees; the cyclic garbage collector only re-scans the long-lived ones (~5 % of the time).
+    Collection is switched back on afterwards if it was on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _analyze_batch(texts: list[str]) -> list[Analysis]:
     texts = [analysis_view(t) for t in texts]
     probs = sentiment.score_folded(texts)
     cands = [tagger.candidates(t) for t in texts]
