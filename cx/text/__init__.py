@@ -120,12 +120,13 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
 
 
 def clear_caches() -> None:
-    """Forget per-process caches of clause spans, lexicon scores and dialogue turns (benchmarks time each
-    round from the same cold start)."""
+    """Forget per-process caches of clause spans, lexicon scores, dialogue turns, keyword tokens and the
+    regex screen's characters (benchmarks time each round from the same cold start)."""
     for f in (clauses.split, polarity.parts, polarity.foreign, turns.split):
         f.cache_clear()
     polarity.clear_caches()
     segment.clear_caches()
+    tagger._screen.cache_clear()
 
 
 def _warm() -> None:
