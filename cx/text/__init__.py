@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 from cx.text import clauses, normalize, polarity, segment, sensitive, sentiment, tagger, turns
 
 PARALLEL_MIN = 4000      # below this, a worker pool costs more than it saves
-CHUNK = 250            # small enough that two workers finish together when short and long texts come in runs
+CHUNK = 2000           # texts per worker task; tasks are strided (see _chunks), so few large ones stay balanced
 
 
 @dataclass
@@ -163,11 +163,14 @@ class Analyzer:
             if progress:
                 progress(n, n)
         else:
-            out = []
-            for part in self._workers().imap(analyze_batch, _chunks(unique)):
-                out.extend(part)
+            chunks = _chunks(unique, self.workers)
+            out: list = [None] * n
+            done = 0
+            for j, part in enumerate(self._workers().imap(analyze_batch, chunks)):
+                out[j::len(chunks)] = part
+                done += len(part)
                 if progress:
-                    progress(len(out), n)
+                    progress(done, n)
         return _expand(texts, unique, out)
 
     def submit(self, texts: list[str]) -> Callable[[], list[Analysis]]:
@@ -177,8 +180,15 @@ class Analyzer:
         if self.workers <= 1 or len(unique) < PARALLEL_MIN:
             out = _expand(texts, unique, analyze_batch(unique))
             return lambda: out
-        job = self._workers().map_async(analyze_batch, _chunks(unique))
-        return lambda: _expand(texts, unique, [a for part in job.get() for a in part])
+        chunks = _chunks(unique, self.workers)
+        job = self._workers().map_async(analyze_batch, chunks)
+
+        def wait() -> list[Analysis]:
+            out: list = [None] * len(unique)
+            for j, part in enumerate(job.get()):
+                out[j::len(chunks)] = part
+            return _expand(texts, unique, out)
+        return wait
 
     def _workers(self):
         if self._pool is None:
@@ -193,8 +203,12 @@ def _unique(texts) -> tuple[list[str], list[str]]:
     return texts, list(dict.fromkeys(texts))
 
 
-def _chunks(texts: list[str]) -> list[list[str]]:
-    return [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
+def _chunks(texts: list[str], workers: int) -> list[list[str]]:
+    """Worker tasks: every k-th text (k = number of tasks, at least one per worker, about CHUNK texts each).
+    Striding gives each task the same mix of short and long texts, so a few large tasks finish together;
+    few tasks matter on a busy machine, where each hand-over waits for the parent process to be scheduled."""
+    k = max(workers, -(-len(texts) // CHUNK))
+    return [texts[j::k] for j in range(k)]
 
 
 def _expand(texts: list[str], unique: list[str], results: list[Analysis]) -> list[Analysis]:

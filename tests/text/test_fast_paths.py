@@ -25,3 +25,16 @@ def test_analysis_view_of_dialogues_keeps_customer_turns():
 def test_keyword_memo_equals_keywords(tokens):
     memo = segment.keyword_memo()
     assert [t for t in tokens if memo[t]] == segment.keywords(tokens)
+
+
+def test_pool_tasks_are_strided_and_reassembled_in_order():
+    texts = [f"第{i}条：菜很好吃但是上菜太慢" if i % 2 else f"第{i}条评论，环境一般" for i in range(4500)]
+    chunks = text._chunks(texts, 2)
+    assert len(chunks) == 3 and sorted(t for c in chunks for t in c) == sorted(texts)
+    seen = []
+    with text.Analyzer(2) as az:
+        pooled = az.analyze(texts, progress=lambda done, n: seen.append((done, n)))
+        later = az.submit(texts)()
+    serial = text.analyze_batch(texts)
+    assert pooled == serial and later == serial
+    assert seen[-1] == (4500, 4500) and [d for d, _ in seen] == sorted(d for d, _ in seen)
