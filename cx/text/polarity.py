@@ -200,6 +200,8 @@ def score(clause: str, tp: Touchpoint | None = None) -> float:
         return parts(clause, None)[0]
     key = id(tp)
     if key not in _TP_LEXICON:
+        if len(_TP_LEXICON) > 4096:        # taxonomies re-loaded many times in one process: start afresh
+            clear_caches()
         _TP_LEXICON[key] = (*_for_touchpoint(tp), tp)
     return _tp_score(clause, key)
 
@@ -219,6 +221,7 @@ def clear_caches() -> None:
     """Forget the per-clause caches (benchmarks start each round cold)."""
     for f in (parts, foreign, _tp_score):
         f.cache_clear()
+    _TP_LEXICON.clear()
 
 
 def sign(x: float, dead: float = 0.0) -> int:

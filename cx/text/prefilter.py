@@ -4,19 +4,23 @@ The taxonomy's English patterns (``(?i)\\b(?:location|located|…)\\b``) cannot 
 literal-prefix scan, so each costs a full position-by-position pass over every text although almost no
 Chinese review contains a Latin letter. ``first_chars(rx)`` derives, from the parsed pattern, a character
 class every match must start with (zero-width parts such as ``\\b`` and look-arounds skipped); a text without
-any such character cannot match, and ``class.search(text)`` is a single fast scan. Patterns whose first
-character is not a finite class (``.``, ``[^…]``, back-references, patterns that can match the empty string)
-get no prefilter (None): they are always run.
+any such character cannot match. ``Screen`` checks many patterns at once from a text's distinct characters.
+Patterns whose first character is not a finite class (``.``, ``[^…]``, back-references, patterns that can
+match the empty string) get no prefilter (None): they are always run.
 """
 from __future__ import annotations
 
 import re
-from re import _constants as C
-from re import _parser as P
 
-_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
+try:                                   # the regex parser's modules (Python ≥ 3.11); without them: no screening
+    from re import _constants as C
+    from re import _parser as P
+except ImportError:  # pragma: no cover
+    C = P = None
+
+_CATEGORIES = {} if C is None else {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
                C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
-_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
+_REPEATS = set() if C is None else {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
 
 
 class _Unknown(Exception):
@@ -39,9 +43,8 @@ def _first(seq, ignore: bool) -> tuple[list[tuple[bool, str]], bool]:
 
 
 def _first_of(op, av, ignore: bool) -> tuple[list[tuple[bool, str]], bool]:
-    wrap = (lambda s: (ignore, s))
     if op is C.LITERAL:
-        return [wrap(_char(av))], False
+        return [(ignore, _char(av))], False
     if op is C.IN:
         parts = []
         for iop, iav in av:
@@ -53,7 +56,7 @@ def _first_of(op, av, ignore: bool) -> tuple[list[tuple[bool, str]], bool]:
                 parts.append(_CATEGORIES[iav])
             else:                                   # NEGATE, other categories
                 raise _Unknown
-        return [wrap("".join(parts))], False
+        return [(ignore, "".join(parts))], False
     if op is C.BRANCH:
         items, nullable = [], False
         for sub in av[1]:
@@ -79,7 +82,7 @@ def _first_of(op, av, ignore: bool) -> tuple[list[tuple[bool, str]], bool]:
 def first_chars(rx: re.Pattern) -> re.Pattern | None:
     """A pattern matching one character that every match of ``rx`` starts with, or None when no such finite
     class can be derived (then ``rx`` must always be run)."""
-    if not isinstance(rx.pattern, str) or rx.flags & ~(re.IGNORECASE | re.UNICODE):
+    if P is None or not isinstance(rx.pattern, str) or rx.flags & ~(re.IGNORECASE | re.UNICODE):
         return None
     try:
         parsed = P.parse(rx.pattern, rx.flags)

@@ -45,17 +45,29 @@ def cut(text: str) -> list[str]:
 
 
 class _KeywordMemo(dict):
-    """token → ``keywords([token]) == [token]``, computed on first look-up."""
+    """token → ``keywords([token]) == [token]``, computed on first look-up, for one stopword list."""
+
+    def __init__(self, stop: frozenset[str]):
+        super().__init__()
+        self.stop = stop
 
     def __missing__(self, token: str) -> bool:
-        k = self[token] = len(token) >= 2 and token.lower() not in stopwords() and WORDLIKE.search(token) is not None
+        if len(self) > 500_000:            # a long-running process: keep the memo bounded
+            self.clear()
+        k = self[token] = len(token) >= 2 and token.lower() not in self.stop and WORDLIKE.search(token) is not None
         return k
 
 
-@functools.cache
+_memo: list[_KeywordMemo] = []
+
+
 def keyword_memo() -> _KeywordMemo:
-    """The per-process memo of which tokens are content words (see ``keywords``)."""
-    return _KeywordMemo()
+    """The per-process memo of which tokens are content words (see ``keywords``); a new one when the
+    stopword list was reloaded."""
+    stop = stopwords()
+    if not _memo or _memo[0].stop is not stop:
+        _memo[:] = [_KeywordMemo(stop)]
+    return _memo[0]
 
 
 def clear_caches() -> None:
