@@ -6,6 +6,8 @@ large batches are spread over worker processes (each pays jieba's start-up once)
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import itertools
 import multiprocessing as mp
 import os
@@ -15,7 +17,7 @@ from typing import Callable, Iterable
 from cx.text import clauses, normalize, polarity, segment, sensitive, sentiment, tagger, turns
 
 PARALLEL_MIN = 4000      # below this, a worker pool costs more than it saves
-CHUNK = 400            # small enough that two workers finish together when short and long texts come in runs
+CHUNK = 2000           # texts per worker task; tasks are strided (see _chunks), so few large ones stay balanced
 
 
 @dataclass
@@ -31,12 +33,34 @@ class Analysis:
 def analysis_view(text: str | None) -> str:
     """What the analysis reads of a stored text: folded to Simplified (Cantonese 難食 → 难食) and, for a service
     dialogue, the customer's turns only (cx.text.turns). Mentions' clauses are quoted from this view."""
-    return turns.customer_text(normalize.fold_for_analysis("" if text is None else str(text)))
+    t = normalize.fold_for_analysis("" if text is None else str(text))
+    if ":" not in t and "：" not in t and "\n" not in t:
+        return t          # no speaker tag (it needs a colon) and no lines: not a dialogue (cx.text.turns)
+    return turns.customer_text(t)
 
 
 def analyze_batch(texts: list[str]) -> list[Analysis]:
     """Analyse texts in this process (the model runs once over all texts and all undecided clauses).
     Each text is read through ``analysis_view``."""
+    with _no_cycle_collection():
+        return _analyze_batch(texts)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """The batch allocates millions of short-lived, acyclic objects (tokens, matches, spans) that reference
+    counting frees; the cyclic garbage collector only re-scans the long-lived ones (~5 % of the time).
+    Collection is switched back on afterwards if it was on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _analyze_batch(texts: list[str]) -> list[Analysis]:
     texts = [analysis_view(t) for t in texts]
     probs = sentiment.score_folded(texts)
     cands = [tagger.candidates(t) for t in texts]
@@ -64,31 +88,45 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
     negative = {(m.start, m.end) for m in mentions if m.polarity < 0}
     negative |= {s for s in spans if s not in tagged and polarity.score(text[s[0]:s[1]]) < 0}
     skip = tagger.ignored_spans(text)
-    stop, wordlike = segment.stopwords(), segment.WORDLIKE
+    keep = segment.keyword_memo()          # token → is a content word (segment.keywords), per process
     toks = segment.cut(text)
-    if not skip and not negative:
-        return [t for t in toks if len(t) >= 2 and t.lower() not in stop and wordlike.search(t)], []
+    kws = [t for t in toks if keep[t]]
+    if not negative and not skip:
+        return kws, []
+    bad = [sp in negative for sp in spans]
+    if not skip:
+        # Clause spans are sorted and disjoint: a negative clause's words are the tokens starting inside it.
+        starts = [0, *itertools.accumulate(map(len, toks))]
+        n, neg = len(toks), []
+        for (a, b), is_bad in zip(spans, bad):
+            if is_bad:
+                neg += [t for t in toks[bisect.bisect_left(starts, a, 0, n):bisect.bisect_left(starts, b, 0, n)]
+                        if keep[t]]
+        return kws, neg
     kws, neg = [], []
-    ends = list(itertools.accumulate(map(len, toks)))
-    starts_of_spans = [a for a, _ in spans]
-    for tok, end in zip(toks, ends):
-        if len(tok) < 2 or tok.lower() in stop or not wordlike.search(tok):
+    n, ci, end = len(spans), -1, 0          # ci: the last clause starting at or before the token
+    for tok in toks:
+        start, end = end, end + len(tok)
+        if not keep[tok]:
             continue
-        start = end - len(tok)
-        if skip and any(a <= start < b for a, b in skip):
+        if any(a <= start < b for a, b in skip):
             continue
         kws.append(tok)
-        ci = bisect.bisect_right(starts_of_spans, start) - 1
-        if ci >= 0 and start < spans[ci][1] and spans[ci] in negative:
+        while ci + 1 < n and spans[ci + 1][0] <= start:
+            ci += 1
+        if ci >= 0 and start < spans[ci][1] and bad[ci]:
             neg.append(tok)
     return kws, neg
 
 
 def clear_caches() -> None:
-    """Forget per-process caches of clause spans, lexicon scores and dialogue turns (benchmarks time each
-    round from the same cold start)."""
+    """Forget per-process caches of clause spans, lexicon scores, dialogue turns, keyword tokens and the
+    regex screen's characters (benchmarks time each round from the same cold start)."""
     for f in (clauses.split, polarity.parts, polarity.foreign, turns.split):
         f.cache_clear()
+    polarity.clear_caches()
+    segment.clear_caches()
+    tagger._screen.cache_clear()
 
 
 def _warm() -> None:
@@ -125,11 +163,14 @@ class Analyzer:
             if progress:
                 progress(n, n)
         else:
-            out = []
-            for part in self._workers().imap(analyze_batch, _chunks(unique)):
-                out.extend(part)
+            chunks = _chunks(unique, self.workers)
+            out: list = [None] * n
+            done = 0
+            for j, part in enumerate(self._workers().imap(analyze_batch, chunks)):
+                out[j::len(chunks)] = part
+                done += len(part)
                 if progress:
-                    progress(len(out), n)
+                    progress(done, n)
         return _expand(texts, unique, out)
 
     def submit(self, texts: list[str]) -> Callable[[], list[Analysis]]:
@@ -139,8 +180,15 @@ class Analyzer:
         if self.workers <= 1 or len(unique) < PARALLEL_MIN:
             out = _expand(texts, unique, analyze_batch(unique))
             return lambda: out
-        job = self._workers().map_async(analyze_batch, _chunks(unique))
-        return lambda: _expand(texts, unique, [a for part in job.get() for a in part])
+        chunks = _chunks(unique, self.workers)
+        job = self._workers().map_async(analyze_batch, chunks)
+
+        def wait() -> list[Analysis]:
+            out: list = [None] * len(unique)
+            for j, part in enumerate(job.get()):
+                out[j::len(chunks)] = part
+            return _expand(texts, unique, out)
+        return wait
 
     def _workers(self):
         if self._pool is None:
@@ -155,8 +203,12 @@ def _unique(texts) -> tuple[list[str], list[str]]:
     return texts, list(dict.fromkeys(texts))
 
 
-def _chunks(texts: list[str]) -> list[list[str]]:
-    return [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
+def _chunks(texts: list[str], workers: int) -> list[list[str]]:
+    """Worker tasks: every k-th text (k = number of tasks, at least one per worker, about CHUNK texts each).
+    Striding gives each task the same mix of short and long texts, so a few large tasks finish together;
+    few tasks matter on a busy machine, where each hand-over waits for the parent process to be scheduled."""
+    k = max(workers, -(-len(texts) // CHUNK))
+    return [texts[j::k] for j in range(k)]
 
 
 def _expand(texts: list[str], unique: list[str], results: list[Analysis]) -> list[Analysis]:

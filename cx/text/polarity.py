@@ -102,6 +102,7 @@ def _english() -> tuple[re.Pattern | None, dict[str, float], re.Pattern, re.Patt
 _SYMBOL_HINT = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\\[:^_]")
 _LATIN = re.compile("[A-Za-z]")
 _NEGATION_HINT = re.compile("[不没唔冇别毫未无比赶谈算称]")
+_FOREIGN_HINT = re.compile(f"{_SYMBOL_HINT.pattern}|{_LATIN.pattern}")   # foreign() is 0 without either
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -143,14 +144,18 @@ def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, floa
     """(total, of which from negated words, of which from emoji/emoticons and English, the negated words).
     Scores signed like ``score``; negated words are (start, end, sign after negation) in ``clause``."""
     pattern, signs = _for_touchpoint(tp) if tp is not None else _general()
+    return _parts(clause, pattern, signs)
+
+
+def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
+    other = foreign(clause) if _FOREIGN_HINT.search(clause) else 0.0
+    if pattern.search(clause) is None:
+        return other, 0.0, other, ()            # no sentiment word at all (masking can only remove words)
     negator, lookalikes, degree, weights = _modifiers()
     comparative, meta = _reach()
     masks = _masks()
-    other = foreign(clause)
     special = 0.0
     negations = _NEGATION_HINT.search(clause) is not None
-    if pattern.search(clause) is None:
-        return other, 0.0, other, ()            # no sentiment word at all (masking can only remove words)
     if masks is not None:
         clause = masks.sub(lambda m: "□" * len(m.group(0)), clause)
     found = list(pattern.finditer(clause))
@@ -191,7 +196,32 @@ def score(clause: str, tp: Touchpoint | None = None) -> float:
     right before a negative one is an adverb (好慢 = so slow), counted as degree, not as praise. Negation:
     a negator just before a word (不好吃的 → 不), a comparison negated over a longer reach (没有想象中那么好),
     a negator of a whole statement (不能说不好吃). Emoji, emoticons and English words count too."""
-    return parts(clause, tp)[0]
+    if tp is None:
+        return parts(clause, None)[0]
+    key = id(tp)
+    if key not in _TP_LEXICON:
+        if len(_TP_LEXICON) > 4096:        # taxonomies re-loaded many times in one process: start afresh
+            clear_caches()
+        _TP_LEXICON[key] = (*_for_touchpoint(tp), tp)
+    return _tp_score(clause, key)
+
+
+# Touchpoint lexicons by id(tp), each holding its touchpoint (so the id is never reused): the per-candidate
+# calls of score() then key their cache on an int instead of hashing the Touchpoint's fields every time.
+_TP_LEXICON: dict[int, tuple[re.Pattern, dict[str, float], Touchpoint]] = {}
+
+
+@functools.lru_cache(maxsize=262_144)
+def _tp_score(clause: str, key: int) -> float:
+    pattern, signs, _ = _TP_LEXICON[key]
+    return _parts(clause, pattern, signs)[0]
+
+
+def clear_caches() -> None:
+    """Forget the per-clause caches (benchmarks start each round cold)."""
+    for f in (parts, foreign, _tp_score):
+        f.cache_clear()
+    _TP_LEXICON.clear()
 
 
 def sign(x: float, dead: float = 0.0) -> int:

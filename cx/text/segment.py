@@ -44,6 +44,37 @@ def cut(text: str) -> list[str]:
     return tokenizer().lcut(text, HMM=True)
 
 
+class _KeywordMemo(dict):
+    """token → ``keywords([token]) == [token]``, computed on first look-up, for one stopword list."""
+
+    def __init__(self, stop: frozenset[str]):
+        super().__init__()
+        self.stop = stop
+
+    def __missing__(self, token: str) -> bool:
+        if len(self) > 500_000:            # a long-running process: keep the memo bounded
+            self.clear()
+        k = self[token] = len(token) >= 2 and token.lower() not in self.stop and WORDLIKE.search(token) is not None
+        return k
+
+
+_memo: list[_KeywordMemo] = []
+
+
+def keyword_memo() -> _KeywordMemo:
+    """The per-process memo of which tokens are content words (see ``keywords``); a new one when the
+    stopword list was reloaded."""
+    stop = stopwords()
+    if not _memo or _memo[0].stop is not stop:
+        _memo[:] = [_KeywordMemo(stop)]
+    return _memo[0]
+
+
+def clear_caches() -> None:
+    """Forget the per-process keyword memo (benchmarks start each round cold)."""
+    keyword_memo().clear()
+
+
 def keywords(tokens: list[str]) -> list[str]:
     """Content words for word clouds and keyword tables: ≥ 2 characters, not stopwords, not numbers."""
     stop = stopwords()

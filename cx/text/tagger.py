@@ -9,9 +9,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from cx.text import aspect, clauses, polarity, sentiment
+from cx.text import aspect, clauses, polarity, prefilter, sentiment
 from cx.text.taxonomy import Taxonomy, default
 
 
@@ -43,6 +43,11 @@ def _matcher(tax: Taxonomy) -> tuple[re.Pattern, dict[str, tuple[str, ...]], tup
     return re.compile("|".join(map(re.escape, words))), {k: tuple(v) for k, v in owners.items()}, regexes, ignore
 
 
+@functools.cache
+def _screen(tax: Taxonomy) -> prefilter.Screen:
+    return prefilter.Screen([rx for rx, _ in _matcher(tax)[2]])
+
+
 def ignored_spans(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int]]:
     """Spans of boilerplate (taxonomy ``ignore``) where no touchpoint or keyword is taken from."""
     ignore = _matcher(tax or default())[3]
@@ -56,7 +61,10 @@ def candidates(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int, s
     spans = clauses.split(text)
     found: dict[tuple[int, str], str] = {}
     hits = [(m.start(), m.group(0), owners[m.group(0)]) for m in pattern.finditer(text)]
-    hits += [(m.start(), m.group(0), (tp,)) for rx, tp in regexes for m in rx.finditer(text)]
+    if regexes:
+        may = _screen(tax).mask(text)      # skips patterns that cannot match (English ones on Chinese text)
+        hits += [(m.start(), m.group(0), (tp,)) for i, (rx, tp) in enumerate(regexes) if may >> i & 1
+                 for m in rx.finditer(text)]
     skip = ignored_spans(text, tax)
     if skip:
         hits = [h for h in hits if not any(a <= h[0] < b for a, b in skip)]
@@ -160,7 +168,8 @@ def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None 
         decided = {it.touchpoint: flat[k + j] for j, it in enumerate(items[i])}
         k += len(items[i])
         out[i] = [m if decided[m.touchpoint] is None or decided[m.touchpoint] == m.polarity
-                  else replace(m, polarity=decided[m.touchpoint]) for m in batch[i][1]]
+                  else Mention(m.stage, m.touchpoint, decided[m.touchpoint], m.clause, m.start, m.end, m.keyword)
+                  for m in batch[i][1]]     # a new Mention directly: dataclasses.replace is several times slower
     return out
 
 
