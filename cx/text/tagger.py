@@ -119,13 +119,13 @@ def resolve(text: str, cands, scores: list[float] | None = None,
     for (a, b, tp_id, word), s in zip(cands, scores):
         tp = tax.by_id[tp_id]
         clause = text[a:b].strip()
-        if s == 0:
+        if _only_moderate(clause, tp, tax):
+            pol = 0
+        elif s == 0:
             p = (model_scores or {}).get((a, b))
             if p is None:
                 p = sentiment.score([clause])[0]
             pol = sentiment.label(p, MODEL_LOW, MODEL_HIGH)
-        elif _only_moderate(clause, tp, tax):
-            pol = 0
         else:
             pol = polarity.sign(s)
         out.append(Mention(tp.stage, tp.id, pol, clause, a, b, word))
