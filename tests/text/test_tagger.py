@@ -135,6 +135,7 @@ def test_looks_of_people_or_of_the_room_are_not_the_dishes_looks():
     assert "presentation" not in _tps("收银的小姐姐长得很好看")
     assert "presentation" not in _tps("店里看着挺干净的")
     assert "presentation" in _tps("这道松鼠鱼看起来就很有食欲")
+    assert ("presentation", 1) in pairs("端上来的拼盘色香味俱全")
 
 
 def test_serving_speed_is_the_speed_of_serving():
