@@ -173,8 +173,10 @@ def test_noise_hygiene_and_decor_lookalikes():
 
 def test_location_in_a_mall_or_described_by_address():
     assert "location" in _tps("店在万达广场负一楼")
-    assert "location" in _tps("地址在老城区的一条小巷里")
+    assert "location" in _tps("店址在老城区的一条小巷里")
     assert ("location", -1) in pairs("路找起来有点费劲")
+    assert ("location", -1) in pairs("转了好几圈才找到")
+    assert _tps("骑手送错地址了") == {"delivery"}              # a delivery address (地址) is not the shop's location
 
 
 def test_moderate_judgements_are_neutral():
