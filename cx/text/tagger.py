@@ -43,15 +43,6 @@ def _matcher(tax: Taxonomy) -> tuple[re.Pattern, dict[str, tuple[str, ...]], tup
     return re.compile("|".join(map(re.escape, words))), {k: tuple(v) for k, v in owners.items()}, regexes, ignore
 
 
-_LATIN = re.compile("[A-Za-z]")
-
-
-@functools.cache
-def _english_only(rx: re.Pattern) -> bool:
-    """An all-ASCII pattern that starts with a case-insensitive word boundary (the taxonomy's English words)."""
-    return rx.pattern.startswith("(?i)\\b") and rx.pattern.isascii()
-
-
 def ignored_spans(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int]]:
     """Spans of boilerplate (taxonomy ``ignore``) where no touchpoint or keyword is taken from."""
     ignore = _matcher(tax or default())[3]
@@ -65,9 +56,7 @@ def candidates(text: str, tax: Taxonomy | None = None) -> list[tuple[int, int, s
     spans = clauses.split(text)
     found: dict[tuple[int, str], str] = {}
     hits = [(m.start(), m.group(0), owners[m.group(0)]) for m in pattern.finditer(text)]
-    latin = _LATIN.search(text) is not None     # English patterns cannot match a text without Latin letters
-    hits += [(m.start(), m.group(0), (tp,)) for rx, tp in regexes if latin or not _english_only(rx)
-             for m in rx.finditer(text)]
+    hits += [(m.start(), m.group(0), (tp,)) for rx, tp in regexes for m in rx.finditer(text)]
     skip = ignored_spans(text, tax)
     if skip:
         hits = [h for h in hits if not any(a <= h[0] < b for a, b in skip)]
