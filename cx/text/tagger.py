@@ -127,7 +127,9 @@ def resolve(text: str, cands, scores: list[float] | None = None,
     for (a, b, tp_id, word), s in zip(cands, scores):
         tp = tax.by_id[tp_id]
         clause = text[a:b].strip()
-        if s == 0:
+        if _only_moderate(clause, tp, tax):
+            pol = 0
+        elif s == 0:
             p = (model_scores or {}).get((a, b))
             if p is None:
                 p = sentiment.score([clause])[0]
@@ -136,6 +138,22 @@ def resolve(text: str, cands, scores: list[float] | None = None,
             pol = polarity.sign(s)
         out.append(Mention(tp.stage, tp.id, pol, clause, a, b, word))
     return out
+
+
+@functools.cache
+def _moderate(tax: Taxonomy) -> re.Pattern | None:
+    words = sorted(set(tax.moderate), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def _only_moderate(clause: str, tp, tax: Taxonomy) -> bool:
+    """True when the clause's only sentiment words are moderate judgements (taxonomy ``moderate``):
+    「价格还行」「味道一般」「人均60不算贵」 neither praise nor complain — neutral, as the AIC-2018 annotators
+    label them. Another sentiment word in the clause (「一般般，很难吃」) keeps the lexicon's verdict."""
+    rx = _moderate(tax)
+    if rx is None or rx.search(clause) is None:
+        return False
+    return polarity.score(rx.sub(lambda m: "□" * len(m.group(0)), clause), tp) == 0
 
 
 def aspect_items(mentions: list[Mention], doc_sentiment: float, tax: Taxonomy | None = None) -> list[aspect.Item]:

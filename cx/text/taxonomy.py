@@ -53,10 +53,12 @@ class Taxonomy:
     stages: tuple[tuple[str, str], ...]                # (id, label) in journey order
     touchpoints: tuple[Touchpoint, ...]                 # in journey order
     ignore: tuple[str, ...] = ()                         # regexes of boilerplate spans (no mentions there)
+    moderate: tuple[str, ...] = ()                       # moderate judgements (还行, 一般): a clause with no
+                                                         # other sentiment word is neutral for its touchpoint
     by_id: dict[str, Touchpoint] = field(hash=False, compare=False, default_factory=dict)
 
     def __hash__(self) -> int:
-        return _cached_hash(self, (self.stages, self.touchpoints, self.ignore))
+        return _cached_hash(self, (self.stages, self.touchpoints, self.ignore, self.moderate))
 
     def label(self, tp_id: str) -> str:
         return self.by_id[tp_id].label if tp_id in self.by_id else tp_id
@@ -117,7 +119,10 @@ def parse(doc: object, where: str = "taxonomy.yaml") -> Taxonomy:
         for _, _, _, to in t.context:
             if to not in seen:
                 raise TaxonomyError(f"{where}：触点“{t.label}”的 context 规则指向不存在的触点“{to}”")
-    tax = Taxonomy(tuple(stages), tuple(tps), tuple(ignore))
+    moderate = doc.get("moderate") or []
+    if not isinstance(moderate, list) or not all(isinstance(w, str) and w.strip() for w in moderate):
+        raise TaxonomyError(f"{where}：moderate 必须是词语列表（如 还行、一般）")
+    tax = Taxonomy(tuple(stages), tuple(tps), tuple(ignore), tuple(w.strip() for w in moderate))
     tax.by_id.update({t.id: t for t in tps})
     return tax
 

@@ -112,3 +112,90 @@ def test_context_rule_validation():
     doc["stages"][0]["touchpoints"][0]["context"] = [{"scope": "page", "when": ["外卖"], "to": "a"}]
     with pytest.raises(TaxonomyError, match="scope"):
         parse(doc)
+
+
+def test_more_ways_to_say_queue():
+    assert "queue" in _tps("We waited for a table for forty minutes")     # the English patterns are not lost
+    assert "queue" in _tps("六点到的时候门口已经排起了长队")
+    assert "queue" in _tps("到店先拿号，前面还有十几桌")
+    assert _tps("周末去等了二十分钟才有座位") == {"queue"}                 # a table wait, not the food
+
+
+def test_more_ways_to_say_portion():
+    assert ("portion", 1) in pairs("一份锅包肉两个人吃正合适")
+    assert "portion" in _tps("一份锅包肉两个人吃刚好")
+    assert ("portion", 1) in pairs("最后我们俩吃得很撑")
+    assert ("portion", -1) in pairs("红烧肉里肉很少，全是土豆")
+    assert "portion" in _tps("拍黄瓜点了个小份")
+    assert "portion" not in _tps("菜品不多，但每道都有特色")               # the menu's range, not a serving
+
+
+def test_looks_of_people_or_of_the_room_are_not_the_dishes_looks():
+    assert "presentation" not in _tps("路过时正好看到这家新开的店")
+    assert "presentation" not in _tps("收银的小姐姐长得很好看")
+    assert "presentation" not in _tps("店里看着挺干净的")
+    assert "presentation" in _tps("这道松鼠鱼看起来就很有食欲")
+    assert ("presentation", 1) in pairs("端上来的拼盘色香味俱全")
+
+
+def test_serving_speed_is_the_speed_of_serving():
+    assert "serving_speed" not in _tps("基本上菜单上的招牌都点了一遍")
+    assert "serving_speed" not in _tps("以上菜品都值得一试")
+    assert "serving_speed" not in _tps("上菜的服务员不小心把汤洒了")
+    assert ("serving_speed", 1) in pairs("人不少，不过菜上得很快")
+    assert "serving_speed" in _tps("点完没多久，很快就端上来了")
+
+
+def test_promotion_words_and_their_lookalikes():
+    assert "promotion" in _tps("这次是抽中的霸王餐，感谢平台")
+    assert "promotion" in _tps("在网上团了一张双人餐")
+    assert "promotion" not in _tps("巷子很曲折，不太好找")
+    assert "promotion" not in _tps("隔壁是社区的老人活动中心")
+    assert "promotion" not in _tps("集团的年会就订在这里")
+
+
+def test_a_room_named_is_not_its_space_judged():
+    assert "space" not in _tps("我们坐的包厢")
+    assert ("space", 1) in pairs("包厢很宽敞")
+    assert ("space", -1) in pairs("店面太小了，转个身都难")
+    assert _tps("店面位于商场三楼") == {"location"}
+
+
+def test_noise_hygiene_and_decor_lookalikes():
+    assert "noise" not in _tps("服务员和隔壁桌客人吵起来了")
+    assert ("noise", -1) in pairs("店里太吵了，说话都听不清")
+    assert "hygiene" not in _tps("卤味拼盘里有猪内脏")
+    assert "hygiene" not in _tps("这家店占地面积很大")
+    assert "hygiene" not in _tps("每人发了一套餐具")
+    assert ("hygiene", 1) in pairs("餐具都是消毒过的，很干净")
+    assert "decor" in _tps("店内装饰很有年代感")
+
+
+def test_location_in_a_mall_or_described_by_address():
+    assert "location" in _tps("店在万达广场负一楼")
+    assert "location" in _tps("店址在老城区的一条小巷里")
+    assert ("location", -1) in pairs("路找起来有点费劲")
+    assert ("location", -1) in pairs("转了好几圈才找到")
+    assert _tps("骑手送错地址了") == {"delivery"}              # a delivery address (地址) is not the shop's location
+
+
+def test_moderate_judgements_are_neutral():
+    assert pairs("味道一般") == [("taste", 0)]
+    assert pairs("服务还行") == [("staff_attitude", 0)]
+    assert pairs("价格适中") == [("price", 0)]
+    assert pairs("价格还可以，就是分量太少") == [("price", 0), ("portion", -1)]
+    assert ("taste", -1) in pairs("味道一般般甚至有点难吃")   # another sentiment word keeps the verdict
+    assert ("taste", 1) in pairs("味道很不错")
+
+
+def test_moderate_list_is_validated():
+    import pytest
+
+    from cx.text.taxonomy import TaxonomyError, parse
+
+    doc = {"moderate": "还行", "stages": [{"id": "s", "label": "阶段", "touchpoints": [
+        {"id": "a", "label": "甲", "keywords": ["味道"]}]}]}
+    with pytest.raises(TaxonomyError, match="moderate"):
+        parse(doc)
+    doc["moderate"] = ["还行"]
+    assert parse(doc).moderate == ("还行",)
