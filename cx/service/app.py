@@ -43,7 +43,7 @@ async def healthz(_request: Request) -> JSONResponse:
 
 async def readyz(_request: Request) -> JSONResponse:
     sched = state.STATUS.get("scheduler")
-    store_ok = state.store() is not None
+    store_ok = not firstrun.building() and state.store() is not None
     jobs_ok = bool(sched is not None and sched.running)
     body = {"status": "ready" if store_ok and jobs_ok else "not_ready", "store": store_ok, "jobs": jobs_ok}
     if firstrun.building():
