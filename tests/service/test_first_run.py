@@ -111,3 +111,39 @@ def test_progress_page_while_the_service_builds_and_closing_it_changes_nothing(t
         assert seen is not None, "no progress page seen during the build"
         assert c.get("/readyz").status_code == 200
     assert svc.log.read_text().count("building the demo chain") == 1     # one build, by the service
+
+
+def test_run_app_script_empty_and_no_setup_flags(tmp_path):
+    """What the README's systemd unit runs: no set-up step, a missing store created empty (CX_DEMO=off)."""
+    import os
+    import signal
+    import subprocess
+
+    from tests.service.live import free_port
+
+    port = free_port()
+    env = dict(os.environ, CX_DB=str(tmp_path / "cx.duckdb"), CX_DATA=str(tmp_path), CX_USERS=str(tmp_path / "u.yaml"),
+               CX_PORT=str(port), CX_TOKENS=str(tmp_path / "t.yaml"))
+    env.pop("CX_DEMO", None)
+    env.pop("CX_SERVICE_PORT", None)
+    log = tmp_path / "out.log"
+    with open(log, "wb") as out:
+        p = subprocess.Popen(["bash", str(db.ROOT / "scripts" / "run-app.sh"), "--no-setup", "--empty", "--host", "127.0.0.1"],
+                             env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and p.poll() is None:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        text = log.read_text()
+        assert p.poll() is None, text
+        assert text.startswith("==> 启动 CX Lens（真实数据模式")      # nothing before it: set-up (apt/pip) skipped
+        assert "真实数据模式" in text and "new empty store, no demo" in text and re.search(r"设置码（一次性）：\d{8}", text)
+        assert (tmp_path / "cx.duckdb").exists() and auth.list_users(tmp_path / "u.yaml") == []
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.wait(30)
