@@ -43,10 +43,15 @@ def create_empty(path: Path) -> None:
 
 
 def build_demo(path: Path, progress=None) -> None:
-    """Build the demo store at ``path`` and its demo accounts. Raises RuntimeError with ``CX_DEMO=off``."""
+    """Build the demo store at ``path`` and its demo accounts (not when the accounts file already holds other,
+    real accounts). Raises RuntimeError with ``CX_DEMO=off``."""
     if not settings.demo_enabled():
         raise RuntimeError("CX_DEMO=off：不生成演示数据")
     demo.build(path, demo_config(), progress=progress)
+    real = [u.username for u in auth.list_users() if not u.username.startswith("demo-")]
+    if real:                        # an accounts file of a real installation: never add public demo passwords to it
+        log.warning("demo built, but no demo accounts added: the accounts file already holds %s", ", ".join(real))
+        return
     con = db.connect(path)
     try:
         auth.create_demo_users(con)

@@ -26,3 +26,19 @@ def test_demo_off_creates_an_empty_store_and_asks_for_the_first_admin(tmp_path, 
         assert db.demo_stories(con) == {} and con.execute("SELECT count(*) FROM stores").fetchone()[0] == 0
     finally:
         con.close()
+
+
+def test_demo_build_adds_no_demo_accounts_to_a_real_accounts_file(tmp_path, monkeypatch):
+    from cx import firstrun
+    from tests.conftest import SMALL_DEMO
+
+    monkeypatch.setenv("CX_USERS", str(tmp_path / "users.yaml"))
+    monkeypatch.delenv("CX_DEMO", raising=False)
+    real = demo.build
+    monkeypatch.setattr(demo, "build", lambda path, cfg=None, progress=None: real(path, SMALL_DEMO, progress=progress))
+    auth.add_user("boss", "long-password-1", "hq", "总部")
+    firstrun.build_demo(tmp_path / "a.duckdb")
+    assert [u.username for u in auth.list_users()] == ["boss"]
+    (tmp_path / "users.yaml").unlink()
+    firstrun.build_demo(tmp_path / "b.duckdb")
+    assert {u.username for u in auth.list_users()} == {f"demo-{r}" for r in auth.DEMO_PASSWORDS}
