@@ -5,7 +5,8 @@
 #   --empty       real data: a missing store is created EMPTY (no demo, no demo accounts; sets CX_DEMO=off); the
 #                 one-time code for the first HQ admin is printed in the service log
 #   --no-setup    skip scripts/setup.sh (apt/pip) — for a service manager (systemd) starting an installed copy
-# Other arguments go to uvicorn (e.g. --host 127.0.0.1).
+# Other arguments go to uvicorn (e.g. --host 127.0.0.1). X-Forwarded-For is honoured only from the addresses in
+# CX_TRUSTED_PROXIES (comma-separated IPs/CIDRs, e.g. 127.0.0.1 for a reverse proxy on the same host; default none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 setup=1
@@ -25,4 +26,4 @@ case "${CX_DEMO:-on}" in
 esac
 export CX_SERVICE_PORT="${CX_PORT:-8501}"
 exec .venv/bin/python -m uvicorn cx.service.app:app --host "${CX_HOST:-0.0.0.0}" --port "${CX_PORT:-8501}" \
-  --no-access-log ${args[@]+"${args[@]}"}
+  --no-access-log --forwarded-allow-ips "${CX_TRUSTED_PROXIES:-}" ${args[@]+"${args[@]}"}
