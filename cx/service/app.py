@@ -1,8 +1,9 @@
 """The one ASGI process: ``uvicorn cx.service.app:app`` (what ``scripts/run-app.sh`` starts).
 
 st.App serves the Streamlit pages (entry ``app.py``); beside them: the REST API mounted at ``/api``,
-``/healthz`` (process up) and ``/readyz`` (store open, jobs running), and the sign-in routes. The lifespan
-opens the store, returns notifications a killed process left half-sent to the queue, writes the service
+``/healthz`` (process up) and ``/readyz`` (store open, jobs running), the sign-in routes and ``/api/docs``
+(Swagger UI from the pinned swagger-ui-py package, no CDN). The lifespan first creates a missing store
+(empty with ``CX_DEMO=off``, else the demo in a background thread: ``cx.firstrun``), opens the store, returns notifications a killed process left half-sent to the queue, writes the service
 file the CLI uses to find this process, and starts/stops the scheduled jobs.
 """
 from __future__ import annotations
