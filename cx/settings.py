@@ -17,6 +17,9 @@ Environment variables (all optional):
   CX_PROFILE_DIR   saved import profiles (site-specific)      (default data/import_profiles/saved)
   CX_SERVICE_PORT  the port the service binds (tests)         (default CX_PORT)
   CX_CLOCK_SHIFT_HOURS  shifts the service's clock (tests: SLA escalation without waiting)
+  CX_DEMO          off: a missing store is created empty (real data), never the demo   (default on;
+                   ``scripts/run-app.sh --empty`` sets it)
+  CX_DEMO_ROWS     size of the demo the service builds on first start (tests)          (default 120000)
   CX_SMTP_HOST / CX_SMTP_PORT / CX_SMTP_USER / CX_SMTP_PASSWORD / CX_SMTP_FROM / CX_SMTP_TLS   e-mail channel
 """
 from __future__ import annotations
@@ -124,6 +127,17 @@ def secret_key() -> bytes:
         finally:
             tmp.unlink(missing_ok=True)
     return p.read_text().strip().encode()
+
+
+def demo_enabled() -> bool:
+    """``CX_DEMO`` (default on): a missing store is built as the embedded demo with its demo accounts.
+    Off (``off``/``0``/``no``/``false``): a missing store is created empty for real data, never the demo."""
+    return (env("CX_DEMO", "on") or "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+def demo_rows() -> int:
+    """``CX_DEMO_ROWS``: feedback rows of the demo built on first start (default 120 000; tests use less)."""
+    return int(env("CX_DEMO_ROWS") or 120_000)
 
 
 def smtp() -> dict:

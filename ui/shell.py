@@ -15,7 +15,7 @@ import streamlit as st
 
 import time as _time
 
-from cx import auth, brand, db, demo, overview, signin
+from cx import auth, brand, db, firstrun, overview, settings, signin
 from cx.filters import SOURCE_LABELS, Filters
 from cx.text import config as cx_text_config
 from ui import dates as dates_ui
@@ -78,22 +78,37 @@ def stale_text_notice(con, user: auth.User) -> None:
 def connection() -> duckdb.DuckDBPyConnection:
     path = db.default_path()
     if not path.exists():
-        _build_demo(path)
+        if _served():
+            _wait_for_store()       # the service builds the demo (or created the empty store) itself
+        else:
+            _build_demo(path)
     return _connection(str(path))
 
 
+def _wait_for_store() -> None:
+    """In the service: show the progress of the service's own demo build (never start one from a page)."""
+    p = firstrun.PROGRESS
+    if firstrun.building():
+        st.info("首次启动：服务正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟。"
+                "生成在服务中进行，关闭此页不会中断。")
+        st.progress(min(1.0, float(p.get("fraction") or 0)), text=str(p.get("message") or "准备中…"))
+        _time.sleep(1.5)
+        st.rerun()
+    st.error(p.get("error") or "数据库尚未就绪，请查看服务日志。")
+    st.stop()
+
+
 def _build_demo(path) -> None:
-    """First start: no store yet, so build the embedded demo chain (and its demo accounts), showing progress."""
+    """Without the service (``streamlit run app.py``, tests): no store yet, so build the embedded demo chain
+    (and its demo accounts) showing progress — or, with ``CX_DEMO=off``, create an empty store."""
+    if not settings.demo_enabled():
+        firstrun.create_empty(path)
+        return
     box = st.empty()                # one slot: cleared when done, so nothing stays above the login form
     with box.container():
         st.info("首次启动：正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟…")
         bar = st.progress(0.0, text="准备中…")
-    demo.build(path, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
-    con = db.connect(path)
-    try:
-        auth.create_demo_users(con)
-    finally:
-        con.close()
+    firstrun.build_demo(path, progress=lambda f, m: bar.progress(min(1.0, f), text=m))
     box.empty()
 
 
@@ -114,6 +129,8 @@ def _login(con) -> auth.User:
     if _served():
         st.link_button("登录", _login_url(), type="primary", icon=":material/login:")
         st.caption("登录后刷新页面或打开分享的链接都会保持登录状态。")
+        if rows := firstrun.demo_accounts(con):
+            st.caption("演示数据账号（仅演示库提供）：" + "；".join(f"`{u}` / `{p}`" for u, p, _r in rows))
         st.stop()
     if not auth.has_users():
         st.subheader("创建首个总部管理员")

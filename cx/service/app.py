@@ -1,8 +1,9 @@
 """The one ASGI process: ``uvicorn cx.service.app:app`` (what ``scripts/run-app.sh`` starts).
 
 st.App serves the Streamlit pages (entry ``app.py``); beside them: the REST API mounted at ``/api``,
-``/healthz`` (process up) and ``/readyz`` (store open, jobs running), and the sign-in routes. The lifespan
-opens the store, returns notifications a killed process left half-sent to the queue, writes the service
+``/healthz`` (process up) and ``/readyz`` (store open, jobs running), the sign-in routes and ``/api/docs``
+(Swagger UI from the pinned swagger-ui-py package, no CDN). The lifespan first creates a missing store
+(empty with ``CX_DEMO=off``, else the demo in a background thread: ``cx.firstrun``), opens the store, returns notifications a killed process left half-sent to the queue, writes the service
 file the CLI uses to find this process, and starts/stops the scheduled jobs.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
-from cx import settings
+from cx import firstrun, settings
 from cx.notify import outbox
 from cx.service import state
 from cx.service.api import api
@@ -43,9 +44,11 @@ async def healthz(_request: Request) -> JSONResponse:
 
 async def readyz(_request: Request) -> JSONResponse:
     sched = state.STATUS.get("scheduler")
-    store_ok = state.store() is not None
+    store_ok = not firstrun.building() and state.store() is not None
     jobs_ok = bool(sched is not None and sched.running)
     body = {"status": "ready" if store_ok and jobs_ok else "not_ready", "store": store_ok, "jobs": jobs_ok}
+    if firstrun.building():
+        body["demo_build"] = round(float(firstrun.PROGRESS.get("fraction") or 0), 3)
     return JSONResponse(body, status_code=200 if store_ok and jobs_ok else 503)
 
 
@@ -68,16 +71,20 @@ async def lifespan(_app):
 
     _logging()
     state.CLI_TOKEN["secret"] = "cxl_local000_" + secrets.token_urlsafe(32)
+    first = firstrun.prepare()          # no store: create it empty (CX_DEMO=off) or build the demo in the background
     con = state.store()
     if con is not None:
         n = outbox.recover(con)
         if n:
             log.info("outbox: %d notification(s) left half-sent by a previous process are queued again", n)
-    web.first_admin_code()
+    if first != "building":             # the demo comes with its demo accounts: no set-up code for it
+        web.first_admin_code()
     _write_service_file()
     sched = jobs.start()
     state.STATUS.update(scheduler=sched, started_at=datetime.now())
-    log.info("CX Lens service up on port %s (store %s)", _port(), settings.db_path())
+    log.info("CX Lens service up on port %s (store %s, %s)", _port(), settings.db_path(),
+             {"existing": "existing store", "empty": "new empty store, no demo",
+              "building": "building the demo"}[first])
     try:
         yield
     finally:
@@ -92,7 +99,34 @@ async def lifespan(_app):
 def _routes():
     from cx.service import web
 
-    return [Route("/healthz", healthz), Route("/readyz", readyz), *web.routes(), Mount("/api", app=api)]
+    return [Route("/healthz", healthz), Route("/readyz", readyz), *web.routes(), *docs_routes(),
+            Mount("/api", app=api)]
+
+
+# ---- /api/docs without a CDN: Swagger UI's files from the pinned swagger-ui-py package, served here ---------
+_DOCS_ASSETS = "/api/docs-assets"
+
+
+def _swagger_dir() -> str:
+    import swagger_ui
+
+    return os.path.join(os.path.dirname(swagger_ui.__file__), "static")
+
+
+async def api_docs(_request: Request):
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    return get_swagger_ui_html(openapi_url="/api/openapi.json", title="CX Lens API · 文档",
+                               swagger_js_url=f"{_DOCS_ASSETS}/swagger-ui-bundle.js",
+                               swagger_css_url=f"{_DOCS_ASSETS}/swagger-ui.css",
+                               swagger_favicon_url=f"{_DOCS_ASSETS}/favicon-32x32.png")
+
+
+def docs_routes() -> list:
+    """Before the /api mount, so they answer /api/docs instead of FastAPI's CDN-linked page."""
+    from starlette.staticfiles import StaticFiles
+
+    return [Route("/api/docs", api_docs), Mount(_DOCS_ASSETS, app=StaticFiles(directory=_swagger_dir()))]
 
 
 def _middleware():

@@ -18,7 +18,7 @@ STATUS = {"jobs": False, "started_at": None}
 
 def store() -> duckdb.DuckDBPyConnection | None:
     """The process's connection to the store (same DuckDB instance as the pages' connection), or None while
-    no store file exists yet (the first page visit builds the demo). Callers take a cursor per unit of work."""
+    no store file exists yet (the service is building the demo: cx.firstrun). Callers take a cursor per unit of work."""
     global _CON
     if _CON is None:
         with _LOCK:

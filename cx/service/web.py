@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
-from cx import auth, settings, signin
+from cx import auth, firstrun, settings, signin
 from cx.service import state
 
 _PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · 客户体验透镜</title>
@@ -59,6 +59,8 @@ def _setup_form(nxt: str) -> str:
 
 async def login_page(request: Request):
     nxt = safe_next(request.query_params.get("next"))
+    if firstrun.building() or state.store() is None:
+        return _first_run_page()
     if not auth.has_users():
         return _page("创建首个总部管理员", "这是一个新的数据库，还没有任何账号。请输入服务日志中打印的一次性设置码。",
                      _setup_form(nxt))
@@ -69,31 +71,41 @@ _ROLE_NAMES = {"hq": "总部", "analyst": "分析师（只读）", "region": "�
 
 
 def _demo_accounts() -> str:
-    """On the embedded demo store only: the demo accounts (created with the demo, never for real data)."""
-    con = state.store()
-    if con is None:
+    """On the embedded demo store only: the demo accounts that exist (created with the demo, never for real data)."""
+    rows = firstrun.demo_accounts(state.store())
+    if not rows:
         return ""
-    from cx import db
-    try:
-        demo = bool(db.demo_stories(con))
-    except Exception:           # a store that is being built or migrated: say nothing
-        return ""
-    names = {u.username for u in auth.list_users()}
-    rows = [(f"demo-{r}", p, _ROLE_NAMES[r]) for r, p in auth.DEMO_PASSWORDS.items() if f"demo-{r}" in names]
-    if not demo or not rows:
-        return ""
-    items = "".join(f"<li><code>{html.escape(u)}</code> / <code>{html.escape(p)}</code>（{html.escape(w)}）</li>"
-                    for u, p, w in rows)
+    items = "".join(f"<li><code>{html.escape(u)}</code> / <code>{html.escape(p)}</code>（{html.escape(_ROLE_NAMES[r])}）</li>"
+                    for u, p, r in rows)
     return f'<p style="margin-top:18px">演示数据账号（仅演示库提供）：</p><ul style="font-size:13px;color:#555">{items}</ul>'
 
 
+def _first_run_page() -> HTMLResponse:
+    """While the service builds the demo (or the store is not open): progress, reloading itself every 2 s;
+    once the store is ready the reload lands on the sign-in page."""
+    p = firstrun.PROGRESS
+    if p.get("error"):
+        return _page("无法打开数据库", "请查看服务日志。", "", p["error"], status=503)
+    if firstrun.building():
+        pct = int(round(100 * float(p.get("fraction") or 0)))
+        body = (f'<progress max="100" value="{pct}" style="width:100%"></progress>'
+                f'<p>{pct}% · {html.escape(str(p.get("message") or ""))}</p>')
+        resp = _page("首次启动", "正在生成演示连锁门店数据（约 300 家门店、12 个月、12 万条反馈），约需一分钟。"
+                     "生成在服务中进行，关闭此页不会中断；本页每 2 秒自动刷新，完成后进入登录页。", body)
+    else:
+        resp = _page("数据库尚未就绪", "服务正在打开数据库，本页每 2 秒自动刷新。", "", status=503)
+    resp.headers["Refresh"] = "2"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
-def _signed_in(user: auth.User, nxt: str) -> RedirectResponse:
+
+def _signed_in(user: auth.User, nxt: str):
     con = state.store()
+    if con is None:                 # no store, no session: say so instead of a redirect that signs nobody in
+        return _first_run_page()
     resp = RedirectResponse(nxt, status_code=303)
-    if con is not None:
-        resp.set_cookie(signin.COOKIE, signin.open_session(con, user), max_age=signin.COOKIE_MAX_AGE, httponly=True,
-                        samesite="lax", secure=request_is_https(), path="/")
+    resp.set_cookie(signin.COOKIE, signin.open_session(con, user), max_age=signin.COOKIE_MAX_AGE, httponly=True,
+                    samesite="lax", secure=request_is_https(), path="/")
     return resp
 
 
@@ -116,6 +128,8 @@ async def login_post(request: Request):
 async def setup_post(request: Request):
     form = await request.form()
     nxt = safe_next(str(form.get("next") or "/"))
+    if state.store() is None:
+        return _first_run_page()
     if form.get("password") != form.get("password2"):
         return _page("创建首个总部管理员", "请重新输入。", _setup_form(nxt), "两次输入的密码不一致", status=400)
     try:
@@ -156,11 +170,13 @@ class SignInGate:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "GET" and not scope["path"].startswith(_OPEN):
             req = Request(scope)
-            if "text/html" in req.headers.get("accept", "") and auth.has_users():
+            if "text/html" in req.headers.get("accept", ""):
                 con = state.store()
-                ok = con is None or await anyio.to_thread.run_sync(
+                if con is None or firstrun.building():      # demo being built by the service (or no store)
+                    return await _first_run_page()(scope, receive, send)
+                ok = auth.has_users() and await anyio.to_thread.run_sync(
                     lambda: signin.user_of(con, req.cookies.get(signin.COOKIE)) is not None)
-                if not ok:
+                if not ok:                                  # no accounts yet: /login shows the set-up form
                     target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
                     return await RedirectResponse(login_url(target), status_code=303)(scope, receive, send)
         return await self.app(scope, receive, send)

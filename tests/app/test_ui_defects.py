@@ -392,7 +392,7 @@ def test_first_start_banner_is_gone_once_the_demo_is_built(tmp_path, monkeypatch
     monkeypatch.setenv("CX_DB", str(tmp_path / "fresh.duckdb"))
     monkeypatch.setenv("CX_USERS", str(tmp_path / "users.yaml"))
     real = demo.build
-    monkeypatch.setattr(demo, "build", lambda path, progress=None: real(path, SMALL_DEMO, progress=progress))
+    monkeypatch.setattr(demo, "build", lambda path, cfg=None, progress=None: real(path, SMALL_DEMO, progress=progress))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     assert not at.exception, at.exception
     assert any("登录" in s.value for s in at.subheader)                  # the login form is shown …
