@@ -42,7 +42,7 @@ C = 8.0                 # first stage; chosen by grouped 4-fold CV inside the tr
 STACK_C = 0.1           # second stage (two weights and an intercept: barely regularised)
 INNER_FOLDS = 4
 SPECIAL_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
-EXTRA_WEIGHTS = (0.0, 0.1, 0.25)
+EXTRA_WEIGHTS = (0.0, 0.1)    # 0.1 ties 0 on validation with this recipe (0.897); ties go to less extra data
 TOLERANCE = 0.003       # ~half a standard error of balanced accuracy on the ~2 000-review validation fold
 EXTRA_FILES = (("online_shopping_10_cats.csv", "review"), ("chnsenticorp_12k.csv", "review"),
                ("hotel_reviews.csv", "review"))
@@ -229,7 +229,10 @@ def main() -> int:
     for name, part in (("test", te), ("balanced test", bal)):
         acc = accuracy(held, part["review"].tolist(), part["label"].to_numpy())
         lo, hi = wilson(round(acc * len(part)), len(part))
-        print(f"grouped held-out {name}: accuracy {acc:.4f} (95 % CI {lo:.3f}–{hi:.3f}, n={len(part)})")
+        y = part["label"].to_numpy()
+        rec = [accuracy(held, part.loc[y == c, "review"].tolist(), y[y == c]) for c in (0, 1)]
+        print(f"grouped held-out {name}: accuracy {acc:.4f} (95 % CI {lo:.3f}–{hi:.3f}, n={len(part)}; "
+              f"recall negative {rec[0]:.3f}, positive {rec[1]:.3f})")
     final = fit(df, extra_all, ew, print)
     use = extra_all if ew > 0 else extra_all.iloc[:0]
     a.out.parent.mkdir(parents=True, exist_ok=True)
