@@ -81,7 +81,8 @@ def _masks() -> re.Pattern | None:
 
 @functools.cache
 def _reach() -> tuple[re.Pattern, re.Pattern]:
-    """Comparative negation (没有…那么 + word) and negators that also reverse fixed phrases (不能说不好吃)."""
+    """Comparative negation (没有…那么 + word) and negators that also reverse fixed phrases (不能说不好吃). With
+    过 in between it is no comparison but an intensifier (「没吃过这么难吃的」: the worst ever), left unflipped."""
     lx = lexicon()
     comp = "|".join(map(re.escape, lx.get("comparative_negators") or ["没有"]))
     mark = "|".join(map(re.escape, lx.get("comparative_markers") or ["那么"]))
