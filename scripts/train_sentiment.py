@@ -1,7 +1,7 @@
 """Rebuild the shipped sentiment model from ../shared/realdata and report honest held-out accuracy.
 
     .venv/bin/python scripts/train_sentiment.py [--shared ../shared] [--out cx/text/models/sentiment.npz]
-                                                [--extra-weights 0,0.1,0.25,0.5]
+                                                [--extra-weights 0,0.1]
 
 Data (see ../shared/realdata/SOURCES.md): waimai_dev.csv (food-delivery reviews — the domain the product is
 judged on) and, as weighted out-of-domain extras, online_shopping_10_cats.csv (10 product categories),
