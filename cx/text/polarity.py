@@ -59,6 +59,21 @@ def _modifiers() -> tuple[re.Pattern, re.Pattern | None, re.Pattern, dict[str, f
 
 
 @functools.cache
+def _negated_phrases() -> frozenset[str]:
+    """Fixed phrases that hold a negator (不咸, 没让我失望, 不好吃) and are not ordinary lexicon words (不错)."""
+    lx = lexicon()
+    plain = set(lx["positive"]) | set(lx["negative"])
+    return frozenset(w for w in lx["fixed_positive"] + lx["fixed_negative"]
+                     if w not in plain and any(n in w for n in lx["negators"]))
+
+
+@functools.cache
+def _cantonese() -> frozenset[str]:
+    lx = lexicon()
+    return frozenset(lx.get("cantonese_positive", []) + lx.get("cantonese_negative", []))
+
+
+@functools.cache
 def _masks() -> re.Pattern | None:
     words = lexicon().get("not_sentiment") or []
     return _alternation(words) if words else None
@@ -66,12 +81,13 @@ def _masks() -> re.Pattern | None:
 
 @functools.cache
 def _reach() -> tuple[re.Pattern, re.Pattern]:
-    """Comparative negation (没有…那么 + word) and negators that also reverse fixed phrases (不能说不好吃)."""
+    """Comparative negation (没有…那么 + word) and negators that also reverse fixed phrases (不能说不好吃). With
+    过 in between it is no comparison but an intensifier (「没吃过这么难吃的」: the worst ever), left unflipped."""
     lx = lexicon()
     comp = "|".join(map(re.escape, lx.get("comparative_negators") or ["没有"]))
     mark = "|".join(map(re.escape, lx.get("comparative_markers") or ["那么"]))
     meta = "|".join(map(re.escape, lx.get("meta_negators") or ["不能说"]))
-    return re.compile(f"(?:{comp})[^，。！？,.!?]{{0,10}}(?:{mark})(?:很|太|特别|非常)?$"), re.compile(f"(?:{meta}).?$")
+    return re.compile(f"(?:{comp})[^，。！？,.!?过]{{0,10}}(?:{mark})(?:很|太|特别|非常)?$"), re.compile(f"(?:{meta}).?$")
 
 
 @functools.cache
@@ -141,8 +157,10 @@ def _english_score(clause: str) -> float:
 
 @functools.lru_cache(maxsize=262_144)
 def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, float, tuple[tuple[int, int, int], ...]]:
-    """(total, of which from negated words, of which from emoji/emoticons and English, the negated words).
-    Scores signed like ``score``; negated words are (start, end, sign after negation) in ``clause``."""
+    """(total, of which from negated words, of which from emoji/emoticons, English and Cantonese forms, the
+    negations).
+    Scores signed like ``score``; a negation is (start, end, sign after negation) in ``clause``, from the
+    negator to the end of the word it negates (「一点都不慢」), or a fixed phrase that holds a negator (不咸)."""
     pattern, signs = _for_touchpoint(tp) if tp is not None else _general()
     return _parts(clause, pattern, signs)
 
@@ -167,25 +185,27 @@ def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
                 and signs[found[i + 1].group(0)] < 0):
             continue
         before = clause[max(0, m.start() - 4):m.start()]
-        if not before:
-            total += v
-            continue
-        flipped = False
-        if not negations:
+        # a negation written as one fixed phrase (不咸, 没有让我失望) is a negation too, unless the phrase is an
+        # ordinary word of the lexicon (不错)
+        flipped, start = abs(v) == 2.0 and m.group(0) in _negated_phrases(), m.start()
+        if not before or not negations:
             pass
-        elif meta.search(clause[max(0, m.start() - 6):m.start()]):
-            v, flipped = -v * 0.8, True          # 不能说不好吃: reverses even a fixed phrase
-        elif abs(v) != 2.0 and negator.search(lookalikes.sub("", before) if lookalikes else before):
-            v, flipped = -v * 0.8, True
-        elif comparative.search(clause[max(0, m.start() - 16):m.start()]):
-            v, flipped = -v * 0.8, True          # 没有想象中那么好
+        elif (n := meta.search(w := clause[max(0, m.start() - 6):m.start()])):
+            v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()   # 不能说不好吃: reverses a fixed phrase
+        elif abs(v) != 2.0 and (n := negator.search(w := lookalikes.sub("", before) if lookalikes else before)):
+            v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()
+        elif (n := comparative.search(w := clause[max(0, m.start() - 16):m.start()])):
+            v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()   # 没有想象中那么好
         d = degree.search(before)
         if d:
             v *= weights[d.group(0)]
-        total += v
+        if m.group(0) in _cantonese():
+            other += v                           # the character model learned Mandarin: read like emoji
+        else:
+            total += v
         if flipped:
             special += v
-            spans.append((m.start(), m.end(), 1 if v > 0 else -1))
+            spans.append((max(0, start), m.end(), 1 if v > 0 else -1))
     return total + other, special, other, tuple(spans)
 
 

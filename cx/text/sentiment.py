@@ -1,5 +1,7 @@
-"""Document sentiment: P(positive) from a linear model over hashed character 1–3-grams, nudged by the
-clause lexicon (negation-aware), whose weight the training script picks on validation data.
+"""Document sentiment: P(positive) from a linear model over hashed character 1–3-grams of the text with its
+negations masked, plus the clause lexicon (negation-aware). The n-gram model's scale and intercept and the
+lexicon's weight come from a second stage fitted on out-of-fold scores (scripts/train_sentiment.py), so the
+prior of the 70 %-negative training data does not tilt unseen, balanced data.
 
 The artefact (cx/text/models/sentiment.npz) holds only numbers — IDF weights, coefficients, intercept
 and the feature settings — so loading it runs no pickled code. scripts/train_sentiment.py rebuilds it
@@ -18,6 +20,7 @@ from cx.text import features as fx
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "sentiment.npz"
 N_FEATURES = 2 ** 18
 NGRAMS = (1, 3)
+NEGATION_MASK = 2      # 1: negated word only; 2: negator + word, and fixed negated phrases (polarity.parts)
 
 
 def raw_counts(texts: list[str]):
@@ -37,7 +40,8 @@ def features(texts: list[str], idf: np.ndarray, raw=None):
 def _model(path: Path = MODEL_FILE) -> tuple[np.ndarray, np.ndarray, float, float, float]:
     with np.load(path) as z:
         if (int(z["n_features"]) != N_FEATURES or tuple(z["ngrams"]) != NGRAMS
-                or "hash_version" not in z.files or int(z["hash_version"]) != fx.HASH_VERSION):
+                or "hash_version" not in z.files or int(z["hash_version"]) != fx.HASH_VERSION
+                or "negation_mask" not in z.files or int(z["negation_mask"]) != NEGATION_MASK):
             raise RuntimeError("情感模型与当前特征设置不一致，请运行 scripts/train_sentiment.py 重新训练")
         return (z["idf"].astype(np.float32), z["coef"].astype(np.float32), float(z["intercept"]),
                 float(z["lexicon_weight"]), float(z["special_weight"]) if "special_weight" in z.files else 0.0)
@@ -65,8 +69,9 @@ def lexicon_parts(texts: list[str], spans: list | None = None) -> tuple[np.ndarr
 
 
 def mask_negated(texts: list[str], spans: list) -> list[str]:
-    """Negated sentiment words replaced by a mark of their meaning after negation (「并不难吃」 → 「并不⊕⊕」,
-    「不太好」 → 「不太⊖」): the character model must not read 难吃 there; it learns what the marks mean."""
+    """Negations (negator and word, or a fixed negated phrase) replaced by a mark of their meaning after
+    negation (「一点都不慢」 → 「⊕⊕⊕⊕⊕」, 「不太好」 → 「⊖⊖⊖」, 「不咸」 → 「⊕⊕」): the character model must read
+    neither 慢 nor the complaint-like 一点都不 there; it learns what the marks mean."""
     out = []
     for t, sp in zip(texts, spans):
         for a, b, g in sp:

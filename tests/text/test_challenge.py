@@ -35,7 +35,8 @@ def test_sign_right_on_85_percent_of_the_challenge_set(challenge):
     assert challenge["ok"].mean() >= 0.85, wrong.to_string()
 
 
-@pytest.mark.parametrize("kind", ["negated_praise", "emoji", "english", "mixed", "cantonese", "severe", "transcript"])
+@pytest.mark.parametrize("kind", ["negated_praise", "negated_complaint", "emoji", "english", "mixed", "cantonese",
+                                  "severe", "transcript"])
 def test_each_kind_mostly_right(challenge, kind):
     part = challenge[challenge["kind"] == kind]
     assert part["ok"].mean() >= 0.75, part.loc[~part["ok"], ["p", "text"]].to_string()
@@ -47,6 +48,44 @@ def test_negation_reaches_over_a_comparison_and_double_negation():
     assert polarity.score("不能说不好吃") > 0
     assert polarity.score("服务一点都不差") > 0
     assert polarity.score("特别好吃") > 0            # 特别 only looks like a negator
+
+
+# Negated complaints by kind, with words and sentences found neither in the fixture nor as fixed phrases in the
+# lexicon: the negation must carry the document, not the complaint word the character model knows.
+NEGATED_COMPLAINTS = {
+    "negator with an intensifier before a complaint word": ["鱼一点都不腥", "店里一点也不脏，桌子擦得很亮",
+                                                           "骑手态度一点也不差"],
+    "negated statement (meta negator)": ["不能说难吃吧，还挺香的", "谈不上失望"],
+    "comparison negated": ["没有别人说的那么差", "不像网上说的那么贵"],
+    "negation written as a fixed phrase": ["这次没让人失望", "红烧肉一点不油腻"],
+}
+
+
+@pytest.mark.parametrize("kind", list(NEGATED_COMPLAINTS))
+def test_negated_complaints_read_positive_by_kind(kind):
+    texts = NEGATED_COMPLAINTS[kind]
+    p = sentiment.score(texts)
+    assert all(x > 0.5 for x in p), dict(zip(texts, p))
+
+
+def test_experiential_comparison_is_an_intensifier_not_a_negation():
+    """「没吃过这么难吃的」 says it was the worst ever: 没…过 + 这么 is no comparison that negates the word."""
+    assert polarity.score("从没吃过这么难吃的") < 0 and polarity.score("没见过这么慢的外卖") < 0
+    assert polarity.score("没吃过这么好吃的") > 0
+    p = sentiment.score(["从来没吃过这么难吃的面", "没见过送餐这么慢的", "没吃过这么好吃的烤鸭"])
+    assert p[0] < 0.5 and p[1] < 0.5 < p[2]
+
+
+def test_negations_are_masked_from_the_negator_on():
+    """The character model sees a mark of the meaning instead of the negator and the word (「一点都不」 reads like
+    a complaint to it); fixed phrases that hold a negator are negations too, ordinary words like 不错 are not."""
+    spans: list = []
+    texts = ["送餐一点都不慢", "汤不咸", "菜不错", "不太好吃"]
+    tot, neg, _ = sentiment.lexicon_parts(texts, spans)
+    masked = sentiment.mask_negated(texts, spans)
+    assert masked[:3] == ["送餐⊕⊕⊕⊕⊕", "汤⊕⊕", "菜不错"]
+    assert set(masked[3]) == {"⊖"}
+    assert neg[0] > 0 and neg[1] > 0 and neg[2] == 0 and neg[3] < 0
 
 
 def test_emoji_and_emoticons_count():

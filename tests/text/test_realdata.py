@@ -20,9 +20,10 @@ def test_sentiment_held_out_accuracy():
     df = ts.load(SHARED)
     tr, te, bal = ts.split(df)
     assert not set(tr["group"]) & set(te["group"])          # near-twins never straddle the split
-    model = {**ts.train(tr["review"].tolist(), tr["label"].to_numpy()), "lexicon_weight": 0.2, "special_weight": 1.0}
-    # grouped split, waimai only; with the weighted extra corpora the shipped recipe gives 0.880 (95 % CI 0.860–0.897)
-    assert ts.accuracy(model, bal["review"].tolist(), bal["label"].to_numpy()) >= 0.86
+    model = ts.fit(tr, tr.iloc[:0], 0.0) | {"special_weight": 0.25}
+    # grouped split, the shipped recipe (waimai only, second stage on out-of-fold scores): 0.892 (95 % CI 0.873–0.908);
+    # the first stage alone with its own intercept gave 0.880
+    assert ts.accuracy(model, bal["review"].tolist(), bal["label"].to_numpy()) >= 0.875
 
 
 def test_touchpoint_tagging_on_aic_report_half():

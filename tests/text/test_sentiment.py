@@ -33,3 +33,19 @@ def test_model_file_is_small_and_numeric():
     assert sentiment.MODEL_FILE.stat().st_size < 3 * 1024 * 1024
     with np.load(sentiment.MODEL_FILE, allow_pickle=False) as z:   # no pickled objects inside
         assert {"idf", "coef", "intercept", "lexicon_weight"} <= set(z.files)
+
+
+def test_artefact_records_its_recipe_and_an_older_one_refuses_to_load(tmp_path):
+    """The masking of negations changed (negation_mask 2): a model trained on other masks must not load."""
+    import numpy as np
+    import pytest
+
+    with np.load(sentiment.MODEL_FILE, allow_pickle=False) as z:
+        files = {k: z[k] for k in z.files}
+    assert int(files["negation_mask"]) == sentiment.NEGATION_MASK
+    a, lexicon_weight, _ = files["stack"]                      # second stage: scale, lexicon weight, intercept
+    assert a > 0 and lexicon_weight > 0 and float(files["lexicon_weight"]) == lexicon_weight
+    old = tmp_path / "old.npz"
+    np.savez(old, **{k: v for k, v in files.items() if k != "negation_mask"})
+    with pytest.raises(RuntimeError, match="重新训练"):
+        sentiment._model(old)
