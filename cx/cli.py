@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 import time
 from datetime import date
@@ -354,30 +355,35 @@ def cmd_ingest(a: argparse.Namespace) -> int:
                             data={"source": a.source, "create_stores": str(bool(a.create_stores)).lower(),
                                   **{k: v for k, v in (("profile", a.profile), ("date_order", a.date_order),
                                                        ("timezone", a.timezone), ("questionnaire", a.questionnaire),
-                                                       ("sheets", ",".join(a.sheet) if a.sheet else None)) if v}}).json()
+                                                       ("sheets", ",".join(a.sheet) if a.sheet else None),
+                                                       ("columns", json.dumps(columns, ensure_ascii=False) if columns
+                                                        else None)) if v}}).json()
         except client.ServiceError as e:
             msg = str(e)
             raise ImportFailed(msg.removeprefix("导入失败，数据库未做任何更改：")) from None
-        print(r["summary"])
-        for line in r.get("details", []):
-            print(line)
-        if r["rows_rejected"]:
-            print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r['import_id']}）")
+        _print_import(r["summary"], r.get("details", []), [tuple(x) for x in r.get("reject_lines", [])],
+                      r["rows_rejected"], r["import_id"])
         return 0
     with _store(a.db) as con:
         r = import_file(con, a.file, a.source, options=opts, unknown_store="create" if a.create_stores else "reject",
                         progress=Bar(), imported_by="cli")
-    print(r.summary())
-    for line in r.details():
-        print(line)
-    if r.rows_rejected and r.import_id:
-        for n, why in r.reject_lines[:10]:
-            print(f"拒绝：{n} {why}")
-        if r.rows_rejected > 10:
-            print(f"…… 共 {r.rows_rejected} 行被拒绝")
-    if r.rows_rejected:
-        print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r.import_id}）")
+    _print_import(r.summary(), r.details(), r.reject_lines, r.rows_rejected, r.import_id)
     return 0
+
+
+def _print_import(summary: str, details: list[str], reject_lines: list[tuple[str, str]], rows_rejected: int,
+                  import_id: str | None) -> None:
+    """The lines an import prints — the same whether it ran directly or through the service's API."""
+    print(summary)
+    for line in details:
+        print(line)
+    if rows_rejected and import_id:
+        for n, why in reject_lines[:10]:
+            print(f"拒绝：{n} {why}")
+        if rows_rejected > 10:
+            print(f"…… 共 {rows_rejected} 行被拒绝")
+    if rows_rejected:
+        print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {import_id}）")
 
 
 def main(argv: list[str] | None = None) -> int:
