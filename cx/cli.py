@@ -92,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     ua.add_argument("--region", default=None)
     ua.add_argument("--store", default=None)
     ua.add_argument("--email", default=None, help="接收工单通知的邮箱（门店账号收本店工单，区域账号收升级到区域的工单）")
+    ua.add_argument("--db", type=Path, default=None)
+    ua.add_argument("--allow-unknown", action="store_true", help="允许数据库中尚不存在的区域/门店（先建账号、后导入数据时）")
     uc = usub.add_parser("contact", help="设置账号的通知方式：邮箱和/或个人群机器人 webhook")
     uc.add_argument("username")
     uc.add_argument("--email", default=None, help="邮箱；传空字符串 \"\" 清除")
@@ -108,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     ta.add_argument("--role", required=True, choices=["hq", "analyst", "region", "store"])
     ta.add_argument("--region", default=None)
     ta.add_argument("--store", default=None)
+    ta.add_argument("--allow-unknown", action="store_true", help="允许数据库中尚不存在的区域/门店（先建令牌、后导入数据时）")
+    ta.add_argument("--db", type=Path, default=None)
     tsub.add_parser("list", help="列出令牌")
     tr = tsub.add_parser("revoke", help="吊销令牌（按名称或编号）")
     tr.add_argument("name")
@@ -149,11 +153,40 @@ def _service(a: argparse.Namespace) -> dict | None:
     return client.service_for(a.db)
 
 
+def _check_scope(a: argparse.Namespace) -> None:
+    """Refuse a region/store scope the store does not know (a misspelt one would see nothing), unless
+    --allow-unknown. Reads the store through the running service, or directly."""
+    from cx import access
+
+    if a.allow_unknown or a.role not in ("region", "store") or not (a.region if a.role == "region" else a.store):
+        return
+    if (svc := _service(a)) is not None:
+        from cx import client
+
+        known = [(x["store_id"], x["region"]) for x in client.call(svc, "GET", "/v1/stores").json()["stores"]]
+    else:
+        from cx import settings
+
+        path = a.db or settings.db_path()
+        if not Path(path).exists():
+            raise SystemExit(f"错误：数据库“{path}”还不存在，无法核对区域/门店；如确需先建令牌/账号，请加 --allow-unknown")
+        try:
+            with _store(a.db, read_only=True) as con:
+                known = access.stores_and_regions(con)
+        except duckdb.Error as e:
+            raise SystemExit(f"错误：无法打开数据库核对区域/门店（{str(e).splitlines()[0][:120]}）；"
+                             "如确需先建令牌/账号，请加 --allow-unknown") from None
+    why = access.scope_problem(a.role, a.region, a.store, known)
+    if why:
+        raise SystemExit(f"错误：{why}")
+
+
 def cmd_tokens(a: argparse.Namespace) -> int:
     from cx import tokens
 
     try:
         if a.tokens_cmd == "add":
+            _check_scope(a)
             t, secret = tokens.add(a.name, a.role, a.region, a.store)
             print(f"已创建令牌 {t.name}（{t.user().describe()}），只显示这一次，请妥善保存：")
             print(secret)
@@ -238,6 +271,7 @@ def cmd_users(a: argparse.Namespace) -> int:
 
     try:
         if a.users_cmd == "add":
+            _check_scope(a)
             u = auth.add_user(a.username, _read_password(), a.role, a.name, a.region, a.store, email=a.email)
             print(f"已创建账号 {u.username}：{u.describe()}")
         elif a.users_cmd == "contact":

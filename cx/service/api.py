@@ -461,6 +461,12 @@ def backup(path: str = Body(..., embed=True), request: Request = None, user: aut
     return {"path": str(out), "bytes": out.stat().st_size}
 
 
+@api.get("/v1/stores", summary="门店及其区域（按账号范围）")
+def stores(user: auth.User = Depends(caller), c=Depends(con)):
+    sc = auth.scope(c, user)
+    return {"stores": [{"store_id": s, "region": r} for s, r in access.stores_and_regions(c) if sc is None or s in sc]}
+
+
 @api.get("/v1/me", summary="当前令牌代表的账号与范围")
 def me(user: auth.User = Depends(caller), c=Depends(con)):
     sc = auth.scope(c, user)
