@@ -48,3 +48,19 @@ def test_hq_sets_an_accounts_notification_email_and_robot_on_the_page(app_db):
     assert (u.email, u.webhook_kind, u.webhook_secret) == ("s1@example.com", "dingtalk", "SEC123")
     table = [d.value for d in at.dataframe if "邮箱" in d.value.columns][0]
     assert table.set_index("账号").loc["s1-mgr", "机器人"] == "钉钉"
+
+
+def test_only_hq_sees_the_page_in_the_menu(app_db):
+    def labels(user):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["user"] = user
+        at.run()
+        assert not at.exception, at.exception
+        return [p.proto.label for p in at.get("page_link")]
+
+    hq = labels(auth.User("t-hq", "总部", "hq"))
+    assert "通知与审计" in hq and "工单中心" in hq
+    for user in (auth.User("t-s", "店长", "store", store_id="S0001"), auth.User("t-r", "区域", "region", region="华东"),
+                 auth.User("t-a", "分析", "analyst")):
+        menu = labels(user)
+        assert "工单中心" in menu and "通知与审计" not in menu, (user.role, menu)
