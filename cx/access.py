@@ -58,3 +58,33 @@ def check_ticket(con: duckdb.DuckDBPyConnection, user: auth.User, ticket: dict) 
     sid = ticket.get("store_id")
     if not store_allowed(con, user, sid if isinstance(sid, str) else None):
         raise Forbidden(f"工单不存在：{ticket['ticket_id']}")
+
+
+def stores_and_regions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None]]:
+    """[(store_id, region)] of every store in the store file."""
+    with con.cursor() as cur:
+        return [(s, r) for s, r in cur.execute(db.sql("service/stores_regions")).fetchall()]
+
+
+def scope_problem(role: str, region: str | None, store_id: str | None,
+                  known: list[tuple[str, str | None]]) -> str | None:
+    """Why a region/store scope for a new token or account names nothing in the store (Chinese, with the
+    closest names), or None when it is fine. ``known``: :func:`stores_and_regions`."""
+    import difflib
+
+    if role not in ("region", "store"):
+        return None
+    regions = sorted({r for _, r in known if r})
+    stores = sorted(s for s, _ in known)
+    hint = "（如果先建令牌/账号、之后才导入门店数据，请加 --allow-unknown）"
+    if not known:
+        return "数据库中还没有任何门店，无法核对区域/门店" + hint
+    if role == "region" and region not in regions:
+        close = difflib.get_close_matches(region or "", regions, n=3, cutoff=0.3)
+        return (f"数据库中没有区域“{region}”" + (f"，是否为：{'、'.join(close)}？" if close else "")
+                + f"（现有区域：{'、'.join(regions[:20])}{' 等' if len(regions) > 20 else ''}）" + hint)
+    if role == "store" and store_id not in stores:
+        close = difflib.get_close_matches(store_id or "", stores, n=3, cutoff=0.5)
+        return (f"数据库中没有门店“{store_id}”" + (f"，是否为：{'、'.join(close)}？" if close else "")
+                + f"（共 {len(stores)} 家门店，如 {'、'.join(stores[:5])}）" + hint)
+    return None

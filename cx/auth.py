@@ -66,6 +66,11 @@ class User:
         return self.role == "hq"
 
     @property
+    def sees_service_status(self) -> bool:
+        """Notification delivery, job runs, the audit log and API tokens (通知与审计): HQ only."""
+        return self.role == "hq"
+
+    @property
     def can_write(self) -> bool:
         """Import data and handle tickets (analysts only read)."""
         return self.role in ("hq", "region", "store")

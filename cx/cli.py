@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 import time
 from datetime import date
@@ -91,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     ua.add_argument("--region", default=None)
     ua.add_argument("--store", default=None)
     ua.add_argument("--email", default=None, help="接收工单通知的邮箱（门店账号收本店工单，区域账号收升级到区域的工单）")
+    ua.add_argument("--db", type=Path, default=None)
+    ua.add_argument("--allow-unknown", action="store_true", help="允许数据库中尚不存在的区域/门店（先建账号、后导入数据时）")
     uc = usub.add_parser("contact", help="设置账号的通知方式：邮箱和/或个人群机器人 webhook")
     uc.add_argument("username")
     uc.add_argument("--email", default=None, help="邮箱；传空字符串 \"\" 清除")
@@ -107,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     ta.add_argument("--role", required=True, choices=["hq", "analyst", "region", "store"])
     ta.add_argument("--region", default=None)
     ta.add_argument("--store", default=None)
+    ta.add_argument("--allow-unknown", action="store_true", help="允许数据库中尚不存在的区域/门店（先建令牌、后导入数据时）")
+    ta.add_argument("--db", type=Path, default=None)
     tsub.add_parser("list", help="列出令牌")
     tr = tsub.add_parser("revoke", help="吊销令牌（按名称或编号）")
     tr.add_argument("name")
@@ -148,11 +153,40 @@ def _service(a: argparse.Namespace) -> dict | None:
     return client.service_for(a.db)
 
 
+def _check_scope(a: argparse.Namespace) -> None:
+    """Refuse a region/store scope the store does not know (a misspelt one would see nothing), unless
+    --allow-unknown. Reads the store through the running service, or directly."""
+    from cx import access
+
+    if a.allow_unknown or a.role not in ("region", "store") or not (a.region if a.role == "region" else a.store):
+        return
+    if (svc := _service(a)) is not None:
+        from cx import client
+
+        known = [(x["store_id"], x["region"]) for x in client.call(svc, "GET", "/v1/stores").json()["stores"]]
+    else:
+        from cx import settings
+
+        path = a.db or settings.db_path()
+        if not Path(path).exists():
+            raise SystemExit(f"错误：数据库“{path}”还不存在，无法核对区域/门店；如确需先建令牌/账号，请加 --allow-unknown")
+        try:
+            with _store(a.db, read_only=True) as con:
+                known = access.stores_and_regions(con)
+        except duckdb.Error as e:
+            raise SystemExit(f"错误：无法打开数据库核对区域/门店（{str(e).splitlines()[0][:120]}）；"
+                             "如确需先建令牌/账号，请加 --allow-unknown") from None
+    why = access.scope_problem(a.role, a.region, a.store, known)
+    if why:
+        raise SystemExit(f"错误：{why}")
+
+
 def cmd_tokens(a: argparse.Namespace) -> int:
     from cx import tokens
 
     try:
         if a.tokens_cmd == "add":
+            _check_scope(a)
             t, secret = tokens.add(a.name, a.role, a.region, a.store)
             print(f"已创建令牌 {t.name}（{t.user().describe()}），只显示这一次，请妥善保存：")
             print(secret)
@@ -237,6 +271,7 @@ def cmd_users(a: argparse.Namespace) -> int:
 
     try:
         if a.users_cmd == "add":
+            _check_scope(a)
             u = auth.add_user(a.username, _read_password(), a.role, a.name, a.region, a.store, email=a.email)
             print(f"已创建账号 {u.username}：{u.describe()}")
         elif a.users_cmd == "contact":
@@ -354,30 +389,35 @@ def cmd_ingest(a: argparse.Namespace) -> int:
                             data={"source": a.source, "create_stores": str(bool(a.create_stores)).lower(),
                                   **{k: v for k, v in (("profile", a.profile), ("date_order", a.date_order),
                                                        ("timezone", a.timezone), ("questionnaire", a.questionnaire),
-                                                       ("sheets", ",".join(a.sheet) if a.sheet else None)) if v}}).json()
+                                                       ("sheets", ",".join(a.sheet) if a.sheet else None),
+                                                       ("columns", json.dumps(columns, ensure_ascii=False) if columns
+                                                        else None)) if v}}).json()
         except client.ServiceError as e:
             msg = str(e)
             raise ImportFailed(msg.removeprefix("导入失败，数据库未做任何更改：")) from None
-        print(r["summary"])
-        for line in r.get("details", []):
-            print(line)
-        if r["rows_rejected"]:
-            print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r['import_id']}）")
+        _print_import(r["summary"], r.get("details", []), [tuple(x) for x in r.get("reject_lines", [])],
+                      r["rows_rejected"], r["import_id"])
         return 0
     with _store(a.db) as con:
         r = import_file(con, a.file, a.source, options=opts, unknown_store="create" if a.create_stores else "reject",
                         progress=Bar(), imported_by="cli")
-    print(r.summary())
-    for line in r.details():
-        print(line)
-    if r.rows_rejected and r.import_id:
-        for n, why in r.reject_lines[:10]:
-            print(f"拒绝：{n} {why}")
-        if r.rows_rejected > 10:
-            print(f"…… 共 {r.rows_rejected} 行被拒绝")
-    if r.rows_rejected:
-        print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {r.import_id}）")
+    _print_import(r.summary(), r.details(), r.reject_lines, r.rows_rejected, r.import_id)
     return 0
+
+
+def _print_import(summary: str, details: list[str], reject_lines: list[tuple[str, str]], rows_rejected: int,
+                  import_id: str | None) -> None:
+    """The lines an import prints — the same whether it ran directly or through the service's API."""
+    print(summary)
+    for line in details:
+        print(line)
+    if rows_rejected and import_id:
+        for n, why in reject_lines[:10]:
+            print(f"拒绝：{n} {why}")
+        if rows_rejected > 10:
+            print(f"…… 共 {rows_rejected} 行被拒绝")
+    if rows_rejected:
+        print(f"被拒绝的行及原因可在“数据导入”页面下载（导入编号 {import_id}）")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,26 +50,52 @@ def import_upload(con: duckdb.DuckDBPyConnection, user: auth.User, data: bytes, 
 
 @dataclass
 class Submission:
-    """Result of a JSON feedback submission: the import summary and one result per submitted row."""
+    """Result of a JSON feedback submission: the import summary and one result per submitted row.
+
+    ``counts`` always add up over the submitted items: received = created + updated + duplicate + rejected
+    (rows outside the caller's scope or without a source_ref are rejected items too)."""
     import_id: str | None
     summary: str
     tickets: int
     results: list[dict] = field(default_factory=list)   # {index, source_ref, feedback_id, status, reason}
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+ROW_STATUSES = ("created", "updated", "duplicate", "rejected")
+UPDATED_REASON = "已更新（此前提交过，内容有变化）"
+DUPLICATE_REASON = "此前已提交（按 source_ref 去重）"
 
 
 def _rows_as_file(records: list[dict]) -> bytes:
     """One sheet of strings with canonical column names, as CSV bytes (the lead will add a frame-level
     ingest entry point; switching to it only touches this function and its caller)."""
-    frame = pd.DataFrame([{k: ("" if r.get(k) is None else str(r.get(k))) for k in FEEDBACK_FIELDS} for r in records],
-                         columns=list(FEEDBACK_FIELDS), dtype="string")
+    frame = pd.DataFrame([_canonical(r) for r in records], columns=list(FEEDBACK_FIELDS), dtype="string")
     return frame.to_csv(index=False).encode("utf-8")
+
+
+def _canonical(r: dict) -> dict:
+    return {k: ("" if r.get(k) is None else str(r.get(k))) for k in FEEDBACK_FIELDS}
+
+
+def submission_label(user: auth.User, at: datetime | None = None) -> str:
+    """How a JSON submission is named in the import history (it has no file): ``API 提交 <token> <time>``."""
+    who = user.username.removeprefix("token:")
+    return f"API 提交 {who} {(at or datetime.now()):%Y-%m-%d %H:%M:%S}"
 
 
 def submit_feedback(con: duckdb.DuckDBPyConnection, user: auth.User, source: str, records: list[dict]) -> Submission:
     """Submit feedback rows as JSON objects (keys as ``FEEDBACK_FIELDS``; ``source_ref`` required — it is the
     idempotency key). The same validation, cleaning, text analysis and alert rules as a file import run.
-    Store roles may only submit rows of stores in their scope. Per row: created | duplicate | rejected."""
+    Store roles may only submit rows of stores in their scope.
+
+    Per row: ``created`` | ``updated`` (the source_ref was submitted before with other content: the stored row
+    is replaced, its old version kept) | ``duplicate`` (submitted before unchanged, or superseded within this
+    batch by a later item with the same source_ref — the later one wins, as in a file) | ``rejected``, each
+    with a Chinese reason. Raises Forbidden (read-only role) or CommandError (unknown source, empty batch)."""
     access.require_write(user, "提交反馈")
+    if source == "kano":
+        raise CommandError("KANO 问卷答卷请用文件导入（POST /api/v1/imports，source=kano，或放入 data/inbox/kano/），"
+                           "/v1/feedback 只接收问卷、客服、线上评价、舆情反馈")
     if source not in FEEDBACK_SOURCES:
         raise CommandError(f"未知的数据来源“{source}”，可选：{'、'.join(FEEDBACK_SOURCES)}")
     if not records:
@@ -84,35 +110,92 @@ def submit_feedback(con: duckdb.DuckDBPyConnection, user: auth.User, source: str
         elif scope is not None and str(r.get("store_id") or "") not in scope:
             pre[i] = f"门店“{r.get('store_id') or '（空）'}”不在当前账号的权限范围内"
     ok = [(i, r) for i, r in enumerate(records) if i not in pre]
-    results = {i: {"index": i, "source_ref": (records[i] or {}).get("source_ref") if isinstance(records[i], dict) else None,
+    results = {i: {"index": i, "source_ref": records[i].get("source_ref") if isinstance(records[i], dict) else None,
                    "feedback_id": None, "status": "rejected", "reason": why} for i, why in pre.items()}
-    import_id, summary, n_tickets = None, "没有可导入的行", 0
+    import_id, n_tickets = None, 0
     if ok:
         ids = [stable_id(source, str(r["source_ref"]).strip()) for _, r in ok]
-        with db.WRITE_LOCK:     # the "was it there before" check and the import see the same store
+        label = submission_label(user)
+        with db.WRITE_LOCK:     # the "was it there before" check, the import and the renumbering see one store
             with con.cursor() as cur:
                 before = {x[0] for x in cur.execute(db.sql("service/existing_feedback"), {"ids": ids}).fetchall()}
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             # ids are the caller's global source ids (never per-questionnaire counters), canonical columns
-            res = import_bytes(con, _rows_as_file([r for _, r in ok]), f"api-{user.username}-{stamp}.csv", source,
-                               unknown_store="reject", imported_by=user.username,
+            res = import_bytes(con, _rows_as_file([r for _, r in ok]), "api.csv", source,
+                               unknown_store="reject", imported_by=user.username, label=label,
                                options={"profile": "generic", "ids": "global"})
-        import_id, summary, n_tickets = res.import_id, res.summary(), res.tickets
-        rej = rejects_of(con, res.import_id) if res.rows_rejected or res.status == "same_file" else pd.DataFrame()
+            fresh = res.status != "same_file"
+            rej = rejects_of(con, res.import_id) if res.rows_rejected or not fresh else pd.DataFrame()
+            if fresh:
+                _record_json_rejects(con, res.import_id, ok, records, pre)
+        import_id, n_tickets = res.import_id, res.tickets
+        # data row k of the staged sheet is line k + 2; a repeated batch (same bytes) points at the first import,
+        # whose rejects were already renumbered by item
         reasons = dict(zip(rej.get("row_number", []), rej.get("reason", [])))
+        by_line = {k + 2: reasons.get(k + 2) if fresh else reasons.get(i + 1) for k, (i, _) in enumerate(ok)}
         with con.cursor() as cur:
-            after = {x[0] for x in cur.execute(db.sql("service/existing_feedback"), {"ids": ids}).fetchall()}
+            writer = dict(cur.execute(db.sql("service/feedback_import_of"), {"ids": ids}).fetchall())
+        # within the batch the last accepted item of a source_ref wins (validation keeps the later row)
+        winner: dict[str, int] = {}
         for k, ((i, r), fid) in enumerate(zip(ok, ids)):
-            reason = reasons.get(k + 2)        # data row k is line k + 2 of the sheet
-            if fid in before:
-                status, reason = "duplicate", "此前已提交（按 source_ref 去重）"
-            elif fid in after:
-                status, reason = "created", None
+            if by_line[k + 2] is None:
+                winner[fid] = k
+        for k, ((i, r), fid) in enumerate(zip(ok, ids)):
+            reason = by_line[k + 2]
+            w = winner.get(fid)
+            if reason is not None:
+                status = "rejected"
+            elif w != k:
+                wi, same = ok[w][0], _canonical(ok[w][1]) == _canonical(r)
+                status = "duplicate"
+                reason = (f"与第 {wi + 1} 条完全相同（同一 source_ref，只保存一次）" if same else
+                          f"被第 {wi + 1} 条取代（同一 source_ref、内容不同：保留较后的一条）")
+            elif fid not in writer:
+                status, reason = "rejected", "未通过校验"
+            elif fid in before:
+                status, reason = (("updated", UPDATED_REASON) if writer[fid] == import_id and fresh
+                                  else ("duplicate", DUPLICATE_REASON))
             else:
-                status, reason = "rejected", reason or "未通过校验"
-            results[i] = {"index": i, "source_ref": r.get("source_ref"), "feedback_id": fid if status != "rejected" else None,
-                          "status": status, "reason": reason}
-    return Submission(import_id, summary, n_tickets, [results[i] for i in range(len(records))])
+                status, reason = "created", None
+            replaced = [ok[j][0] for j in range(k) if ids[j] == fid and by_line[j + 2] is None
+                        and _canonical(ok[j][1]) != _canonical(r)]
+            if status in ("created", "updated") and replaced:
+                earlier = "、".join(f"第 {j + 1} 条" for j in replaced)
+                reason = ((reason + "；") if reason else "") + f"同一批中{earlier}的 source_ref 相同、内容不同：保留本条（较后的一条）"
+            results[i] = {"index": i, "source_ref": r.get("source_ref"),
+                          "feedback_id": fid if status != "rejected" else None, "status": status, "reason": reason}
+    rows = [results[i] for i in range(len(records))]
+    counts = {s: sum(r["status"] == s for r in rows) for s in ROW_STATUSES}
+    return Submission(import_id, _submission_summary(source, len(rows), counts, n_tickets), n_tickets, rows, counts)
+
+
+def _record_json_rejects(con: duckdb.DuckDBPyConnection, import_id: str, ok: list, records: list, pre: dict) -> None:
+    """Number the import's rejects by item and add the items refused before it (one transaction)."""
+    import json
+
+    numbers = pd.DataFrame({"line": [k + 2 for k in range(len(ok))], "item": [i + 1 for i, _ in ok]})
+    staged_pre = pd.DataFrame(
+        [(i + 1, json.dumps(records[i] if isinstance(records[i], dict) else {"值": str(records[i])},
+                            ensure_ascii=False, default=str)[:4000], why) for i, why in sorted(pre.items())],
+        columns=["item", "raw", "reason"])
+    with con.cursor() as cur, db.transaction(cur):
+        cur.register("staged_numbers", numbers)
+        cur.register("staged_pre", staged_pre)
+        cur.execute(db.sql("service/json_rejects_renumber"), {"import_id": import_id})
+        if pre:
+            cur.execute(db.sql("service/json_rejects_add"), {"import_id": import_id})
+            cur.execute(db.sql("service/json_rejects_count"), {"import_id": import_id, "n_pre": len(pre)})
+        cur.unregister("staged_numbers")
+        cur.unregister("staged_pre")
+
+
+def _submission_summary(source: str, n: int, counts: dict[str, int], n_tickets: int) -> str:
+    """The Chinese summary of a JSON submission; its numbers are the per-row results counted."""
+    ok = counts["created"] + counts["updated"]
+    s = (f"收到 {n} 条 = 成功 {ok} + 拒绝 {counts['rejected']} + 重复 {counts['duplicate']}"
+         f"（成功中新增 {counts['created']}、更新 {counts['updated']}；{vocab.source_label(source)}，JSON 提交）")
+    if n_tickets:
+        s += f"；触发预警工单 {n_tickets} 张"
+    return s
 
 
 def run_alerts(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime | None = None,

@@ -108,6 +108,13 @@ def time_zone() -> str:
     return env("CX_TZ", "") or env("CX_TIMEZONE", "Asia/Shanghai")
 
 
+def public_url() -> str | None:
+    """The address people open the app at (``CX_PUBLIC_URL``, e.g. https://cx.example.com), without a trailing
+    slash; notifications link to tickets and digests with it. None when not set (then they carry no links)."""
+    url = (env("CX_PUBLIC_URL", "") or "").strip().rstrip("/")
+    return url or None
+
+
 def brand() -> str:
     return env("CX_BRAND", "客户体验透镜 CX Lens")
 

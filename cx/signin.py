@@ -1,8 +1,11 @@
 """Sign-in hardening and lasting sessions (no web framework here; ``cx.service.web`` and the page shell use it).
 
-- ``Throttle``: failed sign-ins per user and per address get a growing delay (2^(n-3) s from the 4th
-  failure, at most 30 s) and, after ``LOCK_AFTER`` failures within ``WINDOW`` seconds, a temporary lock of
-  ``LOCK_SECONDS``. In memory: the service is one process. Every failure and lock goes to the audit log.
+- ``Throttle``: failed sign-ins per user name get a growing delay (2^(n-3) s from the 4th failure, at most
+  30 s) and, after ``LOCK_AFTER`` failures within ``WINDOW`` seconds, a temporary lock of ``LOCK_SECONDS``.
+  An address (many people share one behind an office NAT or a proxy) has the same rule with a much higher
+  threshold (``CX_LOGIN_ADDR_LIMIT``, default 100; its delay grows from half of that), so one person's
+  failures never lock colleagues out, while guessing across many names from one address still is.
+  In memory: the service is one process. Every failure and lock goes to the audit log.
 - First admin: on a store without accounts a one-time code is printed in the service log; the first-admin
   form requires it (so the first visitor of a fresh install no longer becomes HQ admin by arriving first).
 - Sessions: the cookie holds a random session id signed with the service's secret (itsdangerous); the
@@ -35,6 +38,23 @@ COOKIE_MAX_AGE = 30 * 24 * 3600
 WINDOW, LOCK_AFTER, LOCK_SECONDS = 15 * 60, 10, 15 * 60
 
 
+def addr_lock_after() -> int:
+    """Failures from one address within WINDOW that lock the address (every user name): ``CX_LOGIN_ADDR_LIMIT``,
+    default 100 — ten times the per-user limit."""
+    try:
+        return max(LOCK_AFTER + 1, int(settings.env("CX_LOGIN_ADDR_LIMIT", "100")))
+    except ValueError:
+        return 100
+
+
+def _limits(key: str) -> tuple[int, int]:
+    """(failures from which the delay grows, failures that lock) for one key."""
+    if key.startswith("addr:"):
+        n = addr_lock_after()
+        return n // 2, n
+    return 3, LOCK_AFTER
+
+
 class Throttle:
     """Failed sign-in bookkeeping per key ("user:<name>", "addr:<ip>")."""
 
@@ -54,8 +74,8 @@ class Throttle:
         now = time.time() if now is None else now
         with self.lock:
             locked = max((self.locked_until.get(k, 0) - now for k in keys), default=0)
-            n = max((len(self._prune(k, now)) for k in keys), default=0)
-        return max(0.0, locked), (min(30.0, 2.0 ** (n - 3)) if n >= 3 else 0.0)
+            over = max((len(self._prune(k, now)) - _limits(k)[0] for k in keys), default=-1)
+        return max(0.0, locked), (min(30.0, 2.0 ** over) if over >= 0 else 0.0)
 
     def failed(self, keys: list[str], now: float | None = None) -> bool:
         """Record a failure; True when it locks a key."""
@@ -65,7 +85,7 @@ class Throttle:
             for k in keys:
                 q = self._prune(k, now)
                 q.append(now)
-                if len(q) >= LOCK_AFTER:
+                if len(q) >= _limits(k)[1]:
                     self.locked_until[k] = now + LOCK_SECONDS
                     q.clear()
                     locked = True

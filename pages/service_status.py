@@ -8,7 +8,7 @@ from ui import shell
 
 ctx = shell.page("通知与审计", filters=False)
 st.title("通知与审计")
-if not ctx.user.is_hq:
+if not ctx.user.sees_service_status:
     st.info("只有总部账号可以查看通知发送状态和审计日志。", icon=":material/lock:")
     st.stop()
 

@@ -8,6 +8,8 @@ from cx import access, brand, commands, db, sample
 from cx.loop import rules, tickets
 from ui import fmt, shell, verbatims
 
+if st.query_params.get("ticket"):       # a notification's link: select that ticket below (the filter mirror drops it)
+    st.session_state["_tk_link"] = st.query_params.get("ticket")
 ctx = shell.page("工单中心")
 # SLA escalation runs in the service every minute (cx.commands.escalate_overdue), not on page load.
 now = datetime.now()
@@ -58,6 +60,12 @@ def _queue(q: pd.DataFrame, now: datetime) -> None:
 
 def _detail(q: pd.DataFrame) -> None:
     titles = dict(zip(q["ticket_id"], q["ticket_no"] + " · " + q["title"].str.slice(0, 40)))
+    if link := st.session_state.pop("_tk_link", None):
+        hit = q.loc[q["ticket_no"] == link, "ticket_id"]
+        if len(hit):
+            st.session_state["tk_pick"] = hit.iloc[0]
+        else:
+            st.info(f"链接中的工单 {link} 不在当前列表中（可能已解决或关闭：可在上方“状态”中加选）。", icon=":material/info:")
     pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick", placeholder="请选择", format_func=titles.get)
     t, fb, ev = _ticket(ctx.con, loop, pick)
     st.markdown(f"**{t['ticket_no']} · {verbatims.escape(t['title'])}**")

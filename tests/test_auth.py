@@ -57,7 +57,7 @@ def test_scope_per_role(con, users):
 
 def test_cli_users(tmp_path):
     env = {"CX_USERS": str(tmp_path / "u.yaml"), "PATH": "/usr/bin:/bin"}
-    r = subprocess.run([sys.executable, "-m", "cx", "users", "add", "carol", "--role", "store", "--store", "S0001"],
+    r = subprocess.run([sys.executable, "-m", "cx", "users", "add", "carol", "--role", "store", "--store", "S0001", "--allow-unknown"],
                        input="a-long-password\n", capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     r = subprocess.run([sys.executable, "-m", "cx", "users", "list"], capture_output=True, text=True, env=env)

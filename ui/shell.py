@@ -203,6 +203,8 @@ def _nav(user: auth.User) -> None:
     with st.sidebar:
         st.markdown("### 客户体验透镜")
         for path, label, icon in NAV:
+            if path == "pages/service_status.py" and not user.sees_service_status:
+                continue            # HQ only: other roles would only meet a lock message there
             st.page_link(path, label=label, icon=icon)
         st.caption(f"当前用户：{user.describe()}")
         if st.button("退出登录", icon=":material/logout:", key="logout"):

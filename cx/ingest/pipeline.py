@@ -318,8 +318,12 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
                  options: ImportOptions | dict | None = None, profile: str | None = None,
                  date_order: str | None = None, questionnaire: str | None = None, sheets: list[str] | None = None,
                  unknown_store: str = "reject", progress: Progress | None = None, now: datetime | None = None,
-                 imported_by: str | None = None, analyzer: Analyzer | None = None) -> ImportResult:
+                 imported_by: str | None = None, analyzer: Analyzer | None = None,
+                 label: str | None = None) -> ImportResult:
     """Import one uploaded file (CSV/TXT/XLSX, every sheet or the chosen ones).
+
+    ``label``: the name recorded in the import history instead of ``file_name`` (e.g. an API submission,
+    which has no file); ``file_name`` still decides how the bytes are read.
 
     ``options`` (or the shortcuts ``profile``, ``date_order``, ``questionnaire``, ``sheets``): the confirmed
     mapping; omitted parts are detected exactly as :func:`plan` shows them. Raises ImportFailed (nothing
@@ -359,6 +363,7 @@ def _import_bytes(con, data, file_name, source, *, options, profile, date_order,
             setattr(opt, k, v)
     step(0.02, "读取文件…")
     p = plan(data, file_name, source, opt, preview_rows=None, now=now)
+    file_name = label or file_name
     if p.resolution.problems:
         got = "、".join(h for h in p.raw_headers[:30] if h) or "（无表头）"
         what = "列不完整" if any(x.startswith(("缺少", "至少需要")) for x in p.resolution.problems) else "列映射需要确认"

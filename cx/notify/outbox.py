@@ -58,18 +58,20 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
     users = [u for u in auth.list_users() if u.email or u.webhook_url]
     if not configured and not users:
         return 0
-    for tid, store, store_name, region, level, severity, title, due, escalations, state in rows:
+    for tid, store, store_name, region, level, severity, title, due, escalations, state, no, created in rows:
         pairs = recipients.targets(kind, level, region, store, configured, users)
         if not pairs:
             continue
         head = "新工单" if kind == "ticket_created" else f"工单已升级至{LEVEL_LABELS.get(level, level)}"
         subject = f"【{settings.brand()}】{head}：{title[:60]}"
-        lines = [f"工单：{tid}", f"门店：{store or '—'} {store_name or ''}".rstrip(), f"区域：{region or '—'}",
+        lines = [f"工单：{no or tid}", f"门店：{store or '—'} {store_name or ''}".rstrip(), f"区域：{region or '—'}",
                  f"严重度：{SEVERITY_LABELS.get(severity, severity)}", f"状态：{vocab.ticket_state_label(state)}",
                  f"处理层级：{LEVEL_LABELS.get(level, level)}",
                  f"截止时间：{pd.Timestamp(due):%Y-%m-%d %H:%M}", f"标题：{title}"]
         if detail and detail.get(tid):
             lines.append(detail[tid])
+        if (link := ticket_link(no, created)) is not None:
+            lines.append(f"查看工单：{link}")
         key = f"created:{tid}" if kind == "ticket_created" else f"escalated:{tid}:{int(escalations)}"
         for channel, target in pairs:
             _insert(cur, key, kind, subject, "\n".join(lines), channel, target, now)
@@ -77,12 +79,68 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
     return n
 
 
+def ticket_link(ticket_no: str | None, created_at=None) -> str | None:
+    """The 工单中心 address that opens this ticket (its creation day as the date filter), or None without
+    ``CX_PUBLIC_URL``."""
+    base = settings.public_url()
+    if base is None or not ticket_no:
+        return None
+    from urllib.parse import urlencode
+
+    q = {"ticket": ticket_no}
+    if created_at is not None and not pd.isna(created_at):
+        day = pd.Timestamp(created_at).date().isoformat()
+        q = {"from": day, "to": day, **q}
+    return f"{base}/tickets?{urlencode(q)}"
+
+
+def scope_words(cur: duckdb.DuckDBPyConnection, scope: str) -> str:
+    """A digest scope in Chinese for people: 'chain' → 全部门店, 'region:华东' → 华东区域, 'store:S0001' →
+    'S0001 一号店' (the store's name when the store knows it)."""
+    kind, _, value = (scope or "chain").partition(":")
+    if kind == "region" and value:
+        return f"{value}区域"
+    if kind == "store" and value:
+        row = cur.execute(db.sql("notify/store_name"), {"store_id": value}).fetchone()
+        return f"{value} {row[0]}" if row and row[0] else f"门店 {value}"
+    return "全部门店"
+
+
+def digest_link(scope: str, start, end) -> str | None:
+    """The 总览 page showing the digest's scope and period (the filter bar reads it from the address), or None
+    without ``CX_PUBLIC_URL``."""
+    base = settings.public_url()
+    if base is None:
+        return None
+    from urllib.parse import urlencode
+
+    kind, _, value = (scope or "chain").partition(":")
+    q = {"from": f"{start:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"}
+    if kind in ("region", "store") and value:
+        q[kind] = value
+    return f"{base}/overview?{urlencode(q)}"
+
+
 def enqueue_digest(cur: duckdb.DuckDBPyConnection, event_key: str, subject: str, body: str,
-                   pairs: list[tuple[str, str]], attachment: str | None, now: datetime | None = None) -> int:
-    """Queue one digest to (channel, target) pairs; the deck is attached to e-mails only."""
+                   pairs: list[tuple[str, str]], attachment: str | None, now: datetime | None = None,
+                   link: str | None = None) -> int:
+    """Queue one digest to (channel, target) pairs. The file is attached to e-mails only, so only e-mails say
+    “附件”; group robots get ``link`` (see :func:`digest_link`) when there is one, else a line saying the file
+    went by e-mail."""
+    from pathlib import Path
+
     now = now or datetime.now()
+    name = Path(attachment).name if attachment else None
     for channel, target in pairs:
-        _insert(cur, event_key, "digest", subject, body, channel, target, now,
+        lines = [body]
+        if channel == "email" and name:
+            lines.append(f"附件：{name}")
+        elif name:
+            lines.append("群消息不能附带文件" + ("，完整汇报已发送给邮件接收人" if any(c == "email" for c, _ in pairs)
+                                             else "，完整汇报保存在服务器上：" + name))
+        if link:
+            lines.append(f"在线查看：{link}")
+        _insert(cur, event_key, "digest", subject, "\n".join(lines), channel, target, now,
                 attachment if channel == "email" else None)
     return len(pairs)
 

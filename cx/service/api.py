@@ -40,7 +40,8 @@ def _error(status: int, code: str, message: str, headers: dict | None = None) ->
 
 
 class BodyLimit:
-    """Refuse request bodies over the upload limit before reading them (declared or streamed size)."""
+    """Refuse request bodies over the upload limit with 413 JSON: a declared Content-Length before reading, a
+    chunked body (no Content-Length) by counting its bytes while reading it (then handed on whole)."""
 
     def __init__(self, app):
         self.app = app
@@ -49,22 +50,36 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = settings.upload_limit_bytes()
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            resp = _error(413, "too_large", f"请求体过大，上限 {limit / 1024 / 1024:.0f} MB")
-            return await resp(scope, receive, send)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
+        too_large = _error(413, "too_large", f"请求体过大，上限 {limit / 1024 / 1024:.0f} MB")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            if declared.isdigit() and int(declared) > limit:
+                return await too_large(scope, receive, send)
+            return await self.app(scope, receive, send)     # the server never reads past a declared length
+        if b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
+            return await self.app(scope, receive, send)
+        chunks, seen = [], 0
+        while True:
             msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > limit:
-                    raise ApiError(413, "too_large", f"请求体过大，上限 {limit / 1024 / 1024:.0f} MB")
-            return msg
+            if msg["type"] != "http.request":
+                return                                     # client went away
+            seen += len(msg.get("body", b""))
+            if seen > limit:
+                return await too_large(scope, receive, send)
+            chunks.append(msg.get("body", b""))
+            if not msg.get("more_body"):
+                break
+        body, replayed = b"".join(chunks), False
 
-        return await self.app(scope, counted, send)
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
 
 
 class RateLimiter:
@@ -126,13 +141,65 @@ async def _command_error(_req, e):
     return _error(status, "too_large" if status == 413 else "invalid", str(e))
 
 
+_WHERE = {"body": "", "query": "查询参数 ", "path": "路径参数 ", "header": "请求头 ", "cookie": "Cookie "}
+
+
+def _field_path(loc) -> str:
+    """('body', 'items', 0, 'nps') → 'items[0].nps' (the JSON path a caller can find in its request)."""
+    parts = list(loc or [])
+    head = _WHERE.get(str(parts[0]), "") if parts else ""
+    if parts and str(parts[0]) in _WHERE:
+        parts = parts[1:]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return head + (out or "请求体")
+
+
+def _chinese(err: dict) -> str:
+    """One pydantic error in Chinese (type → sentence; the context fills in limits and choices)."""
+    t, ctx = err.get("type", ""), err.get("ctx") or {}
+    fixed = {
+        "missing": "缺少必填字段", "string_type": "应为文本", "int_type": "应为整数", "int_parsing": "应为整数",
+        "int_from_float": "应为整数（不能有小数）", "float_type": "应为数字", "float_parsing": "应为数字",
+        "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false", "list_type": "应为数组（[...]）",
+        "dict_type": "应为 JSON 对象（{...}）", "model_type": "应为 JSON 对象（{...}）",
+        "model_attributes_type": "应为 JSON 对象（{...}）", "date_type": "应为日期（YYYY-MM-DD）",
+        "date_parsing": "应为日期（YYYY-MM-DD）", "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+        "datetime_parsing": "应为时间（YYYY-MM-DD HH:MM）", "datetime_type": "应为时间（YYYY-MM-DD HH:MM）",
+        "extra_forbidden": "不认识的字段", "string_unicode": "应为 UTF-8 文本", "finite_number": "应为有限的数字",
+        "none_required": "应为空（null）", "value_error": "取值不正确", "union_tag_invalid": "取值不正确",
+    }
+    if t in fixed:
+        return fixed[t]
+    if t == "literal_error":
+        return f"应为以下之一：{ctx.get('expected', '')}".replace("' or '", "'、'")
+    if t == "too_short":
+        return f"至少需要 {ctx.get('min_length')} 项"
+    if t == "too_long":
+        return f"最多 {ctx.get('max_length')} 项"
+    if t == "string_too_short":
+        return f"至少 {ctx.get('min_length')} 个字符"
+    if t == "string_too_long":
+        return f"最多 {ctx.get('max_length')} 个字符"
+    bounds = {"greater_than_equal": ("ge", "不能小于"), "greater_than": ("gt", "必须大于"),
+              "less_than_equal": ("le", "不能大于"), "less_than": ("lt", "必须小于")}
+    if t in bounds:
+        key, word = bounds[t]
+        return f"{word} {ctx.get(key)}"
+    if t.startswith("enum"):
+        return f"应为以下之一：{ctx.get('expected', '')}"
+    return "取值不正确"
+
+
 @api.exception_handler(RequestValidationError)
 async def _validation(_req, e: RequestValidationError):
     errs = e.errors()
     if any(x.get("type") == "json_invalid" for x in errs):
         return _error(400, "malformed_json", "请求体不是有效的 JSON")
-    where = "；".join(f"{'.'.join(str(p) for p in x.get('loc', [])[1:]) or '请求体'}：{x.get('msg')}" for x in errs[:5])
-    return _error(422, "invalid", f"请求参数不正确：{where}")
+    where = "；".join(f"{_field_path(x.get('loc'))}：{_chinese(x)}" for x in errs[:5])
+    more = f"（另有 {len(errs) - 5} 处）" if len(errs) > 5 else ""
+    return _error(422, "invalid", f"请求参数不正确：{where}{more}")
 
 
 @api.exception_handler(Exception)
@@ -222,16 +289,17 @@ class FeedbackItem(BaseModel):
 
 
 class FeedbackBatch(BaseModel):
-    source: Literal["survey", "service", "review", "opinion"]
+    source: str = Field(..., description="survey | service | review | opinion（KANO 答卷请用 /v1/imports 上传文件）")
     items: list[FeedbackItem] = Field(..., min_length=1, max_length=5000)
 
 
 @api.post("/v1/feedback", summary="提交反馈（单条或批量，按 source_ref 幂等）")
 def submit_feedback(batch: FeedbackBatch, request: Request, user: auth.User = Depends(caller), c=Depends(con)):
+    """Per row: created | updated | duplicate | rejected with a Chinese reason; the counts and the summary are
+    the per-row results counted (received = created + updated + duplicate + rejected)."""
     res = commands.submit_feedback(c, user, batch.source, [i.model_dump() for i in batch.items])
-    counts = {s: sum(r["status"] == s for r in res.results) for s in ("created", "duplicate", "rejected")}
-    return {"import_id": res.import_id, "summary": res.summary, "tickets": res.tickets, **counts,
-            "results": res.results}
+    return {"import_id": res.import_id, "summary": res.summary, "tickets": res.tickets, "received": len(res.results),
+            **res.counts, "results": res.results}
 
 
 @api.post("/v1/imports", summary="上传文件导入（与“数据导入”页同一套映射与校验）")
@@ -239,21 +307,31 @@ async def upload(request: Request, file: UploadFile = File(...), source: str = F
                  create_stores: bool = Form(False), profile: str | None = Form(None),
                  date_order: str | None = Form(None), timezone: str | None = Form(None),
                  questionnaire: str | None = Form(None), sheets: str | None = Form(None),
+                 columns: str | None = Form(None, description='列映射 JSON，如 {"rating": "星级"}（同 CLI --column）'),
                  user: auth.User = Depends(caller), c=Depends(con)):
+    import json
+
+    try:
+        cols = json.loads(columns) if columns else {}
+        if not isinstance(cols, dict):
+            raise ValueError
+    except ValueError:
+        raise ApiError(422, "invalid", "columns 应为 JSON 对象，如 {\"rating\": \"星级\"}") from None
     data = await file.read()
     import anyio
 
     from cx.ingest import ImportOptions
 
     opts = ImportOptions(profile=profile or None, date_order=date_order or None, timezone=timezone or None,
-                         questionnaire=questionnaire or None,
+                         questionnaire=questionnaire or None, columns=cols,
                          sheets=[x for x in sheets.split(",") if x] if sheets else None)
     r = await anyio.to_thread.run_sync(lambda: commands.import_upload(
         c, user, data, file.filename or "upload.csv", source, "create" if create_stores else "reject", options=opts))
     return {"import_id": r.import_id, "status": r.status, "summary": r.summary(), "rows_in": r.rows_in,
             "rows_ok": r.rows_ok, "rows_rejected": r.rows_rejected, "rows_duplicate": r.rows_duplicate,
             "rows_updated": r.rows_updated, "rows_skipped": r.rows_skipped, "sheets": r.sheets,
-            "details": r.details(), "new_stores": r.new_stores, "tickets": r.tickets}
+            "details": r.details(), "reject_lines": [list(x) for x in r.reject_lines], "new_stores": r.new_stores,
+            "tickets": r.tickets}
 
 
 @api.get("/v1/imports", summary="导入记录（总部可见全部，其他角色只见自己的）")
@@ -381,6 +459,12 @@ def backup(path: str = Body(..., embed=True), request: Request = None, user: aut
     out = commands.backup(c, Path(path))
     audit.record(c, user.username, "backup", None, str(out), request.client.host if request and request.client else None)
     return {"path": str(out), "bytes": out.stat().st_size}
+
+
+@api.get("/v1/stores", summary="门店及其区域（按账号范围）")
+def stores(user: auth.User = Depends(caller), c=Depends(con)):
+    sc = auth.scope(c, user)
+    return {"stores": [{"store_id": s, "region": r} for s, r in access.stores_and_regions(c) if sc is None or s in sc]}
 
 
 @api.get("/v1/me", summary="当前令牌代表的账号与范围")

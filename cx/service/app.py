@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import secrets
+import sys
 from datetime import datetime
 
 import streamlit as st
@@ -36,6 +37,16 @@ def _logging() -> None:
         root.addHandler(h)
         root.setLevel(logging.INFO)
         root.propagate = False
+    if access_log_off():
+        # uvicorn --no-access-log removes the access logger's handlers, but Streamlit's logger set-up adds its own
+        # back (streamlit.logger.init_uvicorn_logs), so the flag alone is not honoured: silence the logger itself.
+        logging.getLogger("uvicorn.access").disabled = True
+
+
+def access_log_off(argv: list[str] | None = None) -> bool:
+    """Whether uvicorn was started with --no-access-log (scripts/run-app.sh does) or CX_ACCESS_LOG=0."""
+    argv = sys.argv if argv is None else argv
+    return "--no-access-log" in argv or settings.env("CX_ACCESS_LOG", "") == "0"
 
 
 async def healthz(_request: Request) -> JSONResponse:

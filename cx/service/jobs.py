@@ -178,10 +178,10 @@ def run_digest(s: Schedule, fire: datetime) -> str:
     start, end = period_dates(s.period, fire)
     path = commands.build_digest(con, s.scope, start, end, s.format, settings.digests_dir() / s.id, name=s.id)
     subject = f"【{settings.brand()}】{s.title}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
-    body = f"{s.title}\n范围：{s.scope}\n周期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}\n文件：{path.name}（邮件附件）"
     with con.cursor() as cur, db.transaction(cur):
+        body = f"{s.title}\n范围：{outbox.scope_words(cur, s.scope)}\n周期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
         n = outbox.enqueue_digest(cur, f"digest:{s.id}:{fire:%Y-%m-%dT%H:%M}", subject, body, _targets(s),
-                                  str(path), now=state.now())
+                                  str(path), now=state.now(), link=outbox.digest_link(s.scope, start, end))
         cur.execute(db.sql("service/job_run_set"), {"job_id": f"digest:{s.id}", "fire": fire, "at": datetime.now(),
                                                     "outcome": f"{path.name} → {n} 条通知"})
     return f"{path.name}, {n} notifications"

@@ -48,3 +48,47 @@ def test_hq_sets_an_accounts_notification_email_and_robot_on_the_page(app_db):
     assert (u.email, u.webhook_kind, u.webhook_secret) == ("s1@example.com", "dingtalk", "SEC123")
     table = [d.value for d in at.dataframe if "邮箱" in d.value.columns][0]
     assert table.set_index("账号").loc["s1-mgr", "机器人"] == "钉钉"
+
+
+def test_only_hq_sees_the_page_in_the_menu(app_db):
+    def labels(user):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["user"] = user
+        at.run()
+        assert not at.exception, at.exception
+        return [p.proto.label for p in at.get("page_link")]
+
+    hq = labels(auth.User("t-hq", "总部", "hq"))
+    assert "通知与审计" in hq and "工单中心" in hq
+    for user in (auth.User("t-s", "店长", "store", store_id="S0001"), auth.User("t-r", "区域", "region", region="华东"),
+                 auth.User("t-a", "分析", "analyst")):
+        menu = labels(user)
+        assert "工单中心" in menu and "通知与审计" not in menu, (user.role, menu)
+
+
+def test_a_notification_link_opens_its_ticket(app_db):
+    con = db.connect(app_db)
+    first, last = con.execute("SELECT min(created_at), max(created_at) FROM tickets "
+                              "WHERE status IN ('open', 'escalated')").fetchone()
+    con.close()
+    dates = {"from": first.date().isoformat(), "to": last.date().isoformat()}
+
+    def open_tickets(extra: dict):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["user"] = auth.User("t-hq", "总部", "hq")
+        at.query_params.update(dates)
+        at.run()
+        at.query_params.update(extra)          # the link opens 工单中心 itself (/tickets?from=&to=&ticket=)
+        at.switch_page("pages/tickets.py").run()
+        assert not at.exception, at.exception
+        return at
+
+    plain = open_tickets({})
+    pick = plain.selectbox(key="tk_pick")
+    labels = pick.options
+    assert len(labels) > 1
+    target = labels[-1].split(" · ")[0]                  # not the one shown by default
+    assert not pick.format_func(pick.value).startswith(target)
+    at = open_tickets({"ticket": target})
+    assert at.selectbox(key="tk_pick").format_func(at.selectbox(key="tk_pick").value).startswith(target)
+    assert any(target in m.value for m in at.markdown)

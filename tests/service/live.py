@@ -55,7 +55,8 @@ class Service:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "cx.service.app:app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--no-access-log", *UVICORN_OPTIONS], cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT)
+                 "--no-access-log", *UVICORN_OPTIONS, "--forwarded-allow-ips", self.extra.get("CX_TRUSTED_PROXIES", "")],
+                cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -27,8 +27,21 @@ def test_growing_delay_then_lock_then_unlock():
     assert t.failed(keys, now + 20)                               # the 10th failure locks
     locked, _ = t.check(keys, now + 21)
     assert 0 < locked <= signin.LOCK_SECONDS
-    assert t.check(["addr:1.2.3.4"], now + 21)[0] > 0             # the address too, for any user name
+    assert t.check(["addr:1.2.3.4"], now + 21) == (0, 0)           # the address is not locked by one user's failures
+    assert t.check(["user:carol", "addr:1.2.3.4"], now + 21) == (0, 0)   # a colleague at the same address signs in
     assert t.check(keys, now + 21 + signin.LOCK_SECONDS)[0] == 0
+
+
+def test_an_address_locks_only_after_many_failures_across_names():
+    t, now = signin.Throttle(), 1000.0
+    limit = signin.addr_lock_after()
+    assert limit >= 5 * signin.LOCK_AFTER
+    for i in range(limit - 1):
+        assert not t.failed([f"user:u{i}", "addr:5.6.7.8"], now + i)    # a different name each time
+    assert t.check(["user:new", "addr:5.6.7.8"], now + limit)[1] > 0   # a growing delay by now
+    assert t.failed(["user:last", "addr:5.6.7.8"], now + limit)
+    assert t.check(["user:anyone", "addr:5.6.7.8"], now + limit + 1)[0] > 0
+    assert t.check(["user:anyone", "addr:9.9.9.9"], now + limit + 1) == (0, 0)
 
 
 def test_sign_in_is_audited_and_locks(con):

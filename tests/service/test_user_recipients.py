@@ -128,7 +128,7 @@ def test_cli_sets_and_lists_contact(tmp_path):
         return subprocess.run([sys.executable, "-m", "cx", "users", *a], input=stdin, capture_output=True, text=True,
                               env=env)
 
-    assert cli("add", "carol", "--role", "store", "--store", "S0001", "--email", "carol@example.com",
+    assert cli("add", "carol", "--role", "store", "--store", "S0001", "--allow-unknown", "--email", "carol@example.com",
                stdin=PW + "\n").returncode == 0
     r = cli("contact", "carol", "--webhook-kind", "dingtalk", "--webhook-url", "https://oapi.dingtalk.com/robot/send?x=1",
             "--webhook-secret", "SEC1")

@@ -1,0 +1,1 @@
+SELECT name FROM stores WHERE store_id = $store_id
