@@ -186,7 +186,7 @@ def cmd_backup(a: argparse.Namespace) -> int:
 def cmd_alerts(a: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
-    from cx import commands
+    from cx import commands, settings
 
     since = datetime.fromisoformat(a.since)
     if (svc := _service(a)) is not None:
@@ -196,7 +196,7 @@ def cmd_alerts(a: argparse.Namespace) -> int:
         print(f"预警规则已运行：新建工单 {n} 张")
         return 0
     with _store(a.db) as con:
-        n = commands.run_alerts(con, since, datetime.now() + timedelta(days=1))
+        n = commands.run_alerts(con, since, settings.now() + timedelta(days=1))
     print(f"预警规则已运行：新建工单 {n} 张")
     return 0
 

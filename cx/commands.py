@@ -92,7 +92,7 @@ def submit_feedback(con: duckdb.DuckDBPyConnection, user: auth.User, source: str
         with db.WRITE_LOCK:     # the "was it there before" check and the import see the same store
             with con.cursor() as cur:
                 before = {x[0] for x in cur.execute(db.sql("service/existing_feedback"), {"ids": ids}).fetchall()}
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            stamp = settings.now().strftime("%Y%m%d-%H%M%S")
             # ids are the caller's global source ids (never per-questionnaire counters), canonical columns
             res = import_bytes(con, _rows_as_file([r for _, r in ok]), f"api-{user.username}-{stamp}.csv", source,
                                unknown_store="reject", imported_by=user.username,
@@ -119,7 +119,7 @@ def run_alerts(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime 
                actor: str = "规则引擎") -> int:
     """Evaluate the alert rules over [since, until); returns tickets opened (their notifications are queued
     in the same transaction)."""
-    return rules.run(con, since, until or datetime.now() + timedelta(days=1), actor=actor)
+    return rules.run(con, since, until or settings.now() + timedelta(days=1), actor=actor)
 
 
 def escalate_overdue(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> int:

@@ -22,7 +22,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from cx import db, incidents, rollup
+from cx import db, incidents, rollup, settings
 from cx.ingest import dates, layout, mapping, profiles, readers, validate
 from cx.text import Analyzer
 from cx.text import config as text_config
@@ -438,7 +438,7 @@ def _analyze(todo: list[dict], analyzer: Analyzer | None, progress) -> tuple:
 def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: str, mkey: str, source: str,
            imported_by: str | None, checked: validate.Validated, result: ImportResult, now: datetime | None,
            text: tuple | None, p: Plan) -> None:
-    started = now or datetime.now()
+    started = now or settings.now()
     cur.execute(db.sql("ingest/start_import"), {
         "import_id": import_id, "file_name": file_name, "sha256": sha, "source": source,
         "started_at": started, "rows_in": result.rows_in, "imported_by": imported_by,
@@ -521,7 +521,7 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
     details = {"sheets": per, "assumptions": result.assumptions, "conflicts": result.conflicts, "notes": result.notes,
                "scales": {f: c.scale for f, c in checked.columns.scores.items()}, "id_kind": checked.columns.id_kind}
     cur.execute(db.sql("ingest/finish_import"), {
-        "import_id": import_id, "finished_at": datetime.now(), "rows_ok": result.rows_ok,
+        "import_id": import_id, "finished_at": settings.now(), "rows_ok": result.rows_ok,
         "rows_rejected": result.rows_rejected, "rows_duplicate": result.rows_duplicate,
         "rows_updated": result.rows_updated, "rows_skipped": result.rows_skipped,
         "details": json.dumps(details, ensure_ascii=False)})

@@ -8,7 +8,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from cx import db, vocab
+from cx import db, settings, vocab
 from cx.filters import Filters
 from cx.loop.rules import LEVELS, LEVEL_LABELS
 
@@ -48,7 +48,7 @@ def with_labels(df: pd.DataFrame) -> pd.DataFrame:
 def act(con: duckdb.DuckDBPyConnection, ticket_id: str, action: str, actor: str, note: str | None = None,
         root_cause: str | None = None, now: datetime | None = None) -> dict:
     """Apply one handling action; every action writes an audit event. Illegal transitions are refused."""
-    now = now or datetime.now()
+    now = now or settings.now()
     with con.cursor() as cur, db.transaction(cur):
         t = get(cur, ticket_id)
         if action == "comment":
@@ -92,7 +92,7 @@ def escalate(con: duckdb.DuckDBPyConnection, now: datetime | None = None, clock:
     24 h later if still open; the events carry those moments, not the time of this call. A ticket is
     breached at exactly its deadline. Returns the number of escalation steps taken.
     """
-    now = now or (clock or datetime.now)()
+    now = now or (clock or settings.now)()
     with con.cursor() as cur, db.transaction(cur):
         overdue = cur.execute(db.sql("loop/overdue"), {"now": now}).df()
         updates, evts = [], []
@@ -199,7 +199,7 @@ def sla(con, filters: Filters, now: datetime | None = None) -> SLA:
     """SLA figures for the filters, aggregated in SQL (a 10 M-row chain has ~1 M tickets a year)."""
     p = filters.params()
     df = db.df(con, "loop/sla", {"scope_stores": p["scope_stores"], "regions": p["regions"], "stores": p["stores"],
-                                 "start": p["start"], "end": p["end"], "now": now or datetime.now()})
+                                 "start": p["start"], "end": p["end"], "now": now or settings.now()})
     nums = ["tickets", "resolved", "within_sla", "breached", "escalations"]
     df[nums] = df[nums].fillna(0).astype(int)
 

@@ -47,7 +47,7 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
     ``detail`` maps ticket_id → an extra line (e.g. the escalation reason). Returns rows queued."""
     if not ticket_ids:
         return 0
-    now = now or datetime.now()
+    now = now or settings.now()
     rows = cur.execute(db.sql("notify/tickets_for"), {"ids": list(ticket_ids)}).fetchall()
     n = 0
     try:
@@ -80,7 +80,7 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
 def enqueue_digest(cur: duckdb.DuckDBPyConnection, event_key: str, subject: str, body: str,
                    pairs: list[tuple[str, str]], attachment: str | None, now: datetime | None = None) -> int:
     """Queue one digest to (channel, target) pairs; the deck is attached to e-mails only."""
-    now = now or datetime.now()
+    now = now or settings.now()
     for channel, target in pairs:
         _insert(cur, event_key, "digest", subject, body, channel, target, now,
                 attachment if channel == "email" else None)
@@ -99,7 +99,7 @@ def deliver_due(con: duckdb.DuckDBPyConnection, send=None, now: datetime | None 
     from cx.notify import channels
 
     send = send or channels.send
-    now = now or datetime.now()
+    now = now or settings.now()
     with con.cursor() as cur, db.transaction(cur):
         claimed = cur.execute(db.sql("notify/claim"), {"now": now, "limit": limit}).df()
     out = {"sent": 0, "retry": 0, "failed": 0}
@@ -118,7 +118,7 @@ def deliver_due(con: duckdb.DuckDBPyConnection, send=None, now: datetime | None 
                         row["target"], row["attempts"], "FAILED" if final else "will retry", err)
         else:
             with con.cursor() as cur, db.transaction(cur):
-                cur.execute(db.sql("notify/sent"), {"at": datetime.now(), "id": row["notification_id"]})
+                cur.execute(db.sql("notify/sent"), {"at": settings.now(), "id": row["notification_id"]})
             out["sent"] += 1
             log.info("notification %s %s→%s sent (attempt %s)", row["notification_id"], row["channel"],
                      row["target"], row["attempts"])

@@ -283,7 +283,7 @@ def kpis(start: date, end: date, region: list[str] = Query([]), store: list[str]
 def ticket_list(start: date | None = None, end: date | None = None, status: list[str] = Query([]),
                 level: list[str] = Query([]), store: list[str] = Query([]), limit: int = Query(200, ge=1, le=2000),
                 user: auth.User = Depends(caller), c=Depends(con)):
-    end = end or date.today() + timedelta(days=1)
+    end = end or settings.today() + timedelta(days=1)
     start = start or end - timedelta(days=365)
     f = commands.scope_filters(c, user, start, end, (), tuple(store))
     q = tickets.queue(c, f, list(level) or None, list(status) or None, limit=limit)
