@@ -82,7 +82,7 @@ with tab_audit:
         shell.empty_state("审计日志为空。")
     else:
         labels = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "export": "导出",
-                  "download": "下载"}
+                  "download": "下载", "backup": "备份", "digest_run": "立即运行摘要"}
         text_cols = [c for c in ("scope", "detail", "address") if c in log.columns]
         log = log.assign(**{c: log[c].fillna("") for c in text_cols})       # empty, never a visible "None"
         st.dataframe(log.assign(action=log["action"].map(labels).fillna(log["action"])).rename(columns={

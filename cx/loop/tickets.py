@@ -95,21 +95,21 @@ def escalate(con: duckdb.DuckDBPyConnection, now: datetime | None = None, clock:
     now = now or (clock or settings.now)()
     with con.cursor() as cur, db.transaction(cur):
         overdue = cur.execute(db.sql("loop/overdue"), {"now": now}).df()
-        updates, evts = [], []
+        updates, evts, steps = [], [], {}
         for r in overdue.itertuples(index=False):
             level, due, n = r.owner_level, pd.Timestamp(r.due_at).to_pydatetime(), int(r.escalations)
             while due <= now and level != "hq":
                 nxt = LEVELS[LEVELS.index(level) + 1]
-                evts.append((r.ticket_id, due, "系统", "escalated",
-                             f"超过 SLA（{r.sla_hours} 小时），由{LEVEL_LABELS[level]}升级至{LEVEL_LABELS[nxt]}"))
+                why = f"超过 SLA（{r.sla_hours} 小时），由{LEVEL_LABELS[level]}升级至{LEVEL_LABELS[nxt]}"
+                evts.append((r.ticket_id, due, "系统", "escalated", why))
                 level, due, n = nxt, due + timedelta(hours=int(r.sla_hours)), n + 1
+                steps.setdefault(r.ticket_id, []).append((level, n, due, why))
             updates.append((r.ticket_id, level, due, vocab.ESCALATED, n, r.resolved_at, r.closed_at, r.root_cause))
         apply(cur, updates, evts)
-        if evts:   # same transaction: an escalation exists exactly with its notifications
+        if evts:   # same transaction: an escalation exists exactly with its notifications (one per level passed)
             from cx.notify import outbox
 
-            reasons = {e[0]: e[4] for e in evts}
-            outbox.enqueue_tickets(cur, list(reasons), "escalated", now=now, detail=reasons)
+            outbox.enqueue_tickets(cur, list(steps), "escalated", now=now, steps=steps)
     return len(evts)
 
 

@@ -321,6 +321,20 @@ def job_escalate(user: auth.User = Depends(caller), c=Depends(con)):
     return {"escalations": commands.escalate_overdue(c, state.now())}
 
 
+@api.post("/v1/digests/{digest_id}/run", summary="立即运行 schedules.yaml 中的某个摘要（总部；用于测试计划与接收人）")
+def digest_run(digest_id: str, user: auth.User = Depends(caller), c=Depends(con)):
+    from cx.service import jobs
+
+    access.require_hq(user, "立即运行摘要")
+    try:
+        out = jobs.run_now(c, digest_id)
+    except jobs.ScheduleError as e:
+        raise ApiError(404 if "没有 id" in str(e) else 422, "not_found" if "没有 id" in str(e) else "invalid",
+                       str(e)) from None
+    audit.record(c, user.username, "digest_run", None, f"{digest_id}：{out['summary']}")
+    return out
+
+
 @api.post("/v1/jobs/alerts", summary="对某日期之后的反馈运行预警规则（总部）")
 def job_alerts(since: date = Body(..., embed=True), user: auth.User = Depends(caller), c=Depends(con)):
     access.require_hq(user, "运行预警规则")
