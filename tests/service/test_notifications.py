@@ -122,7 +122,7 @@ def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbo
     (inbox / "good.csv").write_text("store_id,created_at,source_ref,nps\nS0002,2026-10-06 10:00,IN-1,9\n", encoding="utf-8")
     (inbox / "bad.csv").write_text("这不是表头\n", encoding="utf-8")
     with Smtp() as smtp:
-        svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp.port))
+        svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp.port), CX_SCHEDULES_SECONDS="1")
         svc.start()
         msgs = smtp.wait(1, timeout=120)
         assert len(msgs) == 1
@@ -134,9 +134,21 @@ def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbo
         assert _wait(lambda: (inbox / "done" / "good.csv").exists() and (inbox / "failed" / "bad.csv").exists())
         assert "成功 1" in (inbox / "done" / "good.csv.reason.txt").read_text(encoding="utf-8")
         assert (inbox / "failed" / "bad.csv.reason.txt").read_text(encoding="utf-8").strip()
+        # run by hand through the API (what `python -m cx digest run weekly-s1` does while the service runs)
+        hq = svc.token("hq-bot", "hq")
+        r = httpx.post(svc.url + "/api/v1/digests/weekly-s1/run", headers=h(hq), timeout=120)
+        assert r.status_code == 200 and r.json()["notifications"] == 1, r.text
+        assert len(smtp.wait(2, timeout=60)) == 2
+        r = httpx.post(svc.url + "/api/v1/digests/nope/run", headers=h(hq))
+        assert r.status_code == 404 and "没有 id" in r.json()["error"]["message"]
+        # schedules.yaml edited while running: a broken file is refused and logged, the old schedule stays
+        (tmp_path / "schedules.yaml").write_text("digests: [{id: x, cron: '61 * * * *', recipients: [a@b.c]}]\n",
+                                                 encoding="utf-8")
+        assert _wait(lambda: "schedules.yaml 有错误" in (tmp_path / "service.log").read_text(), timeout=20)
         svc.stop()
         svc.start()                                                   # a restart does not repeat the caught-up run
         time.sleep(5)
-        assert len(smtp.messages) == 1
+        assert len(smtp.messages) == 2
         svc.stop()
-    assert "catching up once" in (tmp_path / "service.log").read_text()
+    log = (tmp_path / "service.log").read_text()
+    assert "catching up once" in log and "run by hand" in log
