@@ -228,3 +228,9 @@ def test_cli_digest_run_without_the_service(store_copy, tmp_path, capsys, monkey
         c.close()
     assert cli.main(["digest", "run", "nope", "--db", str(path)]) == 2
     assert "没有 id 为“nope”的摘要" in capsys.readouterr().err
+
+
+def test_the_shipped_schedules_example_is_valid():
+    doc = yaml.safe_load((settings.ROOT / "data" / "schedules.example.yaml").read_text(encoding="utf-8"))
+    got = jobs.parse_schedules(doc)
+    assert [s.id for s in got] == ["weekly-chain", "monthly-east"] and got[1].format == "pdf"
