@@ -48,3 +48,26 @@ def test_hq_sets_an_accounts_notification_email_and_robot_on_the_page(app_db):
     assert (u.email, u.webhook_kind, u.webhook_secret) == ("s1@example.com", "dingtalk", "SEC123")
     table = [d.value for d in at.dataframe if "邮箱" in d.value.columns][0]
     assert table.set_index("账号").loc["s1-mgr", "机器人"] == "钉钉"
+
+
+def test_hq_runs_a_scheduled_digest_now_from_the_page(app_db, tmp_path, monkeypatch):
+    import yaml
+
+    monkeypatch.setenv("CX_DATA", str(tmp_path))
+    (tmp_path / "schedules.yaml").write_text(yaml.safe_dump({"digests": [
+        {"id": "weekly", "cron": "0 8 * * 1", "period": "last_30_days", "format": "html",
+         "recipients": ["boss@example.com"]}]}), encoding="utf-8")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = auth.User("t-hq", "总部", "hq")
+    at.run()
+    at.switch_page("pages/service_status.py").run()
+    assert not at.exception, at.exception
+    [b for b in at.button if b.label == "立即运行"][0].click().run()
+    assert not at.exception, at.exception
+    assert any("已生成" in s.value for s in at.success), [e.value for e in at.error]
+    con = db.connect(app_db)
+    try:
+        assert con.execute("SELECT target FROM notifications WHERE kind = 'digest'").fetchall() == [("boss@example.com",)]
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'digest_run'").fetchone()[0] == 1
+    finally:
+        con.close()
