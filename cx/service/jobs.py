@@ -387,4 +387,8 @@ def start() -> BackgroundScheduler:
     state.STATUS["schedules"] = schedules
     log.info("scheduler started (%s): escalate, deliver, inbox, schedules, %d digest(s)", settings.time_zone(),
              len(schedules.current))
+    for i, sc in schedules.current.items():
+        if (job := sched.get_job(f"digest:{i}")) is not None and job.next_run_time is not None:
+            log.info("digest %s: cron “%s”, next run %s (%s)", i, sc.cron, f"{_local(job.next_run_time):%Y-%m-%d %H:%M}",
+                     settings.time_zone())
     return sched

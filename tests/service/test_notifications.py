@@ -8,13 +8,13 @@ import hashlib
 import hmac
 import time
 import urllib.parse
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 import yaml
 
-from cx import commands, db
+from cx import commands, db, settings
 from tests.service.live import Receiver, Smtp, copy_store, free_port
 
 pytest.importorskip("aiosmtpd")
@@ -27,7 +27,7 @@ def h(token: str) -> dict:
 def _prepare(demo_db, home, recipients: list[dict]):
     path = copy_store(demo_db, home)
     con = db.connect(path)
-    commands.escalate_overdue(con, datetime.now() + timedelta(hours=72))   # demo backlog settled before we listen
+    commands.escalate_overdue(con, settings.now() + timedelta(hours=72))   # demo backlog settled before we listen
     region = con.execute("SELECT region FROM stores WHERE store_id = 'S0001'").fetchone()[0]
     con.close()
     (home / "recipients.yaml").write_text(yaml.safe_dump(
@@ -60,7 +60,7 @@ def test_alert_notifications_survive_kill9_and_escalation_reaches_the_region(dem
         svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp_port))
         svc.start()
         hq = svc.token("hq-bot", "hq")
-        when = (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+        when = (settings.now() - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
         r = httpx.post(svc.url + "/api/v1/feedback", headers=h(hq), json={"source": "survey", "items": [
             {"source_ref": "N-1", "store_id": "S0001", "created_at": when, "nps": 0, "text": "服务员态度恶劣，等了一个小时才上菜"}]})
         assert r.status_code == 200 and r.json()["tickets"] >= 1, r.text
@@ -115,7 +115,7 @@ def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbo
          "title": "门店周报", "recipients": ["boss@example.com"]}]}, allow_unicode=True), encoding="utf-8")
     con = db.connect(path)
     con.execute("INSERT INTO job_runs VALUES ('digest:weekly-s1', ?, ?, 'ok')",
-                [datetime.now() - timedelta(hours=3, minutes=1), datetime.now() - timedelta(hours=3)])
+                [settings.now() - timedelta(hours=3, minutes=1), settings.now() - timedelta(hours=3)])
     con.close()
     inbox = tmp_path / "inbox" / "survey"
     inbox.mkdir(parents=True)
