@@ -220,6 +220,12 @@ def _targets(s: Schedule) -> list[tuple[str, str]]:
 
 
 def run_digest(s: Schedule, fire: datetime, con=None, manual: bool = False) -> str:
+    """:func:`digest_once`, as the one-line outcome the job log shows."""
+    out = digest_once(s, fire, con, manual)
+    return out if isinstance(out, str) else out["summary"]
+
+
+def digest_once(s: Schedule, fire: datetime, con=None, manual: bool = False) -> dict | str:
     """Build the digest for the fire time ``fire`` (naive, chain-local) and queue it.
 
     A scheduled run records the fire in ``job_runs`` in the same transaction as its notifications (so a restart
@@ -238,26 +244,25 @@ def run_digest(s: Schedule, fire: datetime, con=None, manual: bool = False) -> s
         if not manual:
             cur.execute(db.sql("service/job_run_set"), {"job_id": f"digest:{s.id}", "fire": fire,
                                                         "at": settings.now(), "outcome": f"{path.name} → {n} 条通知"})
-    return f"{path.name}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}），{n} 条通知"
+    return {"id": s.id, "summary": f"{path.name}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}），{n} 条通知",
+            "file": path.name, "start": start.isoformat(), "end": end.isoformat(), "notifications": n}
 
 
 def run_now(con, schedule_id: str, now: datetime | None = None) -> dict:
     """Run one digest of ``schedules.yaml`` now (testing a schedule): the period is computed as if it fired at
     ``now`` (default ``settings.now()``); notifications are queued (the service's sender delivers them).
-    Raises ScheduleError (Chinese) for an unknown id or an unusable file. Returns {id, file, start, end, notifications}."""
+    Raises ScheduleError (Chinese) for an unknown id or an unusable file. Returns {id, summary, file, start, end,
+    notifications}."""
     found = {s.id: s for s in load_schedules()}
     if schedule_id not in found:
         have = "、".join(found) or "（无）"
         raise ScheduleError(f"schedules.yaml 中没有 id 为“{schedule_id}”的摘要（现有：{have}）")
     s, fire = found[schedule_id], (now or settings.now()).replace(microsecond=0)
     with _DIGEST_LOCK:
-        out = run_digest(s, fire, con, manual=True)
-    log.info("digest %s run by hand at %s (%s): %s", s.id, f"{fire:%Y-%m-%d %H:%M:%S}", settings.time_zone(), out)
-    start, end = period_dates(s.period, fire)
-    with con.cursor() as cur:
-        n = cur.execute("SELECT count(*) FROM notifications WHERE event_key = ?",
-                        [f"digest:{s.id}:manual:{fire:%Y-%m-%dT%H:%M:%S}"]).fetchone()[0]
-    return {"id": s.id, "summary": out, "start": start.isoformat(), "end": end.isoformat(), "notifications": int(n)}
+        out = digest_once(s, fire, con, manual=True)
+    log.info("digest %s run by hand at %s (%s): %s", s.id, f"{fire:%Y-%m-%d %H:%M:%S}", settings.time_zone(),
+             out["summary"])
+    return out
 
 
 def _last_fire(job_id: str, con=None) -> datetime | None:
