@@ -279,10 +279,10 @@ def _local(dt: datetime) -> datetime:
 _DIGEST_LOCK = threading.Lock()      # a scheduled run, a catch-up and a manual run never overlap
 
 
-def catch_up(s: Schedule, now: datetime | None = None) -> datetime | None:
-    """Run a missed digest once: the latest fire time after the last one handled and not after now
-    (chain-local). A schedule never run before starts counting from now (no back-fill). Returns the fire
-    time run, or None."""
+def catch_up(s: Schedule, now: datetime | None = None, min_age: timedelta = timedelta(0)) -> datetime | None:
+    """Run a missed digest once: the latest fire time after the last one handled and not after ``now - min_age``
+    (chain-local; ``min_age`` leaves a fire that is due right now to the scheduler). A schedule never run before
+    starts counting from now (no back-fill). Returns the fire time run, or None."""
     con = state.store()
     if con is None:
         return None
@@ -297,7 +297,7 @@ def catch_up(s: Schedule, now: datetime | None = None) -> datetime | None:
             return None
         trig, missed = s.trigger(), None
         nxt = trig.get_next_fire_time(None, last.replace(tzinfo=tz) + timedelta(seconds=1))
-        while nxt is not None and _local(nxt) <= now:
+        while nxt is not None and _local(nxt) <= now - min_age:
             missed = _local(nxt)
             nxt = trig.get_next_fire_time(nxt, nxt + timedelta(seconds=1))
         if missed is not None:
@@ -326,6 +326,7 @@ class Schedules:
         self.sched, self.path = sched, path
         self.current: dict[str, Schedule] = {}
         self.text: str | None = None          # the file content last seen (valid or not)
+        self.ticks = 0
 
     def _read(self) -> str:
         p = self.path or settings.schedules_path()
@@ -367,7 +368,10 @@ class Schedules:
 
     def tick(self) -> str:
         self.reload()
-        caught = [s.id for s in list(self.current.values()) if catch_up(s) is not None]
+        # at start every missed fire is made up; later ticks leave the current minute's fire to its cron job
+        age = timedelta(0) if self.ticks == 0 else timedelta(seconds=90)
+        self.ticks += 1
+        caught = [s.id for s in list(self.current.values()) if catch_up(s, min_age=age) is not None]
         return f"{len(self.current)} digest(s)" + (f", caught up: {', '.join(caught)}" if caught else "")
 
 
