@@ -86,7 +86,8 @@ with tab_jobs:
         st.error(str(e))
     if planned:
         with st.form("sv_digest_now"):
-            pick = st.selectbox("立即运行一个定时汇报（测试计划与接收人；不影响按计划的运行）", planned, key="sv_digest")
+            pick = st.selectbox("立即运行一个定时汇报（测试计划与接收人；不影响按计划的运行）", planned, key="sv_digest",
+                                placeholder="请选择定时汇报")
             if st.form_submit_button("立即运行"):
                 with st.spinner("正在生成汇报…"):
                     try:
