@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from cx import db
+from cx import db, settings
 
 log = logging.getLogger("cx.audit")
 
@@ -17,7 +17,7 @@ def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, scope: str |
     """Append one entry (its own small transaction; never raises into the caller's work)."""
     try:
         with con.cursor() as cur, db.transaction(cur):
-            cur.execute(db.sql("service/audit_add"), {"at": now or datetime.now(), "actor": actor or "?",
+            cur.execute(db.sql("service/audit_add"), {"at": now or settings.now(), "actor": actor or "?",
                                                       "action": action, "scope": scope, "detail": detail,
                                                       "address": address})
     except duckdb.Error as e:          # a read-only store (tests, CLI report) must not break the action

@@ -120,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--period", required=True, help="2026-10 或 2026-08-01:2026-10-31")
     rp.add_argument("--out", type=Path, required=True, help="输出文件（.pptx 或 .html）")
     rp.add_argument("--db", type=Path, default=None)
+    dg = sub.add_parser("digest", help="摘要：run ID 立即运行 schedules.yaml 中的一个摘要（测试计划与接收人）")
+    dsub = dg.add_subparsers(dest="digest_cmd", required=True)
+    dr = dsub.add_parser("run", help="立即生成并发送一个摘要（周期按现在计算）")
+    dr.add_argument("id", help="schedules.yaml 中摘要的 id")
+    dr.add_argument("--db", type=Path, default=None)
     bk = sub.add_parser("backup", help="把数据库完整复制到新文件（服务运行时经由服务，不停机）")
     bk.add_argument("out", type=Path)
     bk.add_argument("--db", type=Path, default=None)
@@ -201,6 +206,28 @@ def cmd_tokens(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(a: argparse.Namespace) -> int:
+    """``digest run ID``: through the service when it runs (its sender delivers), else directly (sent now)."""
+    from cx import client
+
+    if (svc := _service(a)) is not None:
+        out = client.call(svc, "POST", f"/v1/digests/{a.id}/run").json()
+        print(f"摘要 {out['id']} 已生成：{out['summary']}；通知由服务的发送任务投递（见“通知与审计”页）")
+        return 0
+    from cx.notify import outbox
+    from cx.service import jobs
+
+    with _store(a.db) as con:
+        try:
+            out = jobs.run_now(con, a.id)
+        except jobs.ScheduleError as e:
+            raise SystemExit(f"错误：{e}") from None
+        sent = outbox.deliver_due(con)
+    print(f"摘要 {out['id']} 已生成：{out['summary']}；服务未运行，已直接发送：成功 {sent['sent']}，"
+          f"稍后重试 {sent['retry']}，失败 {sent['failed']}")
+    return 0
+
+
 def cmd_backup(a: argparse.Namespace) -> int:
     from cx import client, commands
 
@@ -220,7 +247,7 @@ def cmd_backup(a: argparse.Namespace) -> int:
 def cmd_alerts(a: argparse.Namespace) -> int:
     from datetime import datetime, timedelta
 
-    from cx import commands
+    from cx import commands, settings
 
     since = datetime.fromisoformat(a.since)
     if (svc := _service(a)) is not None:
@@ -230,7 +257,7 @@ def cmd_alerts(a: argparse.Namespace) -> int:
         print(f"预警规则已运行：新建工单 {n} 张")
         return 0
     with _store(a.db) as con:
-        n = commands.run_alerts(con, since, datetime.now() + timedelta(days=1))
+        n = commands.run_alerts(con, since, settings.now() + timedelta(days=1))
     print(f"预警规则已运行：新建工单 {n} 张")
     return 0
 
@@ -425,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"demo": cmd_demo, "ingest": cmd_ingest, "rebuild-text": cmd_rebuild_text, "alerts": cmd_alerts,
                 "escalate": cmd_escalate, "users": cmd_users, "report": cmd_report, "tokens": cmd_tokens,
-                "backup": cmd_backup}[a.cmd](a)
+                "backup": cmd_backup, "digest": cmd_digest}[a.cmd](a)
     except ImportFailed as e:
         print(f"导入失败：{e}", file=sys.stderr)
     except TaxonomyError as e:

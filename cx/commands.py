@@ -80,7 +80,7 @@ def _canonical(r: dict) -> dict:
 def submission_label(user: auth.User, at: datetime | None = None) -> str:
     """How a JSON submission is named in the import history (it has no file): ``API 提交 <token> <time>``."""
     who = user.username.removeprefix("token:")
-    return f"API 提交 {who} {(at or datetime.now()):%Y-%m-%d %H:%M:%S}"
+    return f"API 提交 {who} {(at or settings.now()):%Y-%m-%d %H:%M:%S}"
 
 
 def submit_feedback(con: duckdb.DuckDBPyConnection, user: auth.User, source: str, records: list[dict]) -> Submission:
@@ -202,7 +202,7 @@ def run_alerts(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime 
                actor: str = "规则引擎") -> int:
     """Evaluate the alert rules over [since, until); returns tickets opened (their notifications are queued
     in the same transaction)."""
-    return rules.run(con, since, until or datetime.now() + timedelta(days=1), actor=actor)
+    return rules.run(con, since, until or settings.now() + timedelta(days=1), actor=actor)
 
 
 def escalate_overdue(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> int:

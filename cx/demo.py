@@ -160,7 +160,7 @@ class _Generator:
         self.rng = np.random.default_rng(cfg.seed)
         self.rnd = random.Random(cfg.seed)
         # The window ends the day before the build (the demo looks live); the stories are placed from there.
-        self.end = cfg.end or date.today()  # exclusive
+        self.end = cfg.end or settings.today()  # exclusive
         months = cfg.months or self.m["months"]
         first = self.end.year * 12 + self.end.month - 1 - months
         y, mo = first // 12, first % 12 + 1

@@ -352,7 +352,7 @@ def episodes(flags: Flags, last_day: date, cfg: Config | None = None) -> pd.Data
                 "peak_observed": int(peak["observed"]), "peak_expected": float(peak["expected"]),
                 "p_value": float(peak["p_value"]), "q_value": float(peak["q_value"]), "feedback_ids": [],
                 "ticket_id": _stable("ticket", "incident", iid), "status": STATUS_DONE if done else STATUS_OPEN,
-                "method": cfg.method, "updated_at": datetime.now().replace(microsecond=0)})
+                "method": cfg.method, "updated_at": settings.now().replace(microsecond=0)})
     return pd.DataFrame(out, columns=COLUMNS)
 
 

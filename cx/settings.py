@@ -11,12 +11,13 @@ Environment variables (all optional):
   CX_DATA          the folder for inbox, schedules, recipients (default data/)
   CX_PORT          the service port                           (default 8501)
   CX_UPLOAD_MB     upload / request size limit in MB          (default 200)
-  CX_TZ            the chain's time zone for schedules        (default Asia/Shanghai)
+  CX_TZ            the chain's time zone: stored times, "now", schedules (default Asia/Shanghai)
   CX_BRAND         the brand shown in titles and digests      (default 客户体验透镜 CX Lens)
   CX_SECRET_FILE   the key that signs session cookies         (default data/.secret_key, created 0600)
   CX_PROFILE_DIR   saved import profiles (site-specific)      (default data/import_profiles/saved)
   CX_SERVICE_PORT  the port the service binds (tests)         (default CX_PORT)
-  CX_CLOCK_SHIFT_HOURS  shifts the service's clock (tests: SLA escalation without waiting)
+  CX_CLOCK_SHIFT_HOURS  shifts the chain's clock settings.now() (tests: SLA escalation without waiting)
+  CX_INBOX_SETTLE_S  seconds an inbox file must keep its size and mtime before import (default 10)
   CX_DEMO          off: a missing store is created empty (real data), never the demo   (default on;
                    ``scripts/run-app.sh --empty`` sets it)
   CX_DEMO_ROWS     size of the demo the service builds on first start (tests)          (default 120000)
@@ -26,7 +27,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -113,6 +116,29 @@ def public_url() -> str | None:
     slash; notifications link to tickets and digests with it. None when not set (then they carry no links)."""
     url = (env("CX_PUBLIC_URL", "") or "").strip().rstrip("/")
     return url or None
+
+
+def zone() -> ZoneInfo:
+    """The chain's time zone as a ``ZoneInfo`` (see :func:`time_zone`)."""
+    return ZoneInfo(time_zone())
+
+
+def now() -> datetime:
+    """The chain's "now": a naive datetime in the chain's zone (``CX_TZ``), the same convention as stored
+    feedback times (``cx.ingest.dates`` stores naive chain-local times). Ticket actions, SLA escalation,
+    alerts, the outbox, digests and the scheduler all use this one clock, so a server running on UTC does
+    not put actions 8 h before the tickets they act on. ``CX_CLOCK_SHIFT_HOURS`` moves it forward (tests)."""
+    return datetime.now(zone()).replace(tzinfo=None) + timedelta(hours=clock_shift_hours())
+
+
+def today() -> date:
+    """The chain's current calendar day (:func:`now`'s date)."""
+    return now().date()
+
+
+def to_local(dt: datetime) -> datetime:
+    """An aware datetime converted to the chain's zone, as a naive datetime (naive input is returned as is)."""
+    return dt if dt.tzinfo is None else dt.astimezone(zone()).replace(tzinfo=None)
 
 
 def brand() -> str:

@@ -70,19 +70,40 @@ with tab_who:
 with tab_jobs:
     jobs = audit.job_runs(ctx.con)
     st.caption("SLA 升级每分钟运行一次，通知每 10 秒发送一次，收件箱（data/inbox/<来源>/）每 30 秒检查一次；"
-               "定时汇报按 data/schedules.yaml 运行，停机期间错过的一次会在启动时补发（只补一次）。")
+               "定时汇报按 data/schedules.yaml 运行（时间按连锁时区，修改后一分钟内生效），"
+               "停机期间错过的一次会在启动时补发（只补一次）。")
     if jobs.empty:
         shell.empty_state("没有定时汇报记录。")
     else:
         st.dataframe(jobs.rename(columns={"job_id": "任务", "last_fire": "最近计划时间", "last_run_at": "运行时间",
                                           "outcome": "结果"}), hide_index=True, width="stretch")
+    from cx.service import jobs as service_jobs
+
+    try:
+        planned = [x.id for x in service_jobs.load_schedules()]
+    except service_jobs.ScheduleError as e:
+        planned = []
+        st.error(str(e))
+    if planned:
+        with st.form("sv_digest_now"):
+            pick = st.selectbox("立即运行一个定时汇报（测试计划与接收人；不影响按计划的运行）", planned, key="sv_digest",
+                                placeholder="请选择定时汇报")
+            if st.form_submit_button("立即运行"):
+                with st.spinner("正在生成汇报…"):
+                    try:
+                        out = service_jobs.run_now(ctx.con, pick)
+                    except service_jobs.ScheduleError as e:
+                        st.error(str(e))
+                    else:
+                        audit.record(ctx.con, ctx.user.username, "digest_run", None, f"{pick}：{out['summary']}")
+                        st.success(f"已生成 {out['summary']}；通知将在几秒内发出（见「通知」）。")
 with tab_audit:
     log = audit.recent(ctx.con, 1000)
     if log.empty:
         shell.empty_state("审计日志为空。")
     else:
         labels = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "export": "导出",
-                  "download": "下载"}
+                  "download": "下载", "backup": "备份", "digest_run": "立即运行摘要"}
         text_cols = [c for c in ("scope", "detail", "address") if c in log.columns]
         log = log.assign(**{c: log[c].fillna("") for c in text_cols})       # empty, never a visible "None"
         st.dataframe(log.assign(action=log["action"].map(labels).fillna(log["action"])).rename(columns={

@@ -4,7 +4,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cx import access, brand, commands, db, sample
+from cx import access, brand, commands, db, sample, settings
 from cx.loop import rules, tickets
 from ui import fmt, shell, verbatims
 
@@ -12,7 +12,7 @@ if st.query_params.get("ticket"):       # a notification's link: select that tic
     st.session_state["_tk_link"] = st.query_params.get("ticket")
 ctx = shell.page("工单中心")
 # SLA escalation runs in the service every minute (cx.commands.escalate_overdue), not on page load.
-now = datetime.now()
+now = settings.now()     # chain-local, like the stored ticket times
 st.title("工单中心")
 st.caption(ctx.filters.describe() + "（按工单创建时间）")
 

@@ -3,7 +3,7 @@ import hashlib
 
 import pytest
 
-from cx import db, demo, kano
+from cx import db, demo, kano, settings
 from tests.conftest import SMALL_DEMO
 
 
@@ -174,7 +174,7 @@ def test_more_months_reach_back_from_the_same_end_and_size_scales():
 
 def test_demo_is_anchored_to_its_end_day():
     today = demo._Generator(demo.DemoConfig(rows=100, stores=10))
-    assert today.end == date.today() and today.days[-1] == date.today() - timedelta(days=1)
+    assert today.end == settings.today() and today.days[-1] == settings.today() - timedelta(days=1)
     g = demo._Generator(demo.DemoConfig(rows=100, stores=10, end=date(2026, 11, 1)))
     assert g.days[-1] == date(2026, 10, 31) and g.days[0] == date(2025, 11, 1)
     # the planted stories move with the end day

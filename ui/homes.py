@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from cx import access, brand, charts, db, kano, overview, painpoints, scoring
+from cx import access, brand, charts, db, kano, overview, painpoints, scoring, settings
 from cx.filters import Filters
 from cx.loop import tickets
 from ui import export, fmt, ranking, shell, verbatims
@@ -25,7 +25,7 @@ PERIODS = {"4w": ("近 4 周", 28), "1w": ("近 7 天", 7), "13w": ("近 13 周"
 
 def _period(ctx: shell.Context, key: str) -> Filters:
     """The chosen recent period, ending on the data's last day (a store's week holds few answers: 4 weeks first)."""
-    last = ctx.options["last_day"].date() if ctx.options["last_day"] is not None else date.today()
+    last = ctx.options["last_day"].date() if ctx.options["last_day"] is not None else settings.today()
     choice = st.segmented_control("时间段", list(PERIODS), format_func=lambda k: PERIODS[k][0], default="4w", key=key,
                                   help="截至数据的最后一天；与上一同长时段比较")
     days = PERIODS[choice or "4w"][1]
@@ -132,7 +132,7 @@ def store_home(ctx: shell.Context) -> None:
             st.success("没有未关闭的工单。", icon=":material/task_alt:")
         else:
             st.caption(f"共 {len(q):,} 张未关闭，按创建时间从新到旧。")
-            _tickets_table(q, datetime.now(), with_store=False)
+            _tickets_table(q, settings.now(), with_store=False)
         st.page_link("pages/tickets.py", label="去工单中心处理", icon=":material/assignment:")
     with right:
         league = _league_period(ctx)
@@ -170,7 +170,7 @@ def region_home(ctx: shell.Context) -> None:
     table = scoring.visible(full, ctx.filters.scope_stores)
     q = _open_tickets(ctx.con, db.loop_version(ctx.con), ctx.filters.scope_stores)
     open_by_store = q.groupby("store_id").size() if not q.empty else pd.Series(dtype=int)
-    overdue = q[q["due_at"] < pd.Timestamp(datetime.now())].groupby("store_id").size() if not q.empty else open_by_store
+    overdue = q[q["due_at"] < pd.Timestamp(settings.now())].groupby("store_id").size() if not q.empty else open_by_store
     st.subheader("区域门店排名")
     st.caption(f"{league.start:%Y-%m-%d} 至 {league.end:%Y-%m-%d}；排名为全连锁 {len(full)} 家门店中的名次。")
     view = pd.DataFrame({
@@ -189,8 +189,8 @@ def region_home(ctx: shell.Context) -> None:
     if q.empty:
         st.success("区域内没有未关闭的工单。", icon=":material/task_alt:")
     else:
-        st.caption(f"共 {len(q):,} 张未关闭，其中 {int((q['due_at'] < pd.Timestamp(datetime.now())).sum()):,} 张已超时。")
-        _tickets_table(q, datetime.now(), with_store=True)
+        st.caption(f"共 {len(q):,} 张未关闭，其中 {int((q['due_at'] < pd.Timestamp(settings.now())).sum()):,} 张已超时。")
+        _tickets_table(q, settings.now(), with_store=True)
     st.page_link("pages/tickets.py", label="去工单中心", icon=":material/assignment:")
 
 

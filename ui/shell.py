@@ -194,7 +194,7 @@ def _apply_preset(first: date, last: date) -> None:
     """A preset picked: set the date range (before the widget is drawn), then clear the preset box."""
     name = st.session_state.get("f_preset")
     if name:
-        rng = dates_ui.clamp(dates_ui.preset_range(name, min(last, date.today())), first, last)
+        rng = dates_ui.clamp(dates_ui.preset_range(name, min(last, settings.today())), first, last)
         st.session_state["f_dates"] = st.session_state["_f_dates"] = rng
     st.session_state["f_preset"] = None
 
@@ -232,7 +232,7 @@ def _login_url() -> str:
 
 def filter_bar(con, version: int, scope: tuple[str, ...] | None = None) -> tuple[Filters, dict]:
     opts = _options(con, version, scope)
-    last = opts["last_day"].date() if opts["last_day"] is not None else date.today()
+    last = opts["last_day"].date() if opts["last_day"] is not None else settings.today()
     first = opts["first_day"].date() if opts["first_day"] is not None else last - timedelta(days=365)
     stores: pd.DataFrame = opts["stores"]
     _filters_from_url(opts, first, last)
@@ -333,7 +333,7 @@ def page(title: str, filters: bool = True) -> Context:
         flt, opts = filter_bar(con, version, scope)
     else:
         opts = _options(con, version, scope)
-        flt = Filters(date.today() - timedelta(days=90), date.today(), scope_stores=scope)
+        flt = Filters(settings.today() - timedelta(days=90), settings.today(), scope_stores=scope)
     return Context(con, flt, version, opts, user)
 
 

@@ -22,7 +22,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from cx import db, incidents, rollup
+from cx import db, incidents, rollup, settings
 from cx.ingest import dates, layout, mapping, profiles, readers, validate
 from cx.text import Analyzer
 from cx.text import config as text_config
@@ -333,9 +333,9 @@ def import_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
     try:
         return _import_bytes(con, data, file_name, source, options=options, profile=profile, date_order=date_order,
                              questionnaire=questionnaire, sheets=sheets, unknown_store=unknown_store,
-                             progress=progress, now=now, imported_by=imported_by, analyzer=analyzer)
+                             progress=progress, now=now, imported_by=imported_by, analyzer=analyzer, label=label)
     except ImportFailed as e:
-        _record_failure(con, data, file_name, source, imported_by, now, str(e))
+        _record_failure(con, data, label or file_name, source, imported_by, now, str(e))
         raise
 
 
@@ -343,7 +343,7 @@ def _record_failure(con, data: bytes, file_name: str, source: str, imported_by: 
                     now: datetime | None, reason: str) -> None:
     """A refused file leaves one row in 导入记录 (status failed, the reason in details) and nothing else.
     Best effort: a store that cannot take even this row must not hide the original error."""
-    at = now or datetime.now()
+    at = now or settings.now()
     try:
         with con.cursor() as cur, db.transaction(cur):
             cur.execute(db.sql("ingest/record_failed"), {
@@ -355,7 +355,7 @@ def _record_failure(con, data: bytes, file_name: str, source: str, imported_by: 
 
 
 def _import_bytes(con, data, file_name, source, *, options, profile, date_order, questionnaire, sheets,
-                  unknown_store, progress, now, imported_by, analyzer) -> ImportResult:
+                  unknown_store, progress, now, imported_by, analyzer, label) -> ImportResult:
     step = progress or (lambda f, m: None)
     opt = ImportOptions.of(options)
     for k, v in (("profile", profile), ("date_order", date_order), ("questionnaire", questionnaire), ("sheets", sheets)):
@@ -469,7 +469,7 @@ def _analyze(todo: list[dict], analyzer: Analyzer | None, progress) -> tuple:
 def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: str, mkey: str, source: str,
            imported_by: str | None, checked: validate.Validated, result: ImportResult, now: datetime | None,
            text: tuple | None, p: Plan) -> None:
-    started = now or datetime.now()
+    started = now or settings.now()
     cur.execute(db.sql("ingest/start_import"), {
         "import_id": import_id, "file_name": file_name, "sha256": sha, "source": source,
         "started_at": started, "rows_in": result.rows_in, "imported_by": imported_by,
@@ -552,7 +552,7 @@ def _write(cur: duckdb.DuckDBPyConnection, import_id: str, file_name: str, sha: 
     details = {"sheets": per, "assumptions": result.assumptions, "conflicts": result.conflicts, "notes": result.notes,
                "scales": {f: c.scale for f, c in checked.columns.scores.items()}, "id_kind": checked.columns.id_kind}
     cur.execute(db.sql("ingest/finish_import"), {
-        "import_id": import_id, "finished_at": datetime.now(), "rows_ok": result.rows_ok,
+        "import_id": import_id, "finished_at": settings.now(), "rows_ok": result.rows_ok,
         "rows_rejected": result.rows_rejected, "rows_duplicate": result.rows_duplicate,
         "rows_updated": result.rows_updated, "rows_skipped": result.rows_skipped,
         "details": json.dumps(details, ensure_ascii=False)})

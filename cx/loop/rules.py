@@ -223,7 +223,7 @@ def _incident_tickets(cur, rule: IncidentRule, rows: list[tuple], since: datetim
 def run(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime | None = None,
         actor: str = "规则引擎") -> int:
     """Evaluate all rules over [since, until) and open the tickets not yet open. Returns how many."""
-    cand = candidate_tickets(con, since, until or datetime.now() + timedelta(days=1))
+    cand = candidate_tickets(con, since, until or settings.now() + timedelta(days=1))
     if cand.empty:
         return 0
     with con.cursor() as cur, db.transaction(cur):

@@ -8,7 +8,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from cx import db, vocab
+from cx import db, settings, vocab
 from cx.filters import Filters
 from cx.loop.rules import LEVELS, LEVEL_LABELS
 
@@ -48,7 +48,7 @@ def with_labels(df: pd.DataFrame) -> pd.DataFrame:
 def act(con: duckdb.DuckDBPyConnection, ticket_id: str, action: str, actor: str, note: str | None = None,
         root_cause: str | None = None, now: datetime | None = None) -> dict:
     """Apply one handling action; every action writes an audit event. Illegal transitions are refused."""
-    now = now or datetime.now()
+    now = now or settings.now()
     with con.cursor() as cur, db.transaction(cur):
         t = get(cur, ticket_id)
         if action == "comment":
@@ -92,24 +92,24 @@ def escalate(con: duckdb.DuckDBPyConnection, now: datetime | None = None, clock:
     24 h later if still open; the events carry those moments, not the time of this call. A ticket is
     breached at exactly its deadline. Returns the number of escalation steps taken.
     """
-    now = now or (clock or datetime.now)()
+    now = now or (clock or settings.now)()
     with con.cursor() as cur, db.transaction(cur):
         overdue = cur.execute(db.sql("loop/overdue"), {"now": now}).df()
-        updates, evts = [], []
+        updates, evts, steps = [], [], {}
         for r in overdue.itertuples(index=False):
             level, due, n = r.owner_level, pd.Timestamp(r.due_at).to_pydatetime(), int(r.escalations)
             while due <= now and level != "hq":
                 nxt = LEVELS[LEVELS.index(level) + 1]
-                evts.append((r.ticket_id, due, "系统", "escalated",
-                             f"超过 SLA（{r.sla_hours} 小时），由{LEVEL_LABELS[level]}升级至{LEVEL_LABELS[nxt]}"))
+                why = f"超过 SLA（{r.sla_hours} 小时），由{LEVEL_LABELS[level]}升级至{LEVEL_LABELS[nxt]}"
+                evts.append((r.ticket_id, due, "系统", "escalated", why))
                 level, due, n = nxt, due + timedelta(hours=int(r.sla_hours)), n + 1
+                steps.setdefault(r.ticket_id, []).append((level, n, due, why))
             updates.append((r.ticket_id, level, due, vocab.ESCALATED, n, r.resolved_at, r.closed_at, r.root_cause))
         apply(cur, updates, evts)
-        if evts:   # same transaction: an escalation exists exactly with its notifications
+        if evts:   # same transaction: an escalation exists exactly with its notifications (one per level passed)
             from cx.notify import outbox
 
-            reasons = {e[0]: e[4] for e in evts}
-            outbox.enqueue_tickets(cur, list(reasons), "escalated", now=now, detail=reasons)
+            outbox.enqueue_tickets(cur, list(steps), "escalated", now=now, steps=steps)
     return len(evts)
 
 
@@ -199,7 +199,7 @@ def sla(con, filters: Filters, now: datetime | None = None) -> SLA:
     """SLA figures for the filters, aggregated in SQL (a 10 M-row chain has ~1 M tickets a year)."""
     p = filters.params()
     df = db.df(con, "loop/sla", {"scope_stores": p["scope_stores"], "regions": p["regions"], "stores": p["stores"],
-                                 "start": p["start"], "end": p["end"], "now": now or datetime.now()})
+                                 "start": p["start"], "end": p["end"], "now": now or settings.now()})
     nums = ["tickets", "resolved", "within_sla", "breached", "escalations"]
     df[nums] = df[nums].fillna(0).astype(int)
 

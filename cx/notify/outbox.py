@@ -41,13 +41,17 @@ def _insert(cur, event_key: str, kind: str, subject: str, body: str, channel: st
 
 
 def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind: str,
-                    now: datetime | None = None, detail: dict[str, str] | None = None) -> int:
+                    now: datetime | None = None, detail: dict[str, str] | None = None,
+                    steps: dict[str, list[tuple]] | None = None) -> int:
     """Queue notifications for tickets just created (kind ``ticket_created``) or escalated (``escalated``),
     addressed by each ticket's current level and store/region. Call inside the writing transaction.
-    ``detail`` maps ticket_id → an extra line (e.g. the escalation reason). Returns rows queued."""
+    ``detail`` maps ticket_id → an extra line (e.g. the escalation reason). ``steps`` (escalations) maps
+    ticket_id → [(level reached, escalation number, due at that level, reason), …]: one pass that moves a ticket
+    store → region → HQ notifies every level passed, each under its own key ``escalated:<ticket>:<number>``.
+    Returns rows queued."""
     if not ticket_ids:
         return 0
-    now = now or datetime.now()
+    now = now or settings.now()
     rows = cur.execute(db.sql("notify/tickets_for"), {"ids": list(ticket_ids)}).fetchall()
     n = 0
     try:
@@ -59,23 +63,26 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
     if not configured and not users:
         return 0
     for tid, store, store_name, region, level, severity, title, due, escalations, state, no, created in rows:
-        pairs = recipients.targets(kind, level, region, store, configured, users)
-        if not pairs:
-            continue
-        head = "新工单" if kind == "ticket_created" else f"工单已升级至{LEVEL_LABELS.get(level, level)}"
-        subject = f"【{settings.brand()}】{head}：{title[:60]}"
-        lines = [f"工单：{no or tid}", f"门店：{store or '—'} {store_name or ''}".rstrip(), f"区域：{region or '—'}",
-                 f"严重度：{SEVERITY_LABELS.get(severity, severity)}", f"状态：{vocab.ticket_state_label(state)}",
-                 f"处理层级：{LEVEL_LABELS.get(level, level)}",
-                 f"截止时间：{pd.Timestamp(due):%Y-%m-%d %H:%M}", f"标题：{title}"]
-        if detail and detail.get(tid):
-            lines.append(detail[tid])
-        if (link := ticket_link(no, created)) is not None:
-            lines.append(f"查看工单：{link}")
-        key = f"created:{tid}" if kind == "ticket_created" else f"escalated:{tid}:{int(escalations)}"
-        for channel, target in pairs:
-            _insert(cur, key, kind, subject, "\n".join(lines), channel, target, now)
-            n += 1
+        events = (steps or {}).get(tid) or [(level, escalations, due, (detail or {}).get(tid))]
+        link = ticket_link(no, created)
+        for lv, number, lv_due, extra in events:
+            pairs = recipients.targets(kind, lv, region, store, configured, users)
+            if not pairs:
+                continue
+            head = "新工单" if kind == "ticket_created" else f"工单已升级至{LEVEL_LABELS.get(lv, lv)}"
+            subject = f"【{settings.brand()}】{head}：{title[:60]}"
+            lines = [f"工单：{no or tid}", f"门店：{store or '—'} {store_name or ''}".rstrip(), f"区域：{region or '—'}",
+                     f"严重度：{SEVERITY_LABELS.get(severity, severity)}", f"状态：{vocab.ticket_state_label(state)}",
+                     f"处理层级：{LEVEL_LABELS.get(lv, lv)}",
+                     f"截止时间：{pd.Timestamp(lv_due):%Y-%m-%d %H:%M}", f"标题：{title}"]
+            if extra:
+                lines.append(extra)
+            if link is not None:
+                lines.append(f"查看工单：{link}")
+            key = f"created:{tid}" if kind == "ticket_created" else f"escalated:{tid}:{int(number)}"
+            for channel, target in pairs:
+                _insert(cur, key, kind, subject, "\n".join(lines), channel, target, now)
+                n += 1
     return n
 
 
@@ -129,7 +136,7 @@ def enqueue_digest(cur: duckdb.DuckDBPyConnection, event_key: str, subject: str,
     went by e-mail."""
     from pathlib import Path
 
-    now = now or datetime.now()
+    now = now or settings.now()
     name = Path(attachment).name if attachment else None
     for channel, target in pairs:
         lines = [body]
@@ -157,7 +164,7 @@ def deliver_due(con: duckdb.DuckDBPyConnection, send=None, now: datetime | None 
     from cx.notify import channels
 
     send = send or channels.send
-    now = now or datetime.now()
+    now = now or settings.now()
     with con.cursor() as cur, db.transaction(cur):
         claimed = cur.execute(db.sql("notify/claim"), {"now": now, "limit": limit}).df()
     out = {"sent": 0, "retry": 0, "failed": 0}
@@ -176,7 +183,7 @@ def deliver_due(con: duckdb.DuckDBPyConnection, send=None, now: datetime | None 
                         row["target"], row["attempts"], "FAILED" if final else "will retry", err)
         else:
             with con.cursor() as cur, db.transaction(cur):
-                cur.execute(db.sql("notify/sent"), {"at": datetime.now(), "id": row["notification_id"]})
+                cur.execute(db.sql("notify/sent"), {"at": settings.now(), "id": row["notification_id"]})
             out["sent"] += 1
             log.info("notification %s %s→%s sent (attempt %s)", row["notification_id"], row["channel"],
                      row["target"], row["attempts"])

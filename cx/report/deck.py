@@ -8,7 +8,7 @@ import html
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Callable
 
 import pandas as pd
@@ -19,7 +19,7 @@ from pptx.oxml.ns import qn
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
-from cx import brand, charts, drivers, incidents, journey, metrics, overview, painpoints, scoring, timegrain, vocab
+from cx import brand, charts, drivers, incidents, journey, metrics, overview, painpoints, scoring, settings, timegrain, vocab
 from cx.filters import Filters
 from cx.loop import tickets, verify
 from cx.report import images
@@ -284,7 +284,7 @@ def to_pptx(report: Report, progress: Progress | None = None) -> bytes:
     W, H = prs.slide_width, prs.slide_height
     s = prs.slides.add_slide(blank)
     _text(s, Inches(0.8), Inches(2.6), W - Inches(1.6), Inches(1.2), [report.title], 40, True, BLUE)
-    _text(s, Inches(0.8), Inches(3.8), W - Inches(1.6), Inches(0.8), [report.subtitle, f"生成于 {datetime.now():%Y-%m-%d}"], 20)
+    _text(s, Inches(0.8), Inches(3.8), W - Inches(1.6), Inches(0.8), [report.subtitle, f"生成于 {settings.today():%Y-%m-%d}"], 20)
     if report.headline:                 # the first slide names the period's most serious incident
         _text(s, Inches(0.8), Inches(5.2), W - Inches(1.6), Inches(1.2), [report.headline], 18, True, RED)
     current = None

@@ -7,10 +7,10 @@ from __future__ import annotations
 import copy
 import threading
 import warnings
-from datetime import datetime
-
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from cx import settings
 
 WIDTH, HEIGHT, SCALE = 1600, 900, 2
 SOURCE_NOTE = "数据来源：CX Lens 客户体验透镜（问卷、客服记录、线上评价、舆情）"
@@ -35,7 +35,7 @@ def presentable(fig: go.Figure, footnote: str | None = None) -> go.Figure:
                     width=WIDTH, height=HEIGHT)
     f.update_xaxes(tickfont={"size": 16})
     f.update_yaxes(tickfont={"size": 16})
-    note = f"{footnote or SOURCE_NOTE} · 生成于 {datetime.now():%Y-%m-%d %H:%M}"
+    note = f"{footnote or SOURCE_NOTE} · 生成于 {settings.now():%Y-%m-%d %H:%M}"
     f.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.16, showarrow=False, xanchor="left",
                      font={"size": 14, "color": "#777"})
     return f

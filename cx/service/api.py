@@ -361,7 +361,7 @@ def kpis(start: date, end: date, region: list[str] = Query([]), store: list[str]
 def ticket_list(start: date | None = None, end: date | None = None, status: list[str] = Query([]),
                 level: list[str] = Query([]), store: list[str] = Query([]), limit: int = Query(200, ge=1, le=2000),
                 user: auth.User = Depends(caller), c=Depends(con)):
-    end = end or date.today() + timedelta(days=1)
+    end = end or settings.today() + timedelta(days=1)
     start = start or end - timedelta(days=365)
     f = commands.scope_filters(c, user, start, end, (), tuple(store))
     q = tickets.queue(c, f, list(level) or None, list(status) or None, limit=limit)
@@ -397,6 +397,20 @@ def ticket_act(ticket_id: str, body: TicketAction, user: auth.User = Depends(cal
 def job_escalate(user: auth.User = Depends(caller), c=Depends(con)):
     access.require_hq(user, "执行 SLA 升级")
     return {"escalations": commands.escalate_overdue(c, state.now())}
+
+
+@api.post("/v1/digests/{digest_id}/run", summary="立即运行 schedules.yaml 中的某个摘要（总部；用于测试计划与接收人）")
+def digest_run(digest_id: str, user: auth.User = Depends(caller), c=Depends(con)):
+    from cx.service import jobs
+
+    access.require_hq(user, "立即运行摘要")
+    try:
+        out = jobs.run_now(c, digest_id)
+    except jobs.ScheduleError as e:
+        raise ApiError(404 if "没有 id" in str(e) else 422, "not_found" if "没有 id" in str(e) else "invalid",
+                       str(e)) from None
+    audit.record(c, user.username, "digest_run", None, f"{digest_id}：{out['summary']}")
+    return out
 
 
 @api.post("/v1/jobs/alerts", summary="对某日期之后的反馈运行预警规则（总部）")

@@ -14,7 +14,6 @@ import logging
 import os
 import secrets
 import sys
-from datetime import datetime
 
 import streamlit as st
 from starlette.requests import Request
@@ -29,11 +28,20 @@ from cx.service.api import api
 log = logging.getLogger("cx.service")
 
 
+class _ChainTimeFormatter(logging.Formatter):
+    """Log times in the chain's zone (CX_TZ) with their offset, like every time the service shows."""
+
+    def formatTime(self, record, datefmt=None):
+        from datetime import datetime
+
+        return f"{datetime.fromtimestamp(record.created, settings.zone()):%Y-%m-%d %H:%M:%S%z}"
+
+
 def _logging() -> None:
     root = logging.getLogger("cx")
     if not root.handlers:
         h = logging.StreamHandler()
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        h.setFormatter(_ChainTimeFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         root.addHandler(h)
         root.setLevel(logging.INFO)
         root.propagate = False
@@ -67,7 +75,7 @@ def _write_service_file() -> None:
     p = settings.service_file()
     tmp = p.with_name(p.name + ".tmp")
     tmp.write_text(json.dumps({"pid": os.getpid(), "url": f"http://127.0.0.1:{_port()}",
-                               "token": state.CLI_TOKEN["secret"], "started_at": datetime.now().isoformat()}))
+                               "token": state.CLI_TOKEN["secret"], "started_at": settings.now().isoformat()}))
     os.chmod(tmp, 0o600)
     os.replace(tmp, p)
 
@@ -92,7 +100,7 @@ async def lifespan(_app):
         web.first_admin_code()
     _write_service_file()
     sched = jobs.start()
-    state.STATUS.update(scheduler=sched, started_at=datetime.now())
+    state.STATUS.update(scheduler=sched, started_at=settings.now())
     log.info("CX Lens service up on port %s (store %s, %s)", _port(), settings.db_path(),
              {"existing": "existing store", "empty": "new empty store, no demo",
               "building": "building the demo"}[first])

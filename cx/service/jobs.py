@@ -4,19 +4,24 @@
 - ``deliver``   every ``CX_DELIVER_SECONDS`` (10): send due notifications from the outbox.
 - ``inbox``     every ``CX_INBOX_SECONDS`` (30): import files dropped in ``data/inbox/<source>/``; each file
                 is moved to ``done/`` or ``failed/`` (with ``<file>.reason.txt`` saying why).
-- ``digest:<id>`` per entry of ``data/schedules.yaml`` (cron expression in ``CX_TZ``): build the digest
-                (PPTX / HTML / PDF) and queue it to its recipients. The last fire time handled is stored in
-                ``job_runs``; on start a missed run is caught up once (coalesced), never repeated.
+- ``digest:<id>`` per entry of ``data/schedules.yaml`` (cron expression in the chain's zone ``CX_TZ``): build
+                the digest (PPTX / HTML / PDF) and queue it to its recipients. The last fire time handled is
+                stored in ``job_runs``; a run missed while the service was down is caught up once (coalesced),
+                never repeated.
+- ``schedules`` every minute (and at start): reload ``schedules.yaml`` when it changed (an invalid file is
+                logged and the previous schedules stay) and catch up missed digests.
+
+All times are the chain's (``cx.settings.now()``), whatever the server's clock zone.
 """
 from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -48,7 +53,7 @@ class Schedule:
     title: str
 
     def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.cron, timezone=ZoneInfo(settings.time_zone()))
+        return CronTrigger.from_crontab(self.cron, timezone=settings.zone())
 
 
 def parse_schedules(doc: object, where: str = "schedules.yaml") -> list[Schedule]:
@@ -125,30 +130,75 @@ def deliver_job() -> dict | None:
     return None if con is None else outbox.deliver_due(con, now=state.now())
 
 
-def inbox_job(root: Path | None = None) -> dict:
-    """Import every file waiting in ``<inbox>/<source>/``; move it to done/ or failed/ (with the reason)."""
+TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".swp", ".filepart")
+_SEEN: dict[str, tuple[int, int, float]] = {}   # path → (size, mtime_ns, clock when first seen with them)
+
+
+def is_temporary(name: str) -> bool:
+    """Names the inbox never takes: hidden files (``.x``), Office lock files (``~$x``), editor backups (``x~``)
+    and files still being copied (``.part``, ``.tmp``, ``.crdownload`` …)."""
+    low = name.lower()
+    return name.startswith((".", "~$")) or name.endswith("~") or low.endswith(TEMP_SUFFIXES)
+
+
+def settle_seconds() -> float:
+    """``CX_INBOX_SETTLE_S`` (default 10): how long a file's size and mtime must stay unchanged before import."""
+    return float(settings.env("CX_INBOX_SETTLE_S", "10"))
+
+
+def _settled(f: Path, clock: float, settle: float) -> bool:
+    """True once ``f`` has kept the same size and mtime for ``settle`` seconds of ``clock`` (monotonic),
+    as seen by successive scans (the first sight of a file, or of a change, starts the wait again)."""
+    st = f.stat()
+    sig = (st.st_size, st.st_mtime_ns)
+    seen = _SEEN.get(str(f))
+    if seen is None or seen[:2] != sig:
+        _SEEN[str(f)] = (*sig, clock)
+        return settle <= 0
+    return clock - seen[2] >= settle
+
+
+def inbox_job(root: Path | None = None, clock: float | None = None) -> dict:
+    """Import every complete file waiting in ``<inbox>/<source>/``; move it to done/ or failed/ (with the reason).
+
+    A file is taken only when it is complete: hidden and temporary names are skipped (:func:`is_temporary`), and
+    its size and mtime must be unchanged for :func:`settle_seconds` across scans (``clock``: monotonic seconds,
+    injectable for tests). Writers should copy under a temporary name and rename when done. A file of a type the
+    importer does not read (e.g. ``.xls``) goes to failed/ with the reason, like any other failure."""
     con = state.store()
-    out = {"done": 0, "failed": 0}
+    out = {"done": 0, "failed": 0, "waiting": 0}
     if con is None:
         return out
     root = root or settings.inbox_dir()
+    clock = time.monotonic() if clock is None else clock
+    settle, present = settle_seconds(), set()
     for source in INBOX_SOURCES:
         folder = root / source
         if not folder.is_dir():
             continue
-        for f in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx")):
-            if time.time() - f.stat().st_mtime < float(settings.env("CX_INBOX_SETTLE_S", "2")):
-                continue        # still being written
+        for f in sorted(p for p in folder.iterdir() if p.is_file() and not is_temporary(p.name)):
+            present.add(str(f))
+            try:
+                if not _settled(f, clock, settle):
+                    out["waiting"] += 1
+                    continue            # new or still growing: look again at the next scan
+            except FileNotFoundError:   # renamed or removed between listing and stat
+                continue
             try:
                 r = commands.import_upload(con, INBOX_USER, f.read_bytes(), f.name, source)
-            except (ImportFailed, commands.CommandError, OSError) as e:
-                _move(f, folder / "failed", str(e))
+            except Exception as e:  # noqa: BLE001 - every failure keeps the file, in failed/ with the reason
+                reason = str(e) if isinstance(e, (ImportFailed, commands.CommandError, ValueError, OSError)) \
+                    else f"导入时出错：{type(e).__name__}: {e}"
+                _move(f, folder / "failed", reason)
                 out["failed"] += 1
-                log.warning("inbox %s/%s failed: %s", source, f.name, e)
+                log.warning("inbox %s/%s failed, moved to failed/: %s", source, f.name, reason)
             else:
                 _move(f, folder / "done", r.summary())
                 out["done"] += 1
                 log.info("inbox %s/%s imported: %s", source, f.name, r.summary())
+            _SEEN.pop(str(f), None)
+    for k in [k for k in _SEEN if k not in present]:
+        del _SEEN[k]
     return out
 
 
@@ -156,7 +206,7 @@ def _move(f: Path, dest: Path, note: str) -> None:
     dest.mkdir(exist_ok=True)
     target = dest / f.name
     if target.exists():
-        target = dest / f"{f.stem}_{datetime.now():%Y%m%d%H%M%S}{f.suffix}"
+        target = dest / f"{f.stem}_{settings.now():%Y%m%d%H%M%S}{f.suffix}"
     shutil.move(str(f), target)
     target.with_name(target.name + ".reason.txt").write_text(note + "\n", encoding="utf-8")
 
@@ -169,86 +219,186 @@ def _targets(s: Schedule) -> list[tuple[str, str]]:
     return pairs
 
 
-def run_digest(s: Schedule, fire: datetime) -> str:
-    """Build the digest for the fire time ``fire`` (naive local) and queue it; records the fire in job_runs
-    in the same transaction as the notifications (so a restart neither loses nor repeats it)."""
-    con = state.store()
+def run_digest(s: Schedule, fire: datetime, con=None, manual: bool = False) -> str:
+    """:func:`digest_once`, as the one-line outcome the job log shows."""
+    out = digest_once(s, fire, con, manual)
+    return out if isinstance(out, str) else out["summary"]
+
+
+def digest_once(s: Schedule, fire: datetime, con=None, manual: bool = False) -> dict | str:
+    """Build the digest for the fire time ``fire`` (naive, chain-local) and queue it.
+
+    A scheduled run records the fire in ``job_runs`` in the same transaction as its notifications (so a restart
+    neither loses nor repeats it); a manual run (``manual=True``, ``python -m cx digest run ID``) is keyed by
+    its own time and leaves the schedule's record alone."""
+    con = con if con is not None else state.store()
     if con is None:
         return "no store"
     start, end = period_dates(s.period, fire)
     path = commands.build_digest(con, s.scope, start, end, s.format, settings.digests_dir() / s.id, name=s.id)
     subject = f"【{settings.brand()}】{s.title}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
+    key = f"digest:{s.id}:manual:{fire:%Y-%m-%dT%H:%M:%S}" if manual else f"digest:{s.id}:{fire:%Y-%m-%dT%H:%M}"
     with con.cursor() as cur, db.transaction(cur):
         body = f"{s.title}\n范围：{outbox.scope_words(cur, s.scope)}\n周期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
-        n = outbox.enqueue_digest(cur, f"digest:{s.id}:{fire:%Y-%m-%dT%H:%M}", subject, body, _targets(s),
-                                  str(path), now=state.now(), link=outbox.digest_link(s.scope, start, end))
-        cur.execute(db.sql("service/job_run_set"), {"job_id": f"digest:{s.id}", "fire": fire, "at": datetime.now(),
-                                                    "outcome": f"{path.name} → {n} 条通知"})
-    return f"{path.name}, {n} notifications"
+        n = outbox.enqueue_digest(cur, key, subject, body, _targets(s), str(path), now=settings.now(),
+                                  link=outbox.digest_link(s.scope, start, end))
+        if not manual:
+            cur.execute(db.sql("service/job_run_set"), {"job_id": f"digest:{s.id}", "fire": fire,
+                                                        "at": settings.now(), "outcome": f"{path.name} → {n} 条通知"})
+    return {"id": s.id, "summary": f"{path.name}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}），{n} 条通知",
+            "file": path.name, "start": start.isoformat(), "end": end.isoformat(), "notifications": n}
 
 
-def _last_fire(job_id: str) -> datetime | None:
-    con = state.store()
+def run_now(con, schedule_id: str, now: datetime | None = None) -> dict:
+    """Run one digest of ``schedules.yaml`` now (testing a schedule): the period is computed as if it fired at
+    ``now`` (default ``settings.now()``); notifications are queued (the service's sender delivers them).
+    Raises ScheduleError (Chinese) for an unknown id or an unusable file. Returns {id, summary, file, start, end,
+    notifications}."""
+    found = {s.id: s for s in load_schedules()}
+    if schedule_id not in found:
+        have = "、".join(found) or "（无）"
+        raise ScheduleError(f"schedules.yaml 中没有 id 为“{schedule_id}”的摘要（现有：{have}）")
+    s, fire = found[schedule_id], (now or settings.now()).replace(microsecond=0)
+    with _DIGEST_LOCK:
+        out = digest_once(s, fire, con, manual=True)
+    log.info("digest %s run by hand at %s (%s): %s", s.id, f"{fire:%Y-%m-%d %H:%M:%S}", settings.time_zone(),
+             out["summary"])
+    return out
+
+
+def _last_fire(job_id: str, con=None) -> datetime | None:
+    con = con if con is not None else state.store()
     with con.cursor() as cur:
         row = cur.execute(db.sql("service/job_run_get"), {"job_id": job_id}).fetchone()
     return row[0] if row else None
 
 
 def _local(dt: datetime) -> datetime:
-    return dt.astimezone(ZoneInfo(settings.time_zone())).replace(tzinfo=None)
+    return settings.to_local(dt)
 
 
-def catch_up(s: Schedule, now: datetime | None = None) -> datetime | None:
-    """Run a missed digest once: the latest fire time after the last one handled and not after now.
-    A schedule never run before starts counting from now (no back-fill). Returns the fire time run."""
+_DIGEST_LOCK = threading.Lock()      # a scheduled run, a catch-up and a manual run never overlap
+
+
+def catch_up(s: Schedule, now: datetime | None = None, min_age: timedelta = timedelta(0)) -> datetime | None:
+    """Run a missed digest once: the latest fire time after the last one handled and not after ``now - min_age``
+    (chain-local; ``min_age`` leaves a fire that is due right now to the scheduler). A schedule never run before
+    starts counting from now (no back-fill). Returns the fire time run, or None."""
     con = state.store()
     if con is None:
         return None
-    now = now or state.now()
-    tz = ZoneInfo(settings.time_zone())
-    last = _last_fire(f"digest:{s.id}")
-    if last is None:
-        with con.cursor() as cur, db.transaction(cur):
-            cur.execute(db.sql("service/job_run_set"), {"job_id": f"digest:{s.id}", "fire": now, "at": now,
-                                                        "outcome": "已登记（从现在开始按计划运行）"})
-        return None
-    trig, missed = s.trigger(), None
-    nxt = trig.get_next_fire_time(None, last.replace(tzinfo=tz) + timedelta(seconds=1))
-    while nxt is not None and _local(nxt) <= now:
-        missed = _local(nxt)
-        nxt = trig.get_next_fire_time(nxt, nxt + timedelta(seconds=1))
-    if missed is not None:
-        log.info("digest %s missed its run at %s: catching up once", s.id, missed)
-        _timed(f"digest:{s.id} (catch-up)", run_digest, s, missed)
+    now = now or settings.now()
+    tz = settings.zone()
+    with _DIGEST_LOCK:
+        last = _last_fire(f"digest:{s.id}", con)
+        if last is None:
+            with con.cursor() as cur, db.transaction(cur):
+                cur.execute(db.sql("service/job_run_set"), {"job_id": f"digest:{s.id}", "fire": now, "at": now,
+                                                            "outcome": "已登记（从现在开始按计划运行）"})
+            return None
+        trig, missed = s.trigger(), None
+        nxt = trig.get_next_fire_time(None, last.replace(tzinfo=tz) + timedelta(seconds=1))
+        while nxt is not None and _local(nxt) <= now - min_age:
+            missed = _local(nxt)
+            nxt = trig.get_next_fire_time(nxt, nxt + timedelta(seconds=1))
+        if missed is not None:
+            log.info("digest %s missed its run at %s (%s): catching up once", s.id, f"{missed:%Y-%m-%d %H:%M}",
+                     settings.time_zone())
+            _timed(f"digest:{s.id} (catch-up of {missed:%Y-%m-%d %H:%M})", run_digest, s, missed)
     return missed
 
 
 def _scheduled_digest(s: Schedule) -> None:
-    fire = state.now().replace(second=0, microsecond=0)
-    if (last := _last_fire(f"digest:{s.id}")) is not None and last >= fire:
-        return          # already handled (e.g. by the catch-up at start)
-    _timed(f"digest:{s.id}", run_digest, s, fire)
+    fire = settings.now().replace(second=0, microsecond=0)
+    with _DIGEST_LOCK:
+        if (last := _last_fire(f"digest:{s.id}")) is not None and last >= fire:
+            return          # already handled (e.g. by a catch-up)
+        _timed(f"digest:{s.id} (fire {fire:%Y-%m-%d %H:%M} {settings.time_zone()})", run_digest, s, fire)
+
+
+class Schedules:
+    """The digests of ``schedules.yaml`` as scheduler jobs, reloaded when the file changes.
+
+    ``tick()`` runs every minute (and once at start): if the file's content changed since the last load it is
+    parsed again; a valid file replaces the digest jobs (added, changed, removed), an invalid one is logged in
+    Chinese and the previous schedules stay. Then every schedule's missed run is caught up once."""
+
+    def __init__(self, sched: BackgroundScheduler, path: Path | None = None):
+        self.sched, self.path = sched, path
+        self.current: dict[str, Schedule] = {}
+        self.text: str | None = None          # the file content last seen (valid or not)
+        self.ticks = 0
+
+    def _read(self) -> str:
+        p = self.path or settings.schedules_path()
+        return p.read_text(encoding="utf-8") if p.exists() else ""
+
+    def reload(self) -> bool:
+        """Load the file again if its content changed; returns True when the jobs were replaced."""
+        try:
+            text = self._read()
+        except OSError as e:
+            log.error("读取 schedules.yaml 失败，继续使用原有的 %d 个摘要计划：%s", len(self.current), e)
+            return False
+        if text == self.text:
+            return False
+        first, self.text = self.text is None, text
+        try:
+            new = {s.id: s for s in (parse_schedules(yaml.safe_load(text)) if text.strip() else [])}
+        except (ScheduleError, yaml.YAMLError) as e:
+            msg = e if isinstance(e, ScheduleError) else f"schedules.yaml 不是有效的 YAML：{e}"
+            log.error("schedules.yaml 有错误，未生效，继续使用原有的 %d 个摘要计划：%s", len(self.current), msg)
+            return False
+        added = [i for i in new if i not in self.current]
+        changed = [i for i in new if i in self.current and new[i] != self.current[i]]
+        removed = [i for i in self.current if i not in new]
+        for i in removed + changed:
+            if self.sched.get_job(f"digest:{i}"):
+                self.sched.remove_job(f"digest:{i}")
+        for i in added + changed:
+            self.sched.add_job(_scheduled_digest, new[i].trigger(), args=(new[i],), id=f"digest:{i}")
+        self.current = new
+        if not first:
+            log.info("schedules.yaml 已重新加载：%d 个摘要（新增 %d，修改 %d，删除 %d）", len(new), len(added),
+                     len(changed), len(removed))
+        for i in added + changed:
+            nxt = self.sched.get_job(f"digest:{i}").next_run_time if self.sched.running else None
+            log.info("digest %s: cron “%s” (%s)%s", i, new[i].cron, settings.time_zone(),
+                     f", next run {_local(nxt):%Y-%m-%d %H:%M}" if nxt else "")
+        return True
+
+    def tick(self) -> str:
+        self.reload()
+        # at start every missed fire is made up; later ticks leave the current minute's fire to its cron job
+        age = timedelta(0) if self.ticks == 0 else timedelta(seconds=90)
+        self.ticks += 1
+        caught = [s.id for s in list(self.current.values()) if catch_up(s, min_age=age) is not None]
+        return f"{len(self.current)} digest(s)" + (f", caught up: {', '.join(caught)}" if caught else "")
 
 
 def start() -> BackgroundScheduler:
-    """Start the scheduler with every job; digests missed while the service was down run once first."""
-    sched = BackgroundScheduler(timezone=ZoneInfo(settings.time_zone()),
-                                job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+    """Start the scheduler with every job (triggers in the chain's zone ``CX_TZ``). The ``schedules`` job loads
+    ``schedules.yaml`` right away and again every minute when it changed, and catches up missed digests once."""
+    tz = settings.zone()
+    sched = BackgroundScheduler(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1,
+                                                           "misfire_grace_time": 3600})
+    now = datetime.now(tz)
     sched.add_job(_timed, "interval", args=("escalate", escalate_job), id="escalate",
-                  seconds=int(settings.env("CX_ESCALATE_SECONDS", "60")), next_run_time=datetime.now(tz=ZoneInfo(settings.time_zone())))
+                  seconds=int(settings.env("CX_ESCALATE_SECONDS", "60")), next_run_time=now)
     sched.add_job(_timed, "interval", args=("deliver", deliver_job), id="deliver",
                   seconds=float(settings.env("CX_DELIVER_SECONDS", "10")))
     sched.add_job(_timed, "interval", args=("inbox", inbox_job), id="inbox",
                   seconds=float(settings.env("CX_INBOX_SECONDS", "30")))
-    try:
-        schedules = load_schedules()
-    except ScheduleError as e:
-        log.error("schedules.yaml ignored: %s", e)
-        schedules = []
-    for s in schedules:
-        if state.store() is not None:
-            catch_up(s)
-        sched.add_job(_scheduled_digest, s.trigger(), args=(s,), id=f"digest:{s.id}")
+    schedules = Schedules(sched)
+    schedules.reload()
+    sched.add_job(_timed, "interval", args=("schedules", schedules.tick), id="schedules",
+                  seconds=float(settings.env("CX_SCHEDULES_SECONDS", "60")), next_run_time=now)
     sched.start()
-    log.info("scheduler started: escalate, deliver, inbox, %d digest(s)", len(schedules))
+    state.STATUS["schedules"] = schedules
+    log.info("scheduler started (%s): escalate, deliver, inbox, schedules, %d digest(s)", settings.time_zone(),
+             len(schedules.current))
+    for i, sc in schedules.current.items():
+        if (job := sched.get_job(f"digest:{i}")) is not None and job.next_run_time is not None:
+            log.info("digest %s: cron “%s”, next run %s (%s)", i, sc.cron, f"{_local(job.next_run_time):%Y-%m-%d %H:%M}",
+                     settings.time_zone())
     return sched

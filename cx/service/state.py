@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import duckdb
 
@@ -36,5 +36,5 @@ def close() -> None:
 
 
 def now() -> datetime:
-    """The jobs' clock: the server's local time, shifted by ``CX_CLOCK_SHIFT_HOURS`` (tests only)."""
-    return datetime.now() + timedelta(hours=settings.clock_shift_hours())
+    """The jobs' clock: the chain's ``settings.now()`` (chain-local, naive; ``CX_CLOCK_SHIFT_HOURS`` in tests)."""
+    return settings.now()

@@ -92,3 +92,26 @@ def test_a_notification_link_opens_its_ticket(app_db):
     at = open_tickets({"ticket": target})
     assert at.selectbox(key="tk_pick").format_func(at.selectbox(key="tk_pick").value).startswith(target)
     assert any(target in m.value for m in at.markdown)
+
+
+def test_hq_runs_a_scheduled_digest_now_from_the_page(app_db, tmp_path, monkeypatch):
+    import yaml
+
+    monkeypatch.setenv("CX_DATA", str(tmp_path))
+    (tmp_path / "schedules.yaml").write_text(yaml.safe_dump({"digests": [
+        {"id": "weekly", "cron": "0 8 * * 1", "period": "last_30_days", "format": "html",
+         "recipients": ["boss@example.com"]}]}), encoding="utf-8")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user"] = auth.User("t-hq", "总部", "hq")
+    at.run()
+    at.switch_page("pages/service_status.py").run()
+    assert not at.exception, at.exception
+    [b for b in at.button if b.label == "立即运行"][0].click().run()
+    assert not at.exception, at.exception
+    assert any("已生成" in s.value for s in at.success), [e.value for e in at.error]
+    con = db.connect(app_db)
+    try:
+        assert con.execute("SELECT target FROM notifications WHERE kind = 'digest'").fetchall() == [("boss@example.com",)]
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'digest_run'").fetchone()[0] == 1
+    finally:
+        con.close()

@@ -1,9 +1,8 @@
 """工单中心 shows the Chinese labels of the stored state codes, filters by code, and never escalates on load."""
-from datetime import datetime
 
 from streamlit.testing.v1 import AppTest
 
-from cx import auth, db, vocab
+from cx import auth, db, settings, vocab
 from cx.db import ROOT
 
 HQ = auth.User("t-hq", "测试总部", "hq")
@@ -41,12 +40,12 @@ def test_opening_the_page_does_not_escalate(app_db):
     con = db.connect(app_db)
     q = ("SELECT count(*) FROM tickets WHERE status IN ('open', 'in_progress', 'escalated') AND due_at <= ? "
          "AND owner_level <> 'hq'")
-    overdue = con.execute(q, [datetime.now()]).fetchone()[0]
+    overdue = con.execute(q, [settings.now()]).fetchone()[0]
     events = con.execute("SELECT count(*) FROM ticket_events WHERE event = 'escalated'").fetchone()[0]
     con.close()
     assert overdue > 0                      # there is something a render-path escalation would move
     _start()
     con = db.connect(app_db)
-    assert con.execute(q, [datetime.now()]).fetchone()[0] == overdue
+    assert con.execute(q, [settings.now()]).fetchone()[0] == overdue
     assert con.execute("SELECT count(*) FROM ticket_events WHERE event = 'escalated'").fetchone()[0] == events
     con.close()

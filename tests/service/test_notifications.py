@@ -8,13 +8,13 @@ import hashlib
 import hmac
 import time
 import urllib.parse
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 import yaml
 
-from cx import commands, db
+from cx import commands, db, settings
 from tests.service.live import Receiver, Smtp, copy_store, free_port
 
 pytest.importorskip("aiosmtpd")
@@ -27,7 +27,7 @@ def h(token: str) -> dict:
 def _prepare(demo_db, home, recipients: list[dict]):
     path = copy_store(demo_db, home)
     con = db.connect(path)
-    commands.escalate_overdue(con, datetime.now() + timedelta(hours=72))   # demo backlog settled before we listen
+    commands.escalate_overdue(con, settings.now() + timedelta(hours=72))   # demo backlog settled before we listen
     region = con.execute("SELECT region FROM stores WHERE store_id = 'S0001'").fetchone()[0]
     con.close()
     (home / "recipients.yaml").write_text(yaml.safe_dump(
@@ -60,7 +60,7 @@ def test_alert_notifications_survive_kill9_and_escalation_reaches_the_region(dem
         svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp_port))
         svc.start()
         hq = svc.token("hq-bot", "hq")
-        when = (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+        when = (settings.now() - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
         r = httpx.post(svc.url + "/api/v1/feedback", headers=h(hq), json={"source": "survey", "items": [
             {"source_ref": "N-1", "store_id": "S0001", "created_at": when, "nps": 0, "text": "服务员态度恶劣，等了一个小时才上菜"}]})
         assert r.status_code == 200 and r.json()["tickets"] >= 1, r.text
@@ -115,14 +115,14 @@ def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbo
          "title": "门店周报", "recipients": ["boss@example.com"]}]}, allow_unicode=True), encoding="utf-8")
     con = db.connect(path)
     con.execute("INSERT INTO job_runs VALUES ('digest:weekly-s1', ?, ?, 'ok')",
-                [datetime.now() - timedelta(hours=3, minutes=1), datetime.now() - timedelta(hours=3)])
+                [settings.now() - timedelta(hours=3, minutes=1), settings.now() - timedelta(hours=3)])
     con.close()
     inbox = tmp_path / "inbox" / "survey"
     inbox.mkdir(parents=True)
     (inbox / "good.csv").write_text("store_id,created_at,source_ref,nps\nS0002,2026-10-06 10:00,IN-1,9\n", encoding="utf-8")
     (inbox / "bad.csv").write_text("这不是表头\n", encoding="utf-8")
     with Smtp() as smtp:
-        svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp.port))
+        svc = spawn(path, tmp_path, CX_SMTP_HOST="127.0.0.1", CX_SMTP_PORT=str(smtp.port), CX_SCHEDULES_SECONDS="1")
         svc.start()
         msgs = smtp.wait(1, timeout=120)
         assert len(msgs) == 1
@@ -134,9 +134,21 @@ def test_digest_missed_during_downtime_runs_once_with_the_deck_attached_and_inbo
         assert _wait(lambda: (inbox / "done" / "good.csv").exists() and (inbox / "failed" / "bad.csv").exists())
         assert "成功 1" in (inbox / "done" / "good.csv.reason.txt").read_text(encoding="utf-8")
         assert (inbox / "failed" / "bad.csv.reason.txt").read_text(encoding="utf-8").strip()
+        # run by hand: the CLI goes through the service's API while it runs
+        run = svc.cli("digest", "run", "weekly-s1")
+        assert run.returncode == 0 and "摘要 weekly-s1 已生成" in run.stdout and "1 条通知" in run.stdout, run
+        assert len(smtp.wait(2, timeout=60)) == 2
+        hq = svc.token("hq-bot", "hq")
+        r = httpx.post(svc.url + "/api/v1/digests/nope/run", headers=h(hq))
+        assert r.status_code == 404 and "没有 id" in r.json()["error"]["message"]
+        # schedules.yaml edited while running: a broken file is refused and logged, the old schedule stays
+        (tmp_path / "schedules.yaml").write_text("digests: [{id: x, cron: '61 * * * *', recipients: [a@b.c]}]\n",
+                                                 encoding="utf-8")
+        assert _wait(lambda: "schedules.yaml 有错误" in (tmp_path / "service.log").read_text(), timeout=20)
         svc.stop()
         svc.start()                                                   # a restart does not repeat the caught-up run
         time.sleep(5)
-        assert len(smtp.messages) == 1
+        assert len(smtp.messages) == 2
         svc.stop()
-    assert "catching up once" in (tmp_path / "service.log").read_text()
+    log = (tmp_path / "service.log").read_text()
+    assert "catching up once" in log and "run by hand" in log

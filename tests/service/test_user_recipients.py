@@ -8,11 +8,11 @@ import hmac
 import subprocess
 import sys
 import urllib.parse
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from cx import auth, commands
+from cx import auth, commands, settings
 from cx.notify import outbox, recipients
 from cx.service import jobs
 from tests.service.live import Receiver, Smtp
@@ -47,7 +47,7 @@ def _submit(con, ref="U1", store="S001", text="服务员态度恶劣，等了一
 
 
 def _deliver_all(con):
-    out = outbox.deliver_due(con, now=datetime.now() + timedelta(minutes=1))
+    out = outbox.deliver_due(con, now=settings.now() + timedelta(minutes=1))
     assert out == {"sent": out["sent"], "retry": 0, "failed": 0}, out
     return out["sent"]
 
@@ -81,7 +81,7 @@ def test_a_users_own_webhook_gets_the_ticket_with_its_signature(con, accounts):
                                             "secret": "SECuser"})
         _submit(con)
         assert ("dingtalk", "user:s1-mgr") in con.execute("SELECT channel, target FROM notifications").fetchall()
-        out = outbox.deliver_due(con, now=datetime.now() + timedelta(minutes=1))   # the real channels
+        out = outbox.deliver_due(con, now=settings.now() + timedelta(minutes=1))   # the real channels
         [got] = hooks.wait(1)
     assert out["sent"] == 1
     q = urllib.parse.parse_qs(urllib.parse.urlsplit(got["path"]).query)
