@@ -140,19 +140,23 @@ def targets(kind: str, level: str, region: str | None, store: str | None,
     return list(dict.fromkeys(out))
 
 
-def named(names: list[str] | tuple[str, ...]) -> tuple[list[tuple[str, str]], list[str]]:
+def named(names: list[str] | tuple[str, ...], allowed=None) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """Resolve a schedule's recipient list: each entry an e-mail address, a recipients.yaml id or a
-    username. Returns (channel, target) pairs and the entries that matched nothing."""
+    username. ``allowed(user) -> bool`` (optional) refuses accounts whose own scope does not cover what is sent
+    (a chain-wide digest to a region manager would widen what that account may see). Returns (channel, target)
+    pairs, the entries that matched nothing, and the accounts refused by ``allowed``."""
     hooks = {r.id: r for r in load()}
     accounts = {u.username: u for u in auth.list_users()}
-    out, unknown = [], []
+    out, unknown, refused = [], [], []
     for t in names:
         if "@" in t:
             out.append(("email", t))
         elif t in hooks:
             out += channels_of(hooks[t])
+        elif t in accounts and allowed is not None and not allowed(accounts[t]):
+            refused.append(t)
         elif t in accounts and (pairs := channels_of(accounts[t])):
             out += pairs
         else:
             unknown.append(t)
-    return list(dict.fromkeys(out)), unknown
+    return list(dict.fromkeys(out)), unknown, refused

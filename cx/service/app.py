@@ -111,6 +111,16 @@ async def lifespan(_app):
         with contextlib.suppress(FileNotFoundError):
             if json.loads(settings.service_file().read_text()).get("pid") == os.getpid():
                 settings.service_file().unlink()
+        # Write the WAL into the store file before closing: pages may still hold the same database open, and then
+        # closing this connection alone would leave the latest writes only in <store>.wal (a copied store file
+        # would miss them).
+        con = state.store()
+        if con is not None:
+            try:
+                with con.cursor() as cur:
+                    cur.execute("CHECKPOINT")
+            except Exception as e:        # noqa: BLE001 - a failed checkpoint must not hide the stop; DuckDB replays the WAL
+                log.warning("checkpoint at stop failed (the .wal file is replayed at the next start): %s", e)
         state.close()
         log.info("CX Lens service stopped")
 

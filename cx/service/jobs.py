@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -53,7 +54,39 @@ class Schedule:
     title: str
 
     def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.cron, timezone=settings.zone())
+        return crontab_trigger(self.cron, settings.zone())
+
+
+_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def crontab_trigger(expr: str, tz=None) -> CronTrigger:
+    """A trigger for a standard five-field crontab line (minute hour day month day-of-week), day of week as in
+    cron(5): 0 or 7 = Sunday, 1 = Monday … 6 = Saturday. APScheduler's own ``CronTrigger.from_crontab`` counts
+    0 as Monday, so "0 8 * * 1" would fire on Tuesdays: numeric days are turned into names first (steps after
+    "/" count from Sunday as in cron). Raises ValueError for a line that is not five fields or a day number above 7."""
+    fields = str(expr).split()
+    if len(fields) != 5:
+        raise ValueError(f"应为 5 个字段（分 时 日 月 星期），实际 {len(fields)} 个")
+    minute, hour, day, month, dow = fields
+
+    if dow == "*" or re.search(r"[a-z]", dow, re.I):    # every day, or names (mon-fri): the same in both
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow.lower(), timezone=tz)
+    days: set[int] = set()
+    for part in dow.split(","):
+        m = re.fullmatch(r"(\*|(\d+)(?:-(\d+))?)(?:/(\d+))?", part)
+        if not m:
+            raise ValueError(f"星期字段“{dow}”无法识别")
+        lo, hi = (0, 6) if m.group(1) == "*" else (int(m.group(2)), int(m.group(3) or m.group(2)))
+        if hi > 7 or lo > hi:
+            raise ValueError(f"星期只能是 0–7（0 和 7 都是星期日），不能是“{part}”")
+        if m.group(4) is None and m.group(3) is None and m.group(1) != "*":
+            hi = lo
+        elif m.group(4) is not None and m.group(3) is None and m.group(1) != "*":
+            hi = 6                         # "a/n" = from a to the end, every n-th day (cron(5))
+        days |= {d % 7 for d in range(lo, hi + 1, int(m.group(4) or 1))}
+    dow = ",".join(_DOW_NAMES[d] for d in sorted(days))
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=tz)
 
 
 def parse_schedules(doc: object, where: str = "schedules.yaml") -> list[Schedule]:
@@ -69,7 +102,7 @@ def parse_schedules(doc: object, where: str = "schedules.yaml") -> list[Schedule
             raise ScheduleError(f"{where}：id“{d['id']}”重复")
         seen.add(d["id"])
         try:
-            CronTrigger.from_crontab(str(d["cron"]))
+            crontab_trigger(str(d["cron"]))
         except ValueError as e:
             raise ScheduleError(f"{where}：“{d['id']}”的 cron 表达式无效：{e}") from None
         if d.get("period", "last_week") not in PERIODS:
@@ -211,11 +244,27 @@ def _move(f: Path, dest: Path, note: str) -> None:
     target.with_name(target.name + ".reason.txt").write_text(note + "\n", encoding="utf-8")
 
 
-def _targets(s: Schedule) -> list[tuple[str, str]]:
-    pairs, unknown = recipients.named(s.recipients)
+def covers(con, user: auth.User, scope: str) -> bool:
+    """Whether a digest of ``scope`` ('chain', 'region:华东', 'store:S0001') stays inside the account's own scope."""
+    if user.sees_all:
+        return True
+    kind, _, value = (scope or "chain").partition(":")
+    mine = auth.scope(con, user) if con is not None else None
+    if kind == "store" and value:
+        return mine is not None and value in mine
+    if kind == "region" and value:
+        return user.role == "region" and user.region == value
+    return False
+
+
+def _targets(s: Schedule, con=None) -> list[tuple[str, str]]:
+    pairs, unknown, refused = recipients.named(s.recipients, allowed=lambda u: covers(con, u, s.scope))
     for t in unknown:
         log.warning("digest %s: unknown recipient %s (not an e-mail, a recipients.yaml id or an account with contact)",
                     s.id, t)
+    for t in refused:
+        log.warning("digest %s: account %s not sent the digest — its scope does not cover “%s” (a digest never "
+                    "widens what an account may see; e-mail addresses and robot ids are sent as configured)", s.id, t, s.scope)
     return pairs
 
 
@@ -240,7 +289,7 @@ def digest_once(s: Schedule, fire: datetime, con=None, manual: bool = False) -> 
     key = f"digest:{s.id}:manual:{fire:%Y-%m-%dT%H:%M:%S}" if manual else f"digest:{s.id}:{fire:%Y-%m-%dT%H:%M}"
     with con.cursor() as cur, db.transaction(cur):
         body = f"{s.title}\n范围：{outbox.scope_words(cur, s.scope)}\n周期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
-        n = outbox.enqueue_digest(cur, key, subject, body, _targets(s), str(path), now=settings.now(),
+        n = outbox.enqueue_digest(cur, key, subject, body, _targets(s, con), str(path), now=settings.now(),
                                   link=outbox.digest_link(s.scope, start, end))
         if not manual:
             cur.execute(db.sql("service/job_run_set"), {"job_id": f"digest:{s.id}", "fire": fire,
@@ -389,6 +438,11 @@ def start() -> BackgroundScheduler:
                   seconds=float(settings.env("CX_DELIVER_SECONDS", "10")))
     sched.add_job(_timed, "interval", args=("inbox", inbox_job), id="inbox",
                   seconds=float(settings.env("CX_INBOX_SECONDS", "30")))
+    for source in INBOX_SOURCES:          # the folders people drop files into exist from the first start
+        try:
+            (settings.inbox_dir() / source).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            log.warning("inbox folder %s cannot be created: %s", settings.inbox_dir() / source, e)
     schedules = Schedules(sched)
     schedules.reload()
     sched.add_job(_timed, "interval", args=("schedules", schedules.tick), id="schedules",
