@@ -184,7 +184,10 @@ def add_keyword(touchpoint: str, word: str, path: Path | None = None) -> None:
     new = "\n".join(lines)
     taxonomy.parse(yaml.safe_load(new), path.name)      # validate before writing
     tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(new, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as e:
+        raise KeywordError(f"无法写入 {path}：{e.strerror or e}（服务账号需要对旅程分类文件及其文件夹有写权限）") from None
     if path == taxonomy.TAXONOMY_FILE:
         taxonomy.default.cache_clear()

@@ -225,7 +225,10 @@ def save(name: str, label: str, source: str, headers: list[str], mapping: dict, 
     if not NAME_RE.match(name or ""):
         raise ProfileError(f"配置名称“{name}”只能包含小写字母、数字和下划线（例如 my_wjx）")
     d = Path(directory or saved_dir())
-    d.mkdir(parents=True, exist_ok=True)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ProfileError(f"无法创建保存导入配置的文件夹 {d}：{e.strerror or e}（可用 CX_PROFILE_DIR 指向服务账号可写的文件夹）") from None
     path = d / f"{name}.yaml"
     doc = {"name": name, "label": label or name, "source": source,
            "signature": sorted({norm_header(h) for h in headers if str(h).strip()}),
@@ -236,6 +239,9 @@ def save(name: str, label: str, source: str, headers: list[str], mapping: dict, 
         if mapping.get(k):
             doc[k] = mapping[k]
     parse(doc, path)   # validate before writing
-    path.write_text("# 由数据导入页面保存的导入配置（按表头签名自动识别）\n"
-                    + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:
+        path.write_text("# 由数据导入页面保存的导入配置（按表头签名自动识别）\n"
+                        + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    except OSError as e:
+        raise ProfileError(f"无法写入 {path}：{e.strerror or e}（可用 CX_PROFILE_DIR 指向服务账号可写的文件夹）") from None
     return path

@@ -24,3 +24,4 @@ def test_accounts_outside_the_digest_scope_are_refused(demo_con, tmp_path, monke
     assert sent(f"store:{store}") == {"boss@example.com", "rm@example.com", "sm@example.com", "ops@example.com"}
     pairs, unknown, refused = recipients.named(["rm", "nobody"], allowed=lambda u: False)
     assert (pairs, unknown, refused) == ([], ["nobody"], ["rm"])
+
