@@ -144,6 +144,9 @@ async def _command_error(_req, e):
 _WHERE = {"body": "", "query": "查询参数 ", "path": "路径参数 ", "header": "请求头 ", "cookie": "Cookie "}
 
 
+_UNION_TAGS = {"int", "str", "float", "bool", "list[str]", "constrained-str", "date", "datetime", "none"}
+
+
 def _field_path(loc) -> str:
     """('body', 'items', 0, 'nps') → 'items[0].nps' (the JSON path a caller can find in its request)."""
     parts = list(loc or [])
@@ -197,6 +200,15 @@ async def _validation(_req, e: RequestValidationError):
     errs = e.errors()
     if any(x.get("type") == "json_invalid" for x in errs):
         return _error(400, "malformed_json", "请求体不是有效的 JSON")
+    # a field typed "int or text" fails once per alternative (…nps.int, …nps.str): report the field once, with the
+    # first alternative's message
+    seen: dict[tuple, dict] = {}
+    for x in errs:
+        loc = tuple(x.get("loc") or ())
+        if loc and loc[-1] in _UNION_TAGS:
+            loc = loc[:-1]
+        seen.setdefault(loc, {**x, "loc": loc})
+    errs = list(seen.values())
     where = "；".join(f"{_field_path(x.get('loc'))}：{_chinese(x)}" for x in errs[:5])
     more = f"（另有 {len(errs) - 5} 处）" if len(errs) > 5 else ""
     return _error(422, "invalid", f"请求参数不正确：{where}{more}")

@@ -180,3 +180,11 @@ def test_rate_limit_answers_429_with_retry_after(demo_db, tmp_path, monkeypatch)
         assert r.json()["error"]["code"] == "rate_limited" and int(r.headers["retry-after"]) >= 1
     finally:
         state.close()
+
+
+def test_a_field_of_several_types_is_named_once_in_chinese(svc):
+    r = httpx.post(svc.url + "/api/v1/feedback", headers=h(svc.tokens["hq"]),
+                   json={"source": "survey", "items": [{"source_ref": "U-1", "store_id": "S0001", "nps": 3.5}]})
+    assert r.status_code == 422, r.text
+    msg = r.json()["error"]["message"]
+    assert "items[0].nps：" in msg and ".int" not in msg and ".str" not in msg and msg.count("items[0].nps") == 1, msg
