@@ -86,9 +86,9 @@ def test_the_service_builds_the_demo_and_a_page_visit_never_starts_one(tmp_path,
 
 def test_progress_page_while_the_service_builds_and_closing_it_changes_nothing(tmp_path, spawn):
     store = tmp_path / "cx.duckdb"
-    svc = spawn(store, tmp_path, CX_DEMO_ROWS="20000")
+    svc = spawn(store, tmp_path, CX_DEMO_ROWS="60000")  # big enough that an idle machine is still building it
     try:
-        svc.start(wait_s=8)                             # not ready while the demo is being built
+        svc.start(wait_s=1)                             # not ready while the demo is being built: poll at once
     except TimeoutError:
         pass
     seen = None

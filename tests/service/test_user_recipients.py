@@ -112,12 +112,14 @@ def test_digest_recipients_name_accounts_mailboxes_and_robots(tmp_path, accounts
         "recipients:\n  - {id: east-robot, level: region, region: 华东, webhook: {kind: wecom, url: 'https://q/x'}}\n",
         encoding="utf-8")
     auth.set_contact("east", webhook={"kind": "feishu", "url": "https://open.feishu.cn/x", "secret": "S"})
-    pairs, unknown = recipients.named(["boss@example.com", "east-robot", "east", "quiet", "ghost"])
+    pairs, unknown, refused = recipients.named(["boss@example.com", "east-robot", "east", "quiet", "ghost"])
     assert pairs == [("email", "boss@example.com"), ("wecom", "east-robot"), ("email", "east@example.com"),
                      ("feishu", "user:east")]
-    assert unknown == ["quiet", "ghost"]                # an account without contact details reaches nobody
-    s = jobs.Schedule("w", "0 8 * * 1", "chain", "last_week", "pptx", ("east", "ghost"), "周报")
+    assert unknown == ["quiet", "ghost"] and refused == []    # an account without contact details reaches nobody
+    s = jobs.Schedule("w", "0 8 * * 1", "region:华东", "last_week", "pptx", ("east", "ghost"), "周报")
     assert jobs._targets(s) == [("email", "east@example.com"), ("feishu", "user:east")]
+    chain = jobs.Schedule("w", "0 8 * * 1", "chain", "last_week", "pptx", ("east", "cx-hq"), "周报")
+    assert jobs._targets(chain) == [("email", "hq@example.com")]      # the region manager never gets the whole chain
     assert recipients.webhook("user:east").webhook_secret == "S"
 
 
