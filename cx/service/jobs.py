@@ -31,6 +31,7 @@ from apscheduler.triggers.cron import CronTrigger
 from cx import auth, commands, db, settings, vocab
 from cx.ingest import ImportFailed
 from cx.notify import outbox, recipients
+from cx.report import deck
 from cx.service import state
 
 log = logging.getLogger("cx.jobs")
@@ -248,12 +249,12 @@ def covers(con, user: auth.User, scope: str) -> bool:
     """Whether a digest of ``scope`` ('chain', 'region:华东', 'store:S0001') stays inside the account's own scope."""
     if user.sees_all:
         return True
-    kind, _, value = (scope or "chain").partition(":")
-    mine = auth.scope(con, user) if con is not None else None
-    if kind == "store" and value:
-        return mine is not None and value in mine
-    if kind == "region" and value:
-        return user.role == "region" and user.region == value
+    _, fields = deck.parse_scope(scope)          # the one parser of digest scopes (ValueError for a bad one)
+    if "stores" in fields:
+        mine = auth.scope(con, user) if con is not None else None
+        return mine is not None and fields["stores"][0] in mine
+    if "regions" in fields:
+        return user.role == "region" and user.region == fields["regions"][0]
     return False
 
 
@@ -322,10 +323,6 @@ def _last_fire(job_id: str, con=None) -> datetime | None:
     return row[0] if row else None
 
 
-def _local(dt: datetime) -> datetime:
-    return settings.to_local(dt)
-
-
 _DIGEST_LOCK = threading.Lock()      # a scheduled run, a catch-up and a manual run never overlap
 
 
@@ -347,8 +344,8 @@ def catch_up(s: Schedule, now: datetime | None = None, min_age: timedelta = time
             return None
         trig, missed = s.trigger(), None
         nxt = trig.get_next_fire_time(None, last.replace(tzinfo=tz) + timedelta(seconds=1))
-        while nxt is not None and _local(nxt) <= now - min_age:
-            missed = _local(nxt)
+        while nxt is not None and settings.to_local(nxt) <= now - min_age:
+            missed = settings.to_local(nxt)
             nxt = trig.get_next_fire_time(nxt, nxt + timedelta(seconds=1))
         if missed is not None:
             log.info("digest %s missed its run at %s (%s): catching up once", s.id, f"{missed:%Y-%m-%d %H:%M}",
@@ -413,7 +410,7 @@ class Schedules:
         for i in added + changed:
             nxt = self.sched.get_job(f"digest:{i}").next_run_time if self.sched.running else None
             log.info("digest %s: cron “%s” (%s)%s", i, new[i].cron, settings.time_zone(),
-                     f", next run {_local(nxt):%Y-%m-%d %H:%M}" if nxt else "")
+                     f", next run {settings.to_local(nxt):%Y-%m-%d %H:%M}" if nxt else "")
         return True
 
     def tick(self) -> str:
@@ -453,6 +450,6 @@ def start() -> BackgroundScheduler:
              len(schedules.current))
     for i, sc in schedules.current.items():
         if (job := sched.get_job(f"digest:{i}")) is not None and job.next_run_time is not None:
-            log.info("digest %s: cron “%s”, next run %s (%s)", i, sc.cron, f"{_local(job.next_run_time):%Y-%m-%d %H:%M}",
+            log.info("digest %s: cron “%s”, next run %s (%s)", i, sc.cron, f"{settings.to_local(job.next_run_time):%Y-%m-%d %H:%M}",
                      settings.time_zone())
     return sched
