@@ -113,10 +113,8 @@ def webhook(rid: str) -> Recipient:
 def channels_of(who: Recipient | auth.User) -> list[tuple[str, str]]:
     """The (channel, target) pairs one configured recipient or one account is reached on: its e-mail and
     its webhook (target = the recipients.yaml id, or ``user:<username>``)."""
-    if isinstance(who, auth.User):
-        return ([("email", who.email)] if who.email else []) + \
-               ([(who.webhook_kind, USER_PREFIX + who.username)] if who.webhook_url else [])
-    return ([("email", who.email)] if who.email else []) + ([(who.webhook_kind, who.id)] if who.webhook_url else [])
+    target = USER_PREFIX + who.username if isinstance(who, auth.User) else who.id
+    return ([("email", who.email)] if who.email else []) + ([(who.webhook_kind, target)] if who.webhook_url else [])
 
 
 def targets(kind: str, level: str, region: str | None, store: str | None,
