@@ -122,7 +122,7 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
 def clear_caches() -> None:
     """Forget per-process caches of clause spans, lexicon scores, dialogue turns, keyword tokens and the
     regex screen's characters (benchmarks time each round from the same cold start)."""
-    for f in (clauses.split, polarity.parts, polarity.foreign, turns.split):
+    for f in (clauses.split, turns.split):
         f.cache_clear()
     polarity.clear_caches()
     segment.clear_caches()
@@ -164,13 +164,16 @@ class Analyzer:
                 progress(n, n)
         else:
             chunks = _chunks(unique, self.workers)
-            out: list = [None] * n
             done = 0
-            for j, part in enumerate(self._workers().imap(analyze_batch, chunks)):
-                out[j::len(chunks)] = part
-                done += len(part)
-                if progress:
-                    progress(done, n)
+
+            def counted(parts):
+                nonlocal done
+                for part in parts:
+                    done += len(part)
+                    if progress:
+                        progress(done, n)
+                    yield part
+            out = _unstride(counted(self._workers().imap(analyze_batch, chunks)), n, len(chunks))
         return _expand(texts, unique, out)
 
     def submit(self, texts: list[str]) -> Callable[[], list[Analysis]]:
@@ -183,12 +186,7 @@ class Analyzer:
         chunks = _chunks(unique, self.workers)
         job = self._workers().map_async(analyze_batch, chunks)
 
-        def wait() -> list[Analysis]:
-            out: list = [None] * len(unique)
-            for j, part in enumerate(job.get()):
-                out[j::len(chunks)] = part
-            return _expand(texts, unique, out)
-        return wait
+        return lambda: _expand(texts, unique, _unstride(job.get(), len(unique), len(chunks)))
 
     def _workers(self):
         if self._pool is None:
@@ -209,6 +207,14 @@ def _chunks(texts: list[str], workers: int) -> list[list[str]]:
     few tasks matter on a busy machine, where each hand-over waits for the parent process to be scheduled."""
     k = max(workers, -(-len(texts) // CHUNK))
     return [texts[j::k] for j in range(k)]
+
+
+def _unstride(parts, n: int, k: int) -> list:
+    """The inverse of :func:`_chunks`: the k tasks' results (in task order) back in the texts' order."""
+    out: list = [None] * n
+    for j, part in enumerate(parts):
+        out[j::k] = part
+    return out
 
 
 def _expand(texts: list[str], unique: list[str], results: list[Analysis]) -> list[Analysis]:

@@ -54,8 +54,13 @@ class _KeywordMemo(dict):
     def __missing__(self, token: str) -> bool:
         if len(self) > 500_000:            # a long-running process: keep the memo bounded
             self.clear()
-        k = self[token] = len(token) >= 2 and token.lower() not in self.stop and WORDLIKE.search(token) is not None
+        k = self[token] = _is_keyword(token, self.stop)
         return k
+
+
+def _is_keyword(token: str, stop: frozenset[str]) -> bool:
+    """A content word: ≥ 2 characters, not a stopword, not a number or punctuation."""
+    return len(token) >= 2 and token.lower() not in stop and WORDLIKE.search(token) is not None
 
 
 _memo: list[_KeywordMemo] = []
@@ -78,4 +83,4 @@ def clear_caches() -> None:
 def keywords(tokens: list[str]) -> list[str]:
     """Content words for word clouds and keyword tables: ≥ 2 characters, not stopwords, not numbers."""
     stop = stopwords()
-    return [t for t in tokens if len(t) >= 2 and t.lower() not in stop and WORDLIKE.search(t)]
+    return [t for t in tokens if _is_keyword(t, stop)]
