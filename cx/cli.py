@@ -328,9 +328,10 @@ def cmd_users(a: argparse.Namespace) -> int:
 def cmd_report(a: argparse.Namespace) -> int:
     from cx.filters import Filters
     from cx.report import deck
+    from cx.scope import parse_scope
 
     try:
-        label, extra = deck.parse_scope(a.scope)
+        label, extra = parse_scope(a.scope)
         start, end = deck.parse_period(a.period)
     except ValueError as e:
         raise SystemExit(f"错误：{e}") from None

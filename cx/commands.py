@@ -242,10 +242,11 @@ def build_digest(con: duckdb.DuckDBPyConnection, scope: str, start: date, end: d
     """Build one digest file (deck PPTX, HTML one-pager, or PDF printed from the HTML by the system Chromium)
     for ``scope`` ('chain' | 'region:华东' | 'store:S0001') and [start, end]. Returns the file path."""
     from cx.report import deck
+    from cx.scope import parse_scope
 
     if fmt not in DIGEST_FORMATS:
         raise CommandError(f"未知的格式“{fmt}”，可选：{'、'.join(DIGEST_FORMATS)}")
-    label, extra = deck.parse_scope(scope)
+    label, extra = parse_scope(scope)
     report = deck.collect(con, Filters(start, end, **extra), label)
     if slides is not None:
         slides.append(len(report.slides))      # the content pages, for the caller's summary line

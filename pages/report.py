@@ -3,6 +3,7 @@ import streamlit as st
 
 from cx import audit, brand, timegrain
 from cx.report import deck
+from cx.scope import parse_scope
 from ui import shell
 
 ctx = shell.page("汇报导出")
@@ -15,7 +16,7 @@ scopes += [f"region:{r}" for r in opts["regions"]] + [f"store:{s}" for s in opts
 c1, c2 = st.columns([1, 2])
 store_names = dict(zip(opts["stores"]["store_id"], brand.short_series(opts["stores"]["name"])))
 scope = c1.selectbox("范围", scopes, key="rp_scope", placeholder="请选择",
-                     format_func=lambda s: deck.parse_scope(s)[0] + (" " + store_names.get(s[6:], "") if s.startswith("store:") else ""))
+                     format_func=lambda s: parse_scope(s)[0] + (" " + store_names.get(s[6:], "") if s.startswith("store:") else ""))
 sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", select_all=False, placeholder="请选择")
 fmt = st.radio("格式", ["pptx", "html"], horizontal=True, key="rp_fmt",
                format_func={"pptx": "PowerPoint（.pptx）", "html": "HTML 单页（可交互，离线可看）"}.get)
@@ -23,7 +24,7 @@ GRAIN_LABELS = {"auto": "自动", **timegrain.GRAINS}
 grain = st.segmented_control("趋势粒度", list(GRAIN_LABELS), format_func=GRAIN_LABELS.get, default="auto", key="rp_grain",
                              help="趋势图与（区域、门店报告的）热力图时间列。自动：45 天内按日，200 天内按周，更长按月")
 if st.button("生成报告", type="primary", icon=":material/slideshow:", disabled=not sections):
-    label, extra = deck.parse_scope(scope)
+    label, extra = parse_scope(scope)
     f = ctx.filters.with_(**extra, sources=(), channels=())
     bar = st.progress(0.0, text="收集数据…")
     report = deck.collect(ctx.con, f, label, tuple(sections), progress=lambda x, m: bar.progress(0.5 * x, text=m),

@@ -15,6 +15,7 @@ from pptx import Presentation
 from cx import charts
 from cx.filters import Filters
 from cx.report import deck, images, xlsx
+from cx.scope import parse_scope
 
 TITLE = "上菜速度负面率月度趋势"
 
@@ -66,7 +67,7 @@ def report(demo_db):
     from cx import db
 
     con = db.connect(demo_db, read_only=True)
-    label, extra = deck.parse_scope("region:华东")
+    label, extra = parse_scope("region:华东")
     r = deck.collect(con, Filters(date(2026, 5, 1), date(2026, 10, 31), **extra), label)
     con.close()
     return r
@@ -95,12 +96,12 @@ def test_scope_and_period_parsing():
     assert deck.parse_period("2026-10") == (date(2026, 10, 1), date(2026, 10, 31))
     assert deck.parse_period("2026-12") == (date(2026, 12, 1), date(2026, 12, 31))
     assert deck.parse_period("2026-08-01:2026-10-31") == (date(2026, 8, 1), date(2026, 10, 31))
-    assert deck.parse_scope("store:S0001") == ("门店 S0001", {"stores": ("S0001",)})
+    assert parse_scope("store:S0001") == ("门店 S0001", {"stores": ("S0001",)})
     for bad in ("2026/10", "oct"):
         with pytest.raises(ValueError, match="无法识别的周期"):
             deck.parse_period(bad)
     with pytest.raises(ValueError, match="无法识别的范围"):
-        deck.parse_scope("planet:mars")
+        parse_scope("planet:mars")
 
 
 def test_cli_report(demo_db, tmp_path):

@@ -22,6 +22,7 @@ import pandas as pd
 from cx import auth, db, settings, vocab
 from cx.ids import stable_id
 from cx.notify import recipients
+from cx.scope import split as split_scope
 
 log = logging.getLogger("cx.notify")
 MAX_ATTEMPTS = 8
@@ -103,11 +104,11 @@ def ticket_link(ticket_no: str | None, created_at=None) -> str | None:
 
 def scope_words(cur: duckdb.DuckDBPyConnection, scope: str) -> str:
     """A digest scope in Chinese for people: 'chain' → 全部门店, 'region:华东' → 华东区域, 'store:S0001' →
-    'S0001 一号店' (the store's name when the store knows it)."""
-    kind, _, value = (scope or "chain").partition(":")
-    if kind == "region" and value:
+    'S0001 一号店' (the store's name when the store knows it). ValueError for a bad scope (cx/scope.py)."""
+    kind, value = split_scope(scope)
+    if kind == "region":
         return f"{value}区域"
-    if kind == "store" and value:
+    if kind == "store":
         row = cur.execute(db.sql("notify/store_name"), {"store_id": value}).fetchone()
         return f"{value} {row[0]}" if row and row[0] else f"门店 {value}"
     return "全部门店"
@@ -115,15 +116,15 @@ def scope_words(cur: duckdb.DuckDBPyConnection, scope: str) -> str:
 
 def digest_link(scope: str, start, end) -> str | None:
     """The 总览 page showing the digest's scope and period (the filter bar reads it from the address), or None
-    without ``CX_PUBLIC_URL``."""
+    without ``CX_PUBLIC_URL``. ValueError for a bad scope (cx/scope.py)."""
+    kind, value = split_scope(scope)
     base = settings.public_url()
     if base is None:
         return None
     from urllib.parse import urlencode
 
-    kind, _, value = (scope or "chain").partition(":")
     q = {"from": f"{start:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"}
-    if kind in ("region", "store") and value:
+    if value is not None:
         q[kind] = value
     return f"{base}/overview?{urlencode(q)}"
 

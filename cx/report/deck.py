@@ -48,18 +48,6 @@ class Report:
     headline: str | None = None        # the period's most serious incident, named on the title slide
 
 
-def parse_scope(scope: str) -> tuple[str, dict]:
-    """'chain' | 'region:华东' | 'store:S0001' → (label, filter fields)."""
-    kind, _, value = (scope or "chain").partition(":")
-    if kind == "chain":
-        return "全连锁", {}
-    if kind == "region" and value:
-        return f"{value}区域", {"regions": (value,)}
-    if kind == "store" and value:
-        return f"门店 {value}", {"stores": (value,)}
-    raise ValueError(f"无法识别的范围“{scope}”：应为 chain、region:区域名 或 store:门店编号")
-
-
 def parse_period(period: str) -> tuple[date, date]:
     """'2026-10' (a month) or '2026-08-01:2026-10-31'."""
     try:

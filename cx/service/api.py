@@ -441,9 +441,10 @@ class ReportRequest(BaseModel):
 @api.post("/v1/reports", summary="生成汇报（PPTX / HTML / PDF），返回文件")
 def report(body: ReportRequest, request: Request, user: auth.User = Depends(caller), c=Depends(con)):
     from cx.report import deck
+    from cx.scope import parse_scope
 
     try:
-        label, extra = deck.parse_scope(body.scope)
+        label, extra = parse_scope(body.scope)
         start, end = deck.parse_period(body.period)
     except ValueError as e:
         raise ApiError(422, "invalid", str(e)) from None

@@ -29,9 +29,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from cx import auth, commands, db, settings, vocab
+from cx.scope import parse_scope
 from cx.ingest import ImportFailed
 from cx.notify import outbox, recipients
-from cx.report import deck
 from cx.service import state
 
 log = logging.getLogger("cx.jobs")
@@ -249,7 +249,7 @@ def covers(con, user: auth.User, scope: str) -> bool:
     """Whether a digest of ``scope`` ('chain', 'region:华东', 'store:S0001') stays inside the account's own scope."""
     if user.sees_all:
         return True
-    _, fields = deck.parse_scope(scope)          # the one parser of digest scopes (ValueError for a bad one)
+    _, fields = parse_scope(scope)                # the one parser of digest scopes (ValueError for a bad one)
     if "stores" in fields:
         mine = auth.scope(con, user) if con is not None else None
         return mine is not None and fields["stores"][0] in mine
