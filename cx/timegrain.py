@@ -11,11 +11,15 @@ import pandas as pd
 
 GRAINS = {"day": "日", "week": "周", "month": "月"}
 AUTO = "auto"
+LABELS = {AUTO: "自动", **GRAINS}                              # the grain picker's choices (ui/grain.py)
+PER = {"day": "每日", "week": "每周", "month": "月度"}          # "NPS 每周趋势": a trend's title at its grain
+DAY_MAX, WEEK_MAX = 45, 200                                   # auto: days up to which a period goes by day / week
+AUTO_HELP = f"自动：{DAY_MAX} 天内按日，{WEEK_MAX} 天内按周，更长按月"
 
 
 def auto(start: date, end: date) -> str:
     days = (end - start).days + 1
-    return "day" if days <= 45 else "week" if days <= 200 else "month"
+    return "day" if days <= DAY_MAX else "week" if days <= WEEK_MAX else "month"
 
 
 def resolve(grain: str | None, start: date, end: date) -> str:

@@ -2,9 +2,10 @@
 the journey map (emotion curve, pains and strengths per stage); key drivers of NPS (IPA)."""
 import streamlit as st
 
-from cx import charts, drivers, journey, painpoints, timegrain
+from cx import charts, drivers, journey, painpoints
 from cx.filters import NO_STORE
 from ui import export, shell, verbatims
+from ui import grain as grain_picker
 
 ctx = shell.page("旅程热力图")
 
@@ -35,9 +36,7 @@ c1, c2 = st.columns(2)
 SHOWN = {k: ("时间" if k == "month" else v) for k, v in journey.DIMENSIONS.items() if k not in ("week", "day")}
 dim = c1.radio("列维度", list(SHOWN), format_func=SHOWN.get, horizontal=True, key="jr_dim")
 if dim == "month":   # time columns: day / week / month, automatic from the period unless chosen
-    grains = {"auto": "自动", **timegrain.GRAINS}
-    g = c1.segmented_control("时间粒度", list(grains), format_func=grains.get, default="auto", key="jr_grain")
-    dim = timegrain.resolve(g or "auto", ctx.filters.start, ctx.filters.end)
+    dim = grain_picker.resolved(ctx.filters, key="jr_grain", label="时间粒度", help=None, where=c1)
 value = c2.radio("单元格数值", list(journey.VALUES), format_func=journey.VALUES.get, horizontal=True, key="jr_value",
                  index=1)
 cells = _cells(ctx.con, ctx.version, ctx.filters, dim)

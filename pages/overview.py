@@ -4,6 +4,7 @@ import streamlit as st
 from cx import charts, overview, timegrain
 from cx.filters import SOURCE_LABELS
 from ui import cards, export, incident_band, shell
+from ui import grain as grain_picker
 
 ctx = shell.page("总览")
 
@@ -21,12 +22,9 @@ def _rhythm(_con, version, filters):
 st.title("总览")
 st.caption(ctx.filters.describe())
 incident_band.band(ctx)
-GRAIN_LABELS = {"auto": "自动", **timegrain.GRAINS}
-pick = st.segmented_control("趋势粒度", list(GRAIN_LABELS), format_func=GRAIN_LABELS.get, default="auto", key="ov_grain",
-                            help="自动：45 天内按日，200 天内按周，更长按月")
-grain = timegrain.resolve(pick or "auto", ctx.filters.start, ctx.filters.end)
+grain = grain_picker.resolved(ctx.filters, key="ov_grain")
 k, monthly, sources = _load(ctx.con, ctx.version, ctx.filters, grain)
-per = {"day": "每日", "week": "每周", "month": "月度"}[grain]
+per = timegrain.PER[grain]
 
 if k["n"] == 0:
     shell.empty_state()

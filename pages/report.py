@@ -4,6 +4,7 @@ import streamlit as st
 from cx import audit, brand, timegrain
 from cx.report import deck
 from cx.scope import parse_scope
+from ui import grain as grain_picker
 from ui import shell
 
 ctx = shell.page("汇报导出")
@@ -20,15 +21,13 @@ scope = c1.selectbox("范围", scopes, key="rp_scope", placeholder="请选择",
 sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", select_all=False, placeholder="请选择")
 fmt = st.radio("格式", ["pptx", "html"], horizontal=True, key="rp_fmt",
                format_func={"pptx": "PowerPoint（.pptx）", "html": "HTML 单页（可交互，离线可看）"}.get)
-GRAIN_LABELS = {"auto": "自动", **timegrain.GRAINS}
-grain = st.segmented_control("趋势粒度", list(GRAIN_LABELS), format_func=GRAIN_LABELS.get, default="auto", key="rp_grain",
-                             help="趋势图与（区域、门店报告的）热力图时间列。自动：45 天内按日，200 天内按周，更长按月")
+grain = grain_picker.choose("rp_grain", help="趋势图与（区域、门店报告的）热力图时间列。" + timegrain.AUTO_HELP)
 if st.button("生成报告", type="primary", icon=":material/slideshow:", disabled=not sections):
     label, extra = parse_scope(scope)
     f = ctx.filters.with_(**extra, sources=(), channels=())
     bar = st.progress(0.0, text="收集数据…")
     report = deck.collect(ctx.con, f, label, tuple(sections), progress=lambda x, m: bar.progress(0.5 * x, text=m),
-                          grain=grain or "auto")
+                          grain=grain)
     if fmt == "pptx":
         data = deck.to_pptx(report, progress=lambda x, m: bar.progress(0.5 + 0.5 * x, text=m))
         name, mime = f"{report.title}_{f.start:%Y%m%d}-{f.end:%Y%m%d}.pptx", \

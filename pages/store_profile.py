@@ -4,6 +4,7 @@ import streamlit as st
 
 from cx import brand, charts, overview, painpoints, scoring, timegrain
 from ui import export, fmt, incident_band, ranking, shell, verbatims
+from ui import grain as grain_picker
 
 ctx = shell.page("门店画像")
 st.title("门店画像")
@@ -98,11 +99,8 @@ def _composite_trend(_con, version, filters, store):
 
 
 st.subheader("趋势")
-GRAIN_LABELS = {"auto": "自动", **timegrain.GRAINS}
-pick = st.segmented_control("趋势粒度", list(GRAIN_LABELS), format_func=GRAIN_LABELS.get, default="auto", key="pf_grain",
-                            help="自动：45 天内按日，200 天内按周，更长按月")
-grain = timegrain.resolve(pick or "auto", ctx.filters.start, ctx.filters.end)
-per = {"day": "每日", "week": "每周", "month": "月度"}[grain]
+grain = grain_picker.resolved(ctx.filters, key="pf_grain")
+per = timegrain.PER[grain]
 mine = _store_trend(ctx.con, ctx.version, ctx.filters, store, grain)
 trend = _composite_trend(ctx.con, ctx.version, ctx.filters, store) if grain == "month" else None
 if trend is not None and len(trend) >= 2:

@@ -66,7 +66,7 @@ def collect(con, filters: Filters, scope_label: str, sections=SECTIONS, progress
     periods and the heatmap's time columns (a region's or store's deck); auto picks it from the period."""
     step = progress or (lambda f, m: None)
     grain = timegrain.resolve(grain, filters.start, filters.end)
-    per = {"day": "每日", "week": "每周", "month": "月度"}[grain]
+    per = timegrain.PER[grain]
     sub = filters.describe()
     period = f"{filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}"
     slides: list[Slide] = []
