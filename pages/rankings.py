@@ -9,18 +9,18 @@ ctx = shell.page("门店排名")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _tables(_con, version: int, filters, hide: bool, groups: tuple[str, ...]):
-    """The league table as shown and the region roll-up: their pandas work is done once per view choice and
-    shared by every rerun and session instead of on each view."""
+def _tables(_con, version: int, filters, groups: tuple[str, ...]):
+    """The league (all stores, for the chain-wide numbers), the rows the user may see, the same rows as the
+    table shows them (same index) and the region roll-up: derived once per filter choice and shared by every
+    rerun and session."""
     full = ranking.ranking(_con, version, filters)
     table = scoring.visible(full, filters.scope_stores)
-    view = table[~table["insufficient"]] if hide else table
-    show = view.assign(区间=(view["rank_low"].astype(str) + "–" + view["rank_high"].astype(str)).where(view["rank"].notna(), "样本不足"),
-                       店名=brand.short_series(view["name"]), incident=view["incident"].fillna(""),
-                       # missing ranks (small samples, new stores) read as words, never as a blank "None"
-                       rank=[("样本不足" if pd.isna(x) else str(int(x))) for x in view["rank"]],
-                       rank_change=view["rank_change"].map(fmt.rank_change),
-                       prev_rank=[("—" if pd.isna(x) else str(int(x))) for x in view["prev_rank"]])
+    show = table.assign(区间=(table["rank_low"].astype(str) + "–" + table["rank_high"].astype(str)).where(table["rank"].notna(), "样本不足"),
+                        店名=brand.short_series(table["name"]), incident=table["incident"].fillna(""),
+                        # missing ranks (small samples, new stores) read as words, never as a blank "None"
+                        rank=[("样本不足" if pd.isna(x) else str(int(x))) for x in table["rank"]],
+                        rank_change=table["rank_change"].map(fmt.rank_change),
+                        prev_rank=[("—" if pd.isna(x) else str(int(x))) for x in table["prev_rank"]])
     cols = ["rank", "区间", "rank_change", "prev_rank", "store_id", "店名", "region", "city", "format", "composite", "n",
             "insufficient", "incident"] + list(groups)
     shown = show[cols].rename(columns={"rank": "排名", "rank_change": "名次变化", "prev_rank": "上期排名", "store_id": "门店编号",
@@ -29,22 +29,21 @@ def _tables(_con, version: int, filters, hide: bool, groups: tuple[str, ...]):
     reg = full.groupby("region").agg(门店数=("store_id", "size"), 平均综合得分=("composite", "mean"),
                                       中位综合得分=("composite", "median"), 样本不足门店=("insufficient", "sum"),
                                       反馈数=("n", "sum")).sort_values("平均综合得分", ascending=False).reset_index()
-    return shown, reg
+    return full, table, shown, reg
 
 
 st.title("门店排名")
 st.caption(ctx.filters.describe() + "。排名比较整店表现，来源与渠道筛选不作用于排名。")
 
-full = ranking.ranking(ctx.con, ctx.version, ctx.filters)
-table = scoring.visible(full, ctx.filters.scope_stores)
+scheme = scoring.default()
+groups = [label for _, label, _ in scheme.groups]
+full, table, shown, reg = _tables(ctx.con, ctx.version, ctx.filters, tuple(groups))
 if ctx.filters.scope_stores is not None:
     st.info(f"排名在全连锁 {len(full)} 家门店中计算；此处只显示您权限内的门店，其他门店不公开，区域汇总为匿名统计。",
             icon=":material/visibility_off:")
 if table.empty:
     shell.empty_state("当前范围内没有门店。")
     st.stop()
-scheme = scoring.default()
-groups = [label for _, label, _ in scheme.groups]
 
 c1, c2, c3 = st.columns([1, 1, 2])
 hide = c1.toggle("隐藏样本不足的门店", value=False, key="rk_hide") if len(table) > 1 else False
@@ -52,6 +51,7 @@ top_n = c2.slider("图中显示前/后 N 家", 5, 30, 10, key="rk_n") if len(tab
 c3.caption(f"综合得分 0–100 为各指标标准化得分的加权和；每项指标先向所在区域均值收缩（贝叶斯收缩，先验强度见考核方案），"
            f"排名区间为 {scheme.simulations} 次抽样的 5%–95% 分位。反馈少于 {scheme.min_n} 条的门店标为“样本不足”，不给名次，也不进入前/后 N 名。")
 view = table[~table["insufficient"]] if hide else table
+shown = shown.loc[view.index]                      # the table's rows are the view's (same index)
 ranked = view[view["rank"].notna()]   # small samples get no rank and are in no best/worst list (data/small_sample.yaml)
 if scheme.penalty is not None and table["incident"].notna().any():
     rule = (f"压至末位组（后 {scheme.penalty.bottom_share:.0%}）" if scheme.penalty.rule == "bottom_group"
@@ -91,7 +91,6 @@ else:
             ranked.tail(top_n), f"综合得分后 {top_n} 名", sub)), key="rankings_2")
 
 st.subheader("门店排行榜")
-shown, reg = _tables(ctx.con, ctx.version, ctx.filters, hide, tuple(groups))
 export.table(
     shown,
     name="门店排行榜", key="rk_table", note=ctx.filters.describe(), hide_index=True, width="stretch",
