@@ -38,3 +38,9 @@ def test_a_header_is_used_for_one_field_only():
 def test_unknown_source():
     with pytest.raises(MappingError, match="未知的数据来源"):
         resolve(["a"], "tweets")
+
+
+@pytest.mark.parametrize("header", ["评价", "评价文本", "用户评价", "顾客评价", "点评", "点评内容", "评语", "留言", "留言内容"])
+def test_common_review_text_headers_are_the_text(header):
+    assert resolve(["门店编号", "评价时间", "星级", header], "review") == {
+        "store_id": "门店编号", "created_at": "评价时间", "rating": "星级", "text": header}

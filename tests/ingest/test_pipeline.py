@@ -179,3 +179,14 @@ def test_random_rows_always_add_up(con, rows):
     assert r.rows_in == r.rows_ok + r.rows_rejected + r.rows_duplicate
     assert con.execute("SELECT count(*) FROM feedback").fetchone()[0] == before + r.rows_ok - r.rows_updated
     assert con.execute("SELECT count(*) FROM feedback WHERE nps > 10 OR nps < 0").fetchone()[0] == 0
+
+
+def test_a_column_named_pingjia_is_imported_as_the_text(con):
+    """A plain 「评价」 header is the review text: imported, not listed as a column left out."""
+    csv = "评价编号,门店编号,评价时间,星级,评价\nR1,S001,2026-03-01 12:00,1,菜里有头发，肚子疼\nR2,S002,2026-03-02 18:00,5,服务很好\n"
+    p = pipeline.plan(csv.encode(), "reviews.csv", "review")
+    assert not any("未导入的列" in a for a in p.assumptions), p.assumptions
+    r = run(con, csv, name="reviews.csv", source="review")
+    assert (r.rows_ok, r.rows_rejected) == (2, 0)
+    got = dict(con.execute("SELECT store_id, text FROM feedback").fetchall())
+    assert got == {"S001": "菜里有头发，肚子疼", "S002": "服务很好"}
