@@ -31,6 +31,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -468,12 +469,84 @@ def refresh(con: duckdb.DuckDBPyConnection, start: datetime | date | None = None
 
 def listing(con: duckdb.DuckDBPyConnection, filters) -> pd.DataFrame:
     """Incidents overlapping the filter period at stores the filters and the user's scope allow, most severe
-    and ongoing first, with a Chinese label for what spiked (``what``) and the rate ratio."""
+    and ongoing first, with a Chinese label for what spiked (``what``) and the rate ratio — one row per event:
+    the incidents one burst raises together (a food-safety burst is a touchpoint and a sensitive-word class
+    incident) are one row naming all its triggers (``triggers``, ``incident_ids``; see :func:`grouped`)."""
     p = filters.params()
     params = {k: p[k] for k in ("start", "end", "regions", "stores", "formats", "scope_stores", "no_format")}
     with con.cursor() as cur:
         df = cur.execute(db.sql("incidents/list"), params).df()
-    return _labelled(df)
+        return grouped(_labelled(df), lambda r: _members(cur, r))
+
+
+def _members(cur, r) -> set[str]:
+    """All feedback ids of an incident's cell (store × touchpoint or sensitive class) in its span."""
+    lo = datetime.combine(pd.Timestamp(r["start_at"]).date(), datetime.min.time())
+    end = r["end_at"]
+    hi = (datetime.combine(pd.Timestamp(end).date(), datetime.min.time()) + timedelta(days=1)
+          if end is not None and not pd.isna(end) else datetime(2200, 1, 1))
+    return {x[0] for x in cur.execute(db.sql("incidents/verbatims"), {
+        "kind": r["kind"], "store": r["store_id"], "key": r["key"], "lo": lo, "hi": hi, "limit": 1_000_000}).fetchall()}
+
+
+def _order(df: pd.DataFrame) -> pd.DataFrame:
+    """Most severe first, then ongoing before subsided, then the latest start (as incidents/list.sql)."""
+    sev = df["severity"].map({"high": 0, "medium": 1}).fillna(2)
+    key = pd.DataFrame({"sev": sev, "done": df["status"] == STATUS_DONE, "start": pd.to_datetime(df["start_at"])})
+    return df.loc[key.sort_values(["sev", "done", "start"], ascending=[True, True, False], kind="stable").index]
+
+
+def grouped(df: pd.DataFrame, members: Callable[[pd.Series], set[str]]) -> pd.DataFrame:
+    """One row per event: rows of ``df`` (``listing`` rows, most serious first) at the same store whose spans
+    overlap (an ongoing one runs on) and whose feedback overlaps (``members(row)``: the row's feedback ids; asked
+    only for such candidate pairs) are one event. Its row is its most serious incident's, with the span, flag
+    days and state of the whole event, the evidence of all (``feedback_ids``), ``what`` naming each distinct
+    trigger, ``triggers`` (dicts: kind, key, what, observed, expected, ratio, incident_id, ticket_id; most serious
+    first) and ``incident_ids``. A row on its own keeps its values. Returns a new frame in listing order."""
+    cols = ["kind", "key", "what", "observed", "expected", "ratio", "incident_id", "ticket_id"]
+    df = df.reset_index(drop=True)
+    trig = [[{c: r.get(c) for c in cols}] for _, r in df.iterrows()]
+    if len(df) < 2:
+        return df.assign(triggers=trig, incident_ids=[[t[0]["incident_id"]] for t in trig])
+    start = pd.to_datetime(df["start_at"])
+    end = pd.to_datetime(df["end_at"]).fillna(pd.Timestamp("2200-01-01"))      # an ongoing one runs on
+    parent = list(range(len(df)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    feedback: dict[int, set[str]] = {}
+
+    def of(i: int) -> set[str]:
+        if i not in feedback:
+            feedback[i] = members(df.loc[i])
+        return feedback[i]
+
+    for _, idx in df.groupby("store_id", sort=False).indices.items():
+        for x, i in enumerate(idx):
+            for j in idx[x + 1:]:
+                if root(i) != root(j) and start[i] <= end[j] and start[j] <= end[i] and of(i) & of(j):
+                    parent[root(j)] = root(i)
+    rows = []
+    for _, idx in pd.Series(range(len(df))).groupby([root(i) for i in range(len(df))], sort=False).groups.items():
+        idx = sorted(idx)                 # listing order: the first is the most serious
+        r = df.loc[idx[0]].to_dict()
+        if len(idx) > 1:
+            g = df.loc[idx]
+            ongoing = g["end_at"].isna().any()
+            r["start_at"] = g["start_at"].min()
+            r["end_at"] = None if ongoing else g["end_at"].max()
+            r["first_flagged"], r["last_flagged"] = g["first_flagged"].min(), g["last_flagged"].max()
+            r["status"] = STATUS_OPEN if (g["status"] == STATUS_OPEN).any() else r["status"]
+            r["feedback_ids"] = list(dict.fromkeys(x for ids in g["feedback_ids"] if ids is not None for x in ids))
+            r["what"] = "、".join(dict.fromkeys(g["what"]))
+        r["triggers"] = [t for i in idx for t in trig[i]]
+        r["incident_ids"] = [t["incident_id"] for t in r["triggers"]]
+        rows.append(r)
+    return _order(pd.DataFrame(rows, columns=list(df.columns) + ["triggers", "incident_ids"])).reset_index(drop=True)
 
 
 def _labelled(df: pd.DataFrame) -> pd.DataFrame:
@@ -493,12 +566,21 @@ def _class_labels() -> dict[str, str]:
 
 
 def describe(r) -> str:
-    """One Chinese line for an incident row from ``listing`` (band, deck, ticket title)."""
+    """One Chinese line for an incident row from ``listing`` (band, deck, ticket title); an event with several
+    triggers (``triggers``) names each with its count."""
     span = f"{r['start_at']:%m-%d} 起" + ("（进行中）" if r["end_at"] is None or pd.isna(r["end_at"])
                                           else f" 至 {r['end_at']:%m-%d}")
-    kind = "敏感词" if r["kind"] == "sensitive" else "负面提及"
-    return (f"{r['store_name']}：{r['what']}{kind} {int(r['observed'])} 条，预期约 {r['expected']:.1f} 条"
+    triggers = r.get("triggers")
+    if isinstance(triggers, list) and len(triggers) > 1:
+        each = "、".join(f"{t['what']}{_kind_word(t['kind'])} {int(t['observed'])} 条"
+                        f"（预期约 {t['expected']:.1f} 条，{t['ratio']:.1f} 倍）" for t in triggers)
+        return f"{r['store_name']}：同一事件触发 {len(triggers)} 项——{each}，{span}"
+    return (f"{r['store_name']}：{r['what']}{_kind_word(r['kind'])} {int(r['observed'])} 条，预期约 {r['expected']:.1f} 条"
             f"（{r['ratio']:.1f} 倍），{span}")
+
+
+def _kind_word(kind: str) -> str:
+    return "敏感词" if kind == "sensitive" else "负面提及"
 
 
 def evidence(con: duckdb.DuckDBPyConnection, row) -> pd.DataFrame:

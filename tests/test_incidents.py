@@ -222,3 +222,65 @@ def test_deck_first_slide_and_emerging_slide_name_the_incident(demo_con, monkeyp
     emerging = next(s for s in r.slides if s.title.startswith("新兴问题"))
     assert emerging.bullets[0].startswith("提及量突增") and "成都测试店" in emerging.bullets[0]
     assert "成都测试店" in deck.to_html(r).split("<h2>")[0]
+
+
+# --- one event, one row ---------------------------------------------------------------------------------
+
+def test_a_food_safety_burst_is_one_event_naming_both_triggers(chain):
+    """The burst raises a touchpoint and a sensitive-class incident (two rows, two tickets in the table); the
+    incident views list it once, naming both triggers."""
+    from cx.filters import Filters
+
+    con, first = chain
+    incidents.refresh(con)
+    table = con.execute("SELECT incident_id, kind, feedback_ids FROM incidents WHERE store_id = 'S001'").fetchall()
+    assert len(table) == 2
+    listed = incidents.listing(con, Filters(first, first + timedelta(days=199)))
+    assert len(listed) == 1
+    r = listed.iloc[0]
+    assert r["store_id"] == "S001" and r["what"] == "食品安全" and r["severity"] == "high"
+    assert sorted(r["incident_ids"]) == sorted(t[0] for t in table)
+    assert [t["kind"] for t in r["triggers"]] and {t["kind"] for t in r["triggers"]} == {"touchpoint", "sensitive"}
+    assert set(r["feedback_ids"]) == {x for t in table for x in t[2]}
+    line = incidents.describe(r)
+    assert "同一事件触发 2 项" in line and "食品安全负面提及" in line and "食品安全敏感词" in line
+    assert pd.Timestamp(r["start_at"]).date() == first + timedelta(days=170)
+    assert len(incidents.evidence(con, r)) == len(r["feedback_ids"])
+
+
+def _row(iid, store, kind, start, end, status="subsided", severity="high", what="食品安全"):
+    return {"incident_id": iid, "store_id": store, "store_name": store, "kind": kind, "key": "food_safety",
+            "what": what, "severity": severity, "status": status, "observed": 10, "expected": 1.0, "ratio": 10.0,
+            "start_at": pd.Timestamp(start), "end_at": pd.Timestamp(end) if end else pd.NaT,
+            "first_flagged": pd.Timestamp(start), "last_flagged": pd.Timestamp(end or start),
+            "feedback_ids": [iid], "ticket_id": "t" + iid}
+
+
+def test_grouping_needs_same_store_overlapping_spans_and_shared_feedback():
+    rows = pd.DataFrame([
+        _row("a", "S1", "touchpoint", "2026-03-01", "2026-03-07"),
+        _row("b", "S1", "sensitive", "2026-03-03", None, status="active", severity="medium", what="曝光/投诉威胁"),
+        _row("c", "S1", "sensitive", "2026-03-02", "2026-03-06"),          # overlaps a, but other feedback
+        _row("d", "S2", "sensitive", "2026-03-01", "2026-03-07"),          # same feedback ids, other store
+        _row("e", "S1", "touchpoint", "2026-04-01", "2026-04-03"),         # same store, while b still runs
+        _row("f", "S1", "touchpoint", "2026-01-01", "2026-01-05"),         # same store, before all others
+    ])
+    fb = {"a": {"x1", "x2"}, "b": {"x2"}, "c": {"y"}, "d": {"x1", "x2"}, "e": {"x1"}, "f": {"x1"}}
+    asked = []
+
+    def members(r):
+        asked.append(r["incident_id"])
+        return fb[r["incident_id"]]
+
+    out = incidents.grouped(rows, members)
+    assert "f" not in asked and "d" not in asked          # no overlap / another store: not even looked up
+    assert len(asked) == len(set(asked))                  # each looked up once
+    assert sorted(map(sorted, out["incident_ids"])) == [["a", "b"], ["c"], ["d"], ["e"], ["f"]]
+    ab = out[out["incident_ids"].map(len) == 2].iloc[0]
+    assert ab["incident_id"] == "a" and ab["severity"] == "high"                  # the most serious member leads
+    assert ab["status"] == "active" and pd.isna(ab["end_at"])                     # still running through b
+    assert ab["what"] == "食品安全、曝光/投诉威胁" and ab["feedback_ids"] == ["a", "b"]
+    assert [t["incident_id"] for t in ab["triggers"]] == ["a", "b"]
+    assert list(out["incident_id"])[0] == "a"                                     # high and ongoing first
+    single = out[out["incident_id"] == "c"].iloc[0]
+    assert incidents.describe(single) == "S1：食品安全敏感词 10 条，预期约 1.0 条（10.0 倍），03-02 起 至 03-06"
