@@ -28,4 +28,4 @@ export CX_SERVICE_PORT="${CX_PORT:-8501}"
 # No per-message deflate on the websocket (as `streamlit run`, whose server.enableWebsocketCompression defaults to
 # false): compressing every delta costs ~10 ms of the one interpreter's CPU per page view (benchmarks/service_load.py).
 exec .venv/bin/python -m uvicorn cx.service.app:app --host "${CX_HOST:-0.0.0.0}" --port "${CX_PORT:-8501}" \
-  --no-access-log --ws-per-message-deflate false --forwarded-allow-ips "${CX_TRUSTED_PROXIES:-}" ${args[@]+"${args[@]}"}
+  --no-access-log --log-config cx/service/uvicorn_log.json --ws-per-message-deflate false --forwarded-allow-ips "${CX_TRUSTED_PROXIES:-}" ${args[@]+"${args[@]}"}

@@ -22,29 +22,21 @@ from starlette.routing import Mount, Route
 
 from cx import firstrun, settings
 from cx.notify import outbox
-from cx.service import state
+from cx.service import logs, state
 from cx.service.api import api
 
 log = logging.getLogger("cx.service")
-
-
-class _ChainTimeFormatter(logging.Formatter):
-    """Log times in the chain's zone (CX_TZ) with their offset, like every time the service shows."""
-
-    def formatTime(self, record, datefmt=None):
-        from datetime import datetime
-
-        return f"{datetime.fromtimestamp(record.created, settings.zone()):%Y-%m-%d %H:%M:%S%z}"
 
 
 def _logging() -> None:
     root = logging.getLogger("cx")
     if not root.handlers:
         h = logging.StreamHandler()
-        h.setFormatter(_ChainTimeFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        h.setFormatter(logs.ChainTimeFormatter())
         root.addHandler(h)
         root.setLevel(logging.INFO)
         root.propagate = False
+    logs.adopt()            # uvicorn's own lines in the chain's zone too, once each
     if access_log_off():
         # uvicorn --no-access-log removes the access logger's handlers, but Streamlit's logger set-up adds its own
         # back (streamlit.logger.init_uvicorn_logs), so the flag alone is not honoured: silence the logger itself.

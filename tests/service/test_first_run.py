@@ -144,6 +144,10 @@ def test_run_app_script_empty_and_no_setup_flags(tmp_path):
         assert text.startswith("==> 启动 CX Lens（真实数据模式")      # nothing before it: set-up (apt/pip) skipped
         assert "真实数据模式" in text and "new empty store, no demo" in text and re.search(r"设置码（一次性）：\d{8}", text)
         assert (tmp_path / "cx.duckdb").exists() and auth.list_users(tmp_path / "u.yaml") == []
+        # uvicorn's own lines, from the first, stamped like ours (chain zone with offset), no "INFO:     " lines
+        assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} INFO uvicorn.error Started server process", text, re.M), text
+        assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} INFO uvicorn.error Application startup complete", text, re.M)
+        assert "INFO:     " not in text
     finally:
         p.send_signal(signal.SIGINT)
         p.wait(30)
