@@ -169,13 +169,15 @@ def submit_feedback(con: duckdb.DuckDBPyConnection, user: auth.User, source: str
 
 
 def _record_json_rejects(con: duckdb.DuckDBPyConnection, import_id: str, ok: list, records: list, pre: dict) -> None:
-    """Number the import's rejects by item and add the items refused before it (one transaction)."""
-    import json
+    """Number the import's rejects by item and add the items refused before it (one transaction). Their ``raw``
+    has the shape of every other reject: the item as a row of the staged sheet (each field, as text), personal
+    numbers masked and the customer key hashed (``cx.ingest.validate.masked_raw``)."""
+    from cx.ingest.validate import masked_raw
 
     numbers = pd.DataFrame({"line": [k + 2 for k in range(len(ok))], "item": [i + 1 for i, _ in ok]})
     staged_pre = pd.DataFrame(
-        [(i + 1, json.dumps(records[i] if isinstance(records[i], dict) else {"值": str(records[i])},
-                            ensure_ascii=False, default=str)[:4000], why) for i, why in sorted(pre.items())],
+        [(i + 1, masked_raw(_canonical(records[i]), "customer_key") if isinstance(records[i], dict)
+          else masked_raw({"值": str(records[i])[:4000]}), why) for i, why in sorted(pre.items())],
         columns=["item", "raw", "reason"])
     with con.cursor() as cur, db.transaction(cur):
         cur.register("staged_numbers", numbers)

@@ -247,9 +247,16 @@ def _same(a: dict, b: dict) -> bool:
 
 def _mask_raw(raw: dict, cols: dict[str, list[str]], headers: dict[str, str], i: int) -> str:
     """The rejected row as JSON with personal numbers masked and the customer key replaced by its hash."""
+    key = headers.get("customer_key") if "customer_key" in cols else None
+    return masked_raw(raw, key, cols["customer_key"][i] if key is not None else None)
+
+
+def masked_raw(raw: dict, key_header: str | None = None, key: str | None = None) -> str:
+    """A rejected row as stored in ``rejects.raw``: JSON of header → cell (strings) with personal numbers masked
+    and the cell under ``key_header`` (the customer key) replaced by the hash of ``key`` (default: that cell)."""
     masked = {k: mask_personal(fold_width(str(v))) if v else v for k, v in raw.items()}
-    if "customer_key" in cols and headers.get("customer_key") in masked:
-        masked[headers["customer_key"]] = hash_customer(cols["customer_key"][i]) or ""
+    if key_header is not None and key_header in masked:
+        masked[key_header] = hash_customer(raw[key_header] if key is None else key) or ""
     return json.dumps(masked, ensure_ascii=False)
 
 

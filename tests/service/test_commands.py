@@ -147,3 +147,30 @@ def test_a_broken_recipients_file_does_not_stop_tickets(con, tmp_path):
                                                         "source_ref": "B1", "nps": 0, "text": "菜里有头发"}])
     assert res.results[0]["status"] == "created" and res.tickets >= 1
     assert con.execute("SELECT count(*) FROM notifications").fetchone()[0] == 0
+
+
+def test_json_rejects_are_stored_like_file_rows_masked_and_hashed(con):
+    """Items refused before the import (outside the scope, no source_ref) and items refused by validation keep
+    the same raw shape — the staged row, every field as text — and neither keeps a phone number or a customer
+    key in clear (a file row's customer key hashes to the same value)."""
+    import json
+
+    from cx.ingest import import_bytes, rejects_of
+
+    phone = "13812345678"
+    item = {"store_id": "S001", "created_at": "2026-10-01 12:00", "nps": 3, "customer_key": phone, "text": f"电话{phone}"}
+    res = commands.submit_feedback(con, S1, "survey", [
+        {**item, "source_ref": "A", "nps": 42},            # refused by validation (NPS out of range)
+        {**item, "source_ref": "B", "store_id": "S003"},   # refused before the import: outside the account's scope
+        item])                                             # refused before the import: no source_ref
+    assert [r["status"] for r in res.results] == ["rejected"] * 3
+    raws = [json.loads(x) for x in rejects_of(con, res.import_id).sort_values("row_number")["raw"]]
+    assert len(raws) == 3 and len({tuple(r) for r in raws}) == 1                  # the same keys, in the same order
+    assert all(isinstance(v, str) for r in raws for v in r.values())
+    assert [r["nps"] for r in raws] == ["42", "3", "3"] and [r["source_ref"] for r in raws] == ["A", "B", ""]
+    assert not any(phone in json.dumps(r, ensure_ascii=False) for r in raws)
+    assert {r["text"] for r in raws} == {"电话138****5678"}
+    f = import_bytes(con, f"source_ref,store_id,created_at,nps,customer_key\nF,S001,2026-10-01 12:00,42,{phone}\n".encode(),
+                     "f.csv", "survey")
+    from_file = json.loads(rejects_of(con, f.import_id)["raw"].iloc[0])
+    assert {r["customer_key"] for r in raws} == {from_file["customer_key"]} and from_file["customer_key"] != phone
