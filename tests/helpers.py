@@ -43,3 +43,20 @@ def counts(con) -> dict[str, int]:
         for t in LOOP_TABLES:
             out[t] = cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
     return out
+
+
+def open_page(page: str | None = None, user=None, timeout: int = 90):
+    """An AppTest of app.py signed in as ``user`` (an HQ account by default), switched to ``page`` if given,
+    with no exception so far."""
+    from streamlit.testing.v1 import AppTest
+
+    from cx import auth
+    from cx.db import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.session_state["user"] = user or auth.User("t-hq", "测试总部", "hq")
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

@@ -1,12 +1,9 @@
 """One trend-grain picker (ui/grain.py, words in cx/timegrain.py) on 总览, 门店画像, 旅程热力图 and 汇报导出."""
 import json
 
-from streamlit.testing.v1 import AppTest
+from cx import timegrain
+from tests.helpers import open_page
 
-from cx import auth, timegrain
-from cx.db import ROOT
-
-HQ = auth.User("t-hq", "测试总部", "hq")
 PAGES = {"pages/overview.py": "ov_grain", "pages/store_profile.py": "pf_grain", "pages/report.py": "rp_grain"}
 
 
@@ -15,10 +12,7 @@ def titles(at) -> set[str]:
 
 
 def test_every_page_offers_the_same_grains_and_titles_its_trends_by_them(app_db):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state["user"] = HQ
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page()
     for page, key in PAGES.items():
         at.switch_page(page).run()
         if page == "pages/store_profile.py":

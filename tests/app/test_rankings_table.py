@@ -1,18 +1,9 @@
 """门店排名: the league table is derived once (pages/rankings.py `_tables`) and follows the view choices."""
-from streamlit.testing.v1 import AppTest
-
-from cx import auth
-from cx.db import ROOT
-
-HQ = auth.User("t-hq", "测试总部", "hq")
+from tests.helpers import open_page
 
 
 def test_the_table_shows_the_view_and_the_hide_toggle_drops_small_samples(app_db):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state["user"] = HQ
-    at.run()
-    at.switch_page("pages/rankings.py").run()
-    assert not at.exception, at.exception
+    at = open_page("pages/rankings.py")
     table = at.dataframe[0].value
     small = table[table["样本不足"]]
     assert len(small) and len(table) > len(small), "the small demo has stores on both sides of the minimum"
