@@ -584,11 +584,20 @@ def _kind_word(kind: str) -> str:
 
 
 def evidence(con: duckdb.DuckDBPyConnection, row) -> pd.DataFrame:
-    """The verbatims of one incident row (from ``listing``) with the state of its ticket (``ticket_status``,
-    None when the alert rules have not run yet)."""
+    """The verbatims of one incident row (from ``listing``): feedback_id, created_at, source, channel, nps,
+    rating, text; newest first."""
     ids = list(row["feedback_ids"]) if row["feedback_ids"] is not None else []
     with con.cursor() as cur:
-        return cur.execute(db.sql("incidents/evidence"), {"ids": ids, "ticket_id": row["ticket_id"]}).df()
+        return cur.execute(db.sql("incidents/evidence"), {"ids": ids}).df()
+
+
+def tickets(con: duckdb.DuckDBPyConnection, row) -> pd.DataFrame:
+    """The tickets of one incident row (from ``listing``; an event's row has one per trigger): ticket_id,
+    ticket_no, status — none before the alert rules have run."""
+    triggers = row.get("triggers")
+    ids = [t["ticket_id"] for t in triggers] if isinstance(triggers, list) else [row["ticket_id"]]
+    with con.cursor() as cur:
+        return cur.execute(db.sql("incidents/tickets"), {"ids": ids}).df()
 
 
 def method_note(cfg: Config | None = None) -> str:

@@ -246,6 +246,10 @@ def test_a_food_safety_burst_is_one_event_naming_both_triggers(chain):
     assert "同一事件触发 2 项" in line and "食品安全负面提及" in line and "食品安全敏感词" in line
     assert pd.Timestamp(r["start_at"]).date() == first + timedelta(days=170)
     assert len(incidents.evidence(con, r)) == len(r["feedback_ids"])
+    assert incidents.tickets(con, r).empty                                   # before the alert rules ran
+    rules.run(con, datetime.combine(first, datetime.min.time()), datetime.combine(first + timedelta(days=201), datetime.min.time()))
+    tk = incidents.tickets(con, r)
+    assert list(tk["ticket_id"]) == [t["ticket_id"] for t in r["triggers"]] and tk["ticket_no"].notna().all()
 
 
 def _row(iid, store, kind, start, end, status="subsided", severity="high", what="食品安全"):

@@ -33,9 +33,9 @@ def band(ctx, store: str | None = None, limit: int = 5, quiet: bool = False) -> 
                            f"{int(r['peak_observed'])} 条，预期 {r['peak_expected']:.1f} 条，{fmt.p_value(r['p_value'])}"
                            f"（BH 校正后 {fmt.p_value(r['q_value']).replace('p', 'q', 1)}）。首次发出预警：{r['first_flagged']:%Y-%m-%d}。")
                 ev = incidents.evidence(ctx.con, r)
-                status, no = ev["ticket_status"].dropna(), ev["ticket_no"].dropna()
-                st.caption(f"工单：{vocab.ticket_state_label(status.iloc[0]) if len(status) else '尚未生成'}"
-                           + (f"（工单号 {no.iloc[0]}）" if len(no) else ""))
+                tk = incidents.tickets(ctx.con, r)
+                st.caption("工单：" + ("、".join(vocab.ticket_state_label(t.status) + (f"（工单号 {t.ticket_no}）" if t.ticket_no else "")
+                                               for t in tk.itertuples()) or "尚未生成"))
                 for t in ev.itertuples(index=False):
                     if isinstance(t.text, str):
                         st.markdown(f"- {t.created_at:%m-%d %H:%M} {verbatims.escape(t.text)}")

@@ -77,3 +77,23 @@ def test_deck_opens_with_the_incident(with_incident, app_db):
     assert r.slides[0].title == "重大事件" and name in r.slides[0].bullets[0]
     r = deck.collect(con, Filters(date(2026, 10, 1), date(2026, 10, 31)), "全连锁", sections=("客户说什么",))
     assert r.slides[0].title == "重大事件" and "未检测到" in r.slides[0].bullets[0]
+
+
+def test_one_event_with_two_triggers_is_one_band_entry(with_incident, app_db):
+    """A second incident at the store over the same days and the same feedback (the burst's sensitive-word
+    class) joins the first: one entry naming both triggers, not two."""
+    store, name = with_incident
+    con = db.connect(app_db)
+    con.execute("""INSERT INTO incidents SELECT 'inc2', store_id, 'sensitive', 'food_safety', 'high', start_at + 1, end_at,
+                   first_flagged, last_flagged, 25, 1.5, 7, peak_end, 20, 1.0, 1e-10, 1e-8, feedback_ids, 'tk2',
+                   'subsided', method, updated_at FROM incidents WHERE incident_id = 'inc1'""")
+    db.bump_data_version(con)
+    nos = [r[0] for r in con.execute("SELECT t.ticket_no FROM incidents i JOIN tickets t USING (ticket_id) "
+                                     "WHERE i.store_id = ?", [store]).fetchall()]
+    con.close()
+    at = start("pages/overview.py")
+    hit = [x for x in labels(at) if name in x]
+    assert len(hit) == 1 and "同一事件触发" in hit[0] and "食品安全负面提及 40 条" in hit[0] and "食品安全敏感词 25 条" in hit[0]
+    assert any("本期 1 起" in m.value for m in at.markdown), [m.value for m in at.markdown]
+    [line] = [c.value for c in at.caption if c.value.startswith("工单：")]          # the event's tickets, one line
+    assert all(n in line for n in nos) and (line == "工单：尚未生成") == (not nos)
