@@ -5,15 +5,21 @@
 Data: aic2018_dev.csv (AI Challenger 2018 fine-grained sentiment, Dianping restaurant reviews; see
 ../shared/realdata/SOURCES.md; the AI Challenger terms restrict it to non-commercial research), its aspects
 mapped to our touchpoints (scripts/aic2018.py); a touchpoint is mentioned when any mapped aspect is labelled.
+Examples are the reviews where the keyword rules (cx.text.tagger.candidates) find the touchpoint.
 
-Per touchpoint: a logistic regression (cx.text.mention.design: whole-review and keyword-clause n-grams, rule
-signals). Its C, its use (rules / filter / add / both, see cx.text.mention) and thresholds are chosen by
-5-fold cross-validation inside the rows it is given: the out-of-fold probabilities are scored as mention F1
-for every use and threshold, and the model replaces the rules only when it beats them by ``MARGIN``.
+Per touchpoint a logistic regression (cx.text.mention.design) gives P(mentioned | keyword hit); a hit below
+the threshold ``keep`` is dropped. Two levels of cross-validation, both by review:
 
-The use per touchpoint is decided on the tuning half (even ids) only; a model fitted on the tuning half is
+* ``choose``: C and ``keep`` by out-of-fold mention F1 (5 folds) — optimistic, since it picks the best of many
+  thresholds on the same scores, so a model must beat the rules by ``MARGIN`` there;
+* ``nested``: the whole procedure (``choose`` inside, 3 folds) re-run in 4 outer folds, its predictions
+  scored on the held-out folds — this decides whether the model is used for a touchpoint at all.
+
+The decision per touchpoint is taken on the tuning half (even ids) only; a model fitted on the tuning half is
 scored on the report half (odd ids) by benchmarks/text_eval.py. The shipped model keeps the tuning half's
-uses and is fitted (C, thresholds by the same cross-validation, weights) on all rows.
+decisions and is fitted (C and ``keep`` by the same cross-validation, then the weights) on all rows.
+Tried and not chosen (same nested cross-validation on the tuning half): whole-review n-grams with adding
+touchpoints the keywords missed, hashed keyword identities, one model pooled over touchpoints.
 """
 from __future__ import annotations
 
@@ -33,9 +39,7 @@ from cx.text import mention, tagger  # noqa: E402
 
 CS = (1.0, 4.0, 16.0)
 KEEP = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-ADD = (0.5, 0.6, 0.7, 0.8, 0.9)
-MARGIN = 0.01        # out-of-fold mention F1 the model must gain over the rules to be used
-FOLDS = 5
+MARGIN = 0.01        # out-of-fold F1 a model must gain over the rules inside ``choose``
 SEED = 17
 
 
@@ -43,92 +47,91 @@ def f1(y: np.ndarray, p: np.ndarray) -> float:
     return aic2018.f1(int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum()))
 
 
-def examples(df: pd.DataFrame) -> tuple[list[str], list[dict[str, list[tuple[str, str]]]], dict[str, np.ndarray]]:
-    """Texts, their keyword hits (touchpoint → (clause, keyword) pairs, as cx.text.tagger.learned sees them) and per
+def examples(df: pd.DataFrame) -> tuple[list[dict[str, list[str]]], dict[str, np.ndarray]]:
+    """Per review its keyword hits (touchpoint → clauses, as cx.text.tagger.learned passes them) and per
     touchpoint whether the annotators labelled it (mentioned)."""
-    texts = df["content"].astype(str).tolist()
     hits = []
-    for t in texts:
-        h: dict[str, list[tuple[str, str]]] = {}
-        for a, b, tp, kw in tagger.candidates(t):
-            h.setdefault(tp, []).append((t[a:b].strip(), kw))
+    for t in df["content"].astype(str):
+        h: dict[str, list[str]] = {}
+        for a, b, tp, _ in tagger.candidates(t):
+            h.setdefault(tp, []).append(t[a:b].strip())
         hits.append(h)
-    return texts, hits, {tp: v != -2 for tp, v in aic2018.truth(df).items()}
+    return hits, {tp: v != -2 for tp, v in aic2018.truth(df).items()}
 
 
 def _lr(x, y, c):
     return LogisticRegression(C=c, max_iter=3000, solver="liblinear").fit(x, y)
 
 
-def choose(x, y: np.ndarray, rule: np.ndarray, modes=mention.MODES, inner: int = FOLDS) -> dict:
-    """C, use and thresholds by out-of-fold mention F1 (see module docstring)."""
-    best = {"mode": "rules", "keep": 0.0, "add": 1.0, "C": CS[0], "f1": f1(y, rule), "rules_f1": f1(y, rule)}
-    if y.all() or not y.any():
+def _folds(y_hit: np.ndarray, k: int, seed: int):
+    n_min = min(int(y_hit.sum()), int((~y_hit).sum()))
+    return list(StratifiedKFold(min(k, n_min), shuffle=True, random_state=seed).split(np.zeros(len(y_hit)), y_hit))
+
+
+def choose(x, y_hit: np.ndarray, n_missed: int, folds: int = 5) -> dict:
+    """C and keep on the hit rows (x, y_hit: mentioned?); ``n_missed``: mentions without a hit (false
+    negatives whatever the model does). keep = 0: the rules."""
+    ones = np.ones(len(y_hit), bool)
+    rules = f1(np.r_[y_hit, np.ones(n_missed, bool)], np.r_[ones, np.zeros(n_missed, bool)])
+    best = {"keep": 0.0, "C": 0.0, "f1": rules, "rules_f1": rules}
+    if y_hit.all() or min(int(y_hit.sum()), int((~y_hit).sum())) < 2:
         return best
-    folds = list(StratifiedKFold(inner, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y * 2 + rule))
+    fs = _folds(y_hit, folds, SEED)
+    yy = np.r_[y_hit, np.ones(n_missed, bool)]
     for c in CS:
-        p = np.zeros(len(y))
-        for tr, te in folds:
-            p[te] = _lr(x[tr], y[tr], c).predict_proba(x[te])[:, 1]
-        for mode in modes:
-            if mode == "rules":
-                continue
-            keeps = KEEP if mode in ("filter", "both") else (0.0,)
-            adds = ADD if mode in ("add", "both") else (1.01,)
-            for k in keeps:
-                for a in adds:
-                    pred = (rule & (p >= k)) | (~rule & (p >= a))
-                    s = f1(y, pred)
-                    if s > best["f1"] + 1e-9 and (s >= best["rules_f1"] + MARGIN):
-                        best = best | {"mode": mode, "keep": k, "add": a, "C": c, "f1": s}
+        p = np.zeros(len(y_hit))
+        for tr, te in fs:
+            p[te] = _lr(x[tr], y_hit[tr], c).predict_proba(x[te])[:, 1]
+        for k in KEEP:
+            s = f1(yy, np.r_[p >= k, np.zeros(n_missed, bool)])
+            if s > best["f1"] + 1e-9 and s >= rules + MARGIN:
+                best = best | {"keep": k, "C": c, "f1": s}
     return best
 
 
-def nested(x, y: np.ndarray, rule: np.ndarray, folds: int = 4) -> np.ndarray:
-    """Honest predictions of the whole procedure: per outer fold, ``choose`` (its own inner cross-validation)
-    and fit on the other folds, predict the fold. Compared with the rules, this decides whether the model is
-    used for a touchpoint at all (the choice inside ``choose`` alone is optimistic: it picks the best of many
-    thresholds on the same out-of-fold scores)."""
-    pred = rule.copy()
-    if y.all() or not y.any():
-        return pred
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=SEED + 1).split(np.zeros(len(y)), y * 2 + rule):
-        ch = choose(x[tr], y[tr], rule[tr], inner=3)
-        if ch["mode"] == "rules":
-            continue
-        p = _lr(x[tr], y[tr], ch["C"]).predict_proba(x[te])[:, 1]
-        pred[te] = (rule[te] & (p >= ch["keep"])) | (~rule[te] & (p >= ch["add"]))
-    return pred
+def nested(x, y_hit: np.ndarray, n_missed: int) -> float:
+    """Mention F1 of the whole procedure on held-out folds (4 outer folds, ``choose`` with 3 inside)."""
+    keep = np.ones(len(y_hit), bool)
+    if min(int(y_hit.sum()), int((~y_hit).sum())) >= 4:
+        for tr, te in _folds(y_hit, 4, SEED + 1):
+            share = len(tr) / len(y_hit)
+            ch = choose(x[tr], y_hit[tr], round(n_missed * share), folds=3)
+            if ch["keep"] > 0:
+                keep[te] = _lr(x[tr], y_hit[tr], ch["C"]).predict_proba(x[te])[:, 1] >= ch["keep"]
+    return f1(np.r_[y_hit, np.ones(n_missed, bool)], np.r_[keep, np.zeros(n_missed, bool)])
 
 
-def fit(df: pd.DataFrame, modes: dict[str, str] | None = None, log=print) -> tuple[mention.Model, dict]:
-    """Per touchpoint: choose (restricted to ``modes[tp]`` and rules when given) and fit on all of ``df``."""
-    texts, hits, truth = examples(df)
-    tx = mention.text_block(texts)
+def fit(df: pd.DataFrame, use: dict[str, bool] | None = None, log=print) -> tuple[mention.Model, dict]:
+    """Per touchpoint: decide by ``nested`` (unless ``use`` says), choose C and keep, fit on all of ``df``."""
+    hits, truth = examples(df)
     tps = tuple(aic2018.AIC_MAP)
     coef = np.zeros((len(tps), mention.WIDTH), np.float32)
     icpt = np.zeros(len(tps), np.float32)
+    keep = np.zeros(len(tps), np.float32)
     rows = {}
     for j, tp in enumerate(tps):
-        x = mention.design(tx, [h.get(tp, []) for h in hits])
-        y = truth[tp]
-        rule = np.array([tp in h for h in hits])
-        allowed = mention.MODES if modes is None else ("rules", modes[tp])
-        ch = choose(x, y, rule, allowed)
-        if ch["mode"] != "rules":
-            m = _lr(x, y, ch["C"])
-            coef[j], icpt[j] = m.coef_[0], m.intercept_[0]
+        hit = np.array([tp in h for h in hits])
+        x = mention.design([h[tp] for h, k in zip(hits, hit) if k])
+        y_hit, n_missed = truth[tp][hit], int((truth[tp] & ~hit).sum())
+        ch = choose(x, y_hit, n_missed)
+        if use is None:
+            ch["nested_f1"] = nested(x, y_hit, n_missed)
+            ch["use"] = ch["nested_f1"] > ch["rules_f1"]
+        else:
+            ch["use"] = use[tp]
+        if ch["use"] and ch["keep"] > 0:
+            m = _lr(x, y_hit, ch["C"])
+            coef[j], icpt[j], keep[j] = m.coef_[0], m.intercept_[0], ch["keep"]
         rows[tp] = ch
-        log(f"  {tp:15s} n+={int(y.sum()):4d} rules {ch['rules_f1']:.3f} -> {ch['mode']:6s} {ch['f1']:.3f} "
-            f"(C={ch['C']:g}, keep≥{ch['keep']:.2f}, add≥{min(ch['add'], 1):.2f}; out-of-fold)")
-    model = mention.Model(tps, tuple(rows[tp]["mode"] for tp in tps),
-                          np.array([rows[tp]["keep"] for tp in tps], np.float32),
-                          np.array([rows[tp]["add"] for tp in tps], np.float32), coef, icpt)
-    return model, rows
+        nest = f" nested {ch['nested_f1']:.3f}" if "nested_f1" in ch else ""
+        log(f"  {tp:15s} hits {len(y_hit):4d} (mentioned {int(y_hit.sum()):4d}, missed {n_missed:3d})  rules "
+            f"{ch['rules_f1']:.3f}{nest}  -> {'model' if keep[j] > 0 else 'rules'}"
+            + (f" (C={ch['C']:g}, keep P≥{keep[j]:.2f}, out-of-fold {ch['f1']:.3f})" if keep[j] > 0 else ""))
+    return mention.Model(tps, keep, coef, icpt), rows
 
 
 def fit_tuning_half(shared: Path, out: Path, log=print) -> mention.Model:
-    """Choose the use per touchpoint and fit on the tuning half only; save to ``out``."""
+    """Decide the use per touchpoint and fit on the tuning half only; save to ``out``."""
     model, _ = fit(aic2018.load(shared, "tune"), log=log)
     mention.save(model, out)
     return model
@@ -139,13 +142,13 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared")
     ap.add_argument("--out", type=Path, default=mention.MODEL_FILE)
     a = ap.parse_args()
-    print("tuning half (even ids): use per touchpoint by 5-fold cross-validation")
+    print("tuning half (even ids): model or rules per touchpoint by nested cross-validation")
     held, rows = fit(aic2018.load(a.shared, "tune"))
-    print(f"  mean out-of-fold mention F1: rules {np.mean([r['rules_f1'] for r in rows.values()]):.3f} -> "
-          f"chosen {np.mean([r['f1'] for r in rows.values()]):.3f}")
-    modes = dict(zip(held.touchpoints, held.mode))
-    print("all rows: the tuning half's uses, C and thresholds re-chosen by cross-validation, weights fitted")
-    model, _ = fit(aic2018.load(a.shared, "all"), modes)
+    print(f"  mean mention F1 over touchpoints: rules {np.mean([r['rules_f1'] for r in rows.values()]):.3f}, "
+          f"nested (model where chosen) {np.mean([r['nested_f1'] if r['use'] else r['rules_f1'] for r in rows.values()]):.3f}")
+    use = {tp: bool(k > 0) for tp, k in zip(held.touchpoints, held.keep)}
+    print("all rows: the tuning half's decisions; C and keep re-chosen by cross-validation, weights fitted")
+    model, _ = fit(aic2018.load(a.shared, "all"), use)
     mention.save(model, a.out)
     print(f"wrote {a.out} ({a.out.stat().st_size / 1024:.0f} KiB)")
     return 0

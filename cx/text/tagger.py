@@ -171,9 +171,9 @@ def aspect_items(mentions: list[Mention], doc_sentiment: float, tax: Taxonomy | 
 
 def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None = None) -> list[list[Mention]]:
     """For (text, mentions, document sentiment): in long reviews, first the learned mention model
-    (cx.text.mention) drops keyword hits it reads as passing words and adds touchpoints the keywords missed,
-    where it covers the touchpoint; then every mention of a touchpoint takes the learned whole-review polarity
-    of that touchpoint (cx.text.aspect), where the model covers it.
+    (cx.text.mention) drops keyword hits it reads as passing words, where it covers the touchpoint; then
+    every mention of a touchpoint takes the learned whole-review polarity of that touchpoint (cx.text.aspect),
+    where the model covers it.
 
     Short comments keep the keyword mentions and each clause's own polarity: 「菜太咸了」 on its own is a
     complaint, while in a 300-character review that praises the food it is a passing remark (the annotators'
@@ -181,20 +181,15 @@ def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None 
     One call of each model per batch.
     """
     out = [ms for _, ms, _ in batch]
-    long = [i for i, (text, _, _) in enumerate(batch) if len(text) >= aspect.MIN_CHARS]
+    long = [i for i, (text, ms, _) in enumerate(batch) if ms and len(text) >= aspect.MIN_CHARS]
     if long and mention.current() is not None:
         hits = [{} for _ in long]
         for h, i in zip(hits, long):
             for m in out[i]:
-                h.setdefault(m.touchpoint, []).append((m.clause, m.keyword))
-        tax = tax or default()
-        order = _order(tax)
-        for i, (drop, add) in zip(long, mention.decide([batch[i][0] for i in long], hits)):
-            if drop or add:
-                text = batch[i][0]
-                ms = [m for m in out[i] if m.touchpoint not in drop]
-                ms += resolve(text, [(a, b, tp, "") for tp, (a, b) in add.items()], tax=tax)
-                out[i] = sorted(ms, key=lambda m: (m.start, order[m.touchpoint]))
+                h.setdefault(m.touchpoint, []).append(m.clause)
+        for i, drop in zip(long, mention.dropped(hits)):
+            if drop:
+                out[i] = [m for m in out[i] if m.touchpoint not in drop]
     long = [i for i in long if out[i]]
     items = {i: aspect_items(out[i], batch[i][2], tax) for i in long}
     flat = aspect.predict([it for i in long for it in items[i]])
@@ -213,7 +208,7 @@ def tag(text: str, tax: Taxonomy | None = None) -> list[Mention]:
     if not text:
         return []
     mentions = resolve(text, candidates(text, tax), tax=tax)
-    if len(text) < aspect.MIN_CHARS or (not mentions and mention.current() is None):
+    if not mentions or len(text) < aspect.MIN_CHARS:
         return mentions
     return learned([(text, mentions, sentiment.score([text])[0])], tax)[0]
 
