@@ -5,7 +5,9 @@
 Data: aic2018_dev.csv (AI Challenger 2018 fine-grained sentiment, Dianping restaurant reviews; see
 ../shared/realdata/SOURCES.md; the AI Challenger terms restrict it to non-commercial research), its aspects
 mapped to our touchpoints (scripts/aic2018.py); a touchpoint is mentioned when any mapped aspect is labelled.
-Examples are the reviews where the keyword rules (cx.text.tagger.candidates) find the touchpoint.
+Extra training rows: asap_sample.csv (300 Dianping reviews from Meituan-Dianping ASAP, same aspect scheme,
+Apache-2.0; rows whose normalised text is in the report half are dropped). Examples are the reviews where the
+keyword rules (cx.text.tagger.candidates) find the touchpoint.
 
 Per touchpoint a logistic regression (cx.text.mention.design) gives P(mentioned | keyword hit); a hit below
 the threshold ``keep`` is dropped. Two levels of cross-validation, both by review:
@@ -15,9 +17,10 @@ the threshold ``keep`` is dropped. Two levels of cross-validation, both by revie
 * ``nested``: the whole procedure (``choose`` inside, 3 folds) re-run in 4 outer folds, its predictions
   scored on the held-out folds — this decides whether the model is used for a touchpoint at all.
 
-The decision per touchpoint is taken on the tuning half (even ids) only; a model fitted on the tuning half is
-scored on the report half (odd ids) by benchmarks/text_eval.py. The shipped model keeps the tuning half's
-decisions and is fitted (C and ``keep`` by the same cross-validation, then the weights) on all rows.
+The decision per touchpoint is taken on the tuning half (even ids) with the ASAP rows, never on the report half
+(odd ids); a model fitted on those rows is scored on the report half by benchmarks/text_eval.py. The shipped
+model keeps those decisions and is fitted (C and ``keep`` by the same cross-validation, then the weights) on
+all AIC rows and the ASAP rows.
 Tried and not chosen (same nested cross-validation on the tuning half): whole-review n-grams with adding
 touchpoints the keywords missed, hashed keyword identities, one model pooled over touchpoints.
 """
@@ -60,7 +63,7 @@ def examples(df: pd.DataFrame) -> tuple[list[dict[str, list[str]]], dict[str, np
 
 
 def _lr(x, y, c):
-    return LogisticRegression(C=c, max_iter=3000, solver="liblinear").fit(x, y)
+    return LogisticRegression(C=c, max_iter=3000, solver="liblinear", random_state=0).fit(x, y)
 
 
 def _folds(y_hit: np.ndarray, k: int, seed: int):
@@ -130,9 +133,15 @@ def fit(df: pd.DataFrame, use: dict[str, bool] | None = None, log=print) -> tupl
     return mention.Model(tps, keep, coef, icpt), rows
 
 
+def tuning_rows(shared: Path) -> pd.DataFrame:
+    """The tuning half and the ASAP rows (none sharing a normalised text with the report half)."""
+    return pd.concat([aic2018.load(shared, "tune"), aic2018.load_asap(shared, exclude=aic2018.load(shared, "report"))],
+                     ignore_index=True)
+
+
 def fit_tuning_half(shared: Path, out: Path, log=print) -> mention.Model:
-    """Decide the use per touchpoint and fit on the tuning half only; save to ``out``."""
-    model, _ = fit(aic2018.load(shared, "tune"), log=log)
+    """Decide the use per touchpoint and fit on the tuning rows only (``tuning_rows``); save to ``out``."""
+    model, _ = fit(tuning_rows(shared), log=log)
     mention.save(model, out)
     return model
 
@@ -142,13 +151,14 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared")
     ap.add_argument("--out", type=Path, default=mention.MODEL_FILE)
     a = ap.parse_args()
-    print("tuning half (even ids): model or rules per touchpoint by nested cross-validation")
-    held, rows = fit(aic2018.load(a.shared, "tune"))
+    print("tuning half (even ids) + ASAP: model or rules per touchpoint by nested cross-validation")
+    held, rows = fit(tuning_rows(a.shared))
     print(f"  mean mention F1 over touchpoints: rules {np.mean([r['rules_f1'] for r in rows.values()]):.3f}, "
           f"nested (model where chosen) {np.mean([r['nested_f1'] if r['use'] else r['rules_f1'] for r in rows.values()]):.3f}")
     use = {tp: bool(k > 0) for tp, k in zip(held.touchpoints, held.keep)}
-    print("all rows: the tuning half's decisions; C and keep re-chosen by cross-validation, weights fitted")
-    model, _ = fit(aic2018.load(a.shared, "all"), use)
+    print("all AIC rows + ASAP: the decisions above; C and keep re-chosen by cross-validation, weights fitted")
+    aic = aic2018.load(a.shared, "all")
+    model, _ = fit(pd.concat([aic, aic2018.load_asap(a.shared, exclude=aic)], ignore_index=True), use)
     mention.save(model, a.out)
     print(f"wrote {a.out} ({a.out.stat().st_size / 1024:.0f} KiB)")
     return 0
