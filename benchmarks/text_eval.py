@@ -9,8 +9,10 @@ the shipped weight, second stage on out-of-fold scores, special weight as shippe
 waimai-only recipe is shown beside it. Also: the sign on the
 challenge set (tests/fixtures/sentiment_challenge.csv) through the whole pipeline.
 Touchpoints: AIC-2018 dev (Dianping restaurant reviews, 20 aspects), aspects mapped to our touchpoints;
-rows with even ids are the tuning half, odd ids the reported half (the touchpoint-polarity model is re-fitted
-on the tuning half for the report) — with the AIC-trained model and with it switched off (lexicon path).
+rows with even ids are the tuning half, odd ids the reported half (the touchpoint-polarity and mention models
+are re-fitted on the tuning half for the report) — with the AIC-trained models and with them switched off
+(keyword rules and lexicon path). Polarity macro-F1 two ways: the mean of per-touchpoint macro-F1, and one
+macro-F1 pooled over all matched (review, touchpoint) pairs (the outside measure's likely definition).
 """
 from __future__ import annotations
 
@@ -97,6 +99,9 @@ def tagging_eval(shared: Path, half: str) -> None:
               f"tagged in {time.perf_counter() - t0:.1f}s")
         if switch == "on":
             print(res.round(3).to_string(index=False))
+            if half != "report":
+                print("(the shipped AIC-trained models have seen these rows: in-sample with the switch on; honest "
+                      "tuning-half numbers come from the cross-validation in scripts/train_mention.py)")
         print(f"touchpoint mention macro-F1 {res['mention_f1'].mean():.3f}   "
               f"polarity macro-F1 {res['polarity_macro_f1'].mean():.3f} (mean per touchpoint), "
               f"{res.attrs['pooled_polarity_f1']:.3f} (pooled over all matched mentions)")
