@@ -34,6 +34,20 @@ def load(shared: Path, half: str = "all") -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def load_asap(shared: Path, exclude: pd.DataFrame | None = None) -> pd.DataFrame:
+    """asap_sample.csv (Meituan-Dianping ASAP, Apache-2.0; same aspect scheme, ``location_traffic`` for
+    location_traffic_convenience) in the shape of ``load``: extra labelled training rows. Rows whose normalised
+    text equals one in ``exclude`` (e.g. the report half) are dropped."""
+    from cx.text.normalize import group_key
+
+    df = pd.read_csv(shared / "realdata" / "asap_sample.csv").rename(
+        columns={"reviewbody": "content", "location_traffic": "location_traffic_convenience", "index": "id"})
+    if exclude is not None:
+        seen = {group_key(t) for t in exclude["content"].astype(str)}
+        df = df[[group_key(t) not in seen for t in df["content"].astype(str)]]
+    return df.reset_index(drop=True)
+
+
 def truth(df: pd.DataFrame) -> dict[str, np.ndarray]:
     """Per touchpoint: −2 not mentioned, else the most negative polarity among its mapped aspects."""
     out = {}

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 
 from cx import db
-from cx.text import aspect, polarity, segment, sensitive, sentiment, taxonomy
+from cx.text import aspect, mention, polarity, segment, sensitive, sentiment, taxonomy
 
 FILES = (taxonomy.TAXONOMY_FILE, segment.USER_DICT, segment.STOPWORDS, polarity.LEXICON_FILE,
-         sensitive.SENSITIVE_FILE, sentiment.MODEL_FILE, aspect.MODEL_FILE)
+         sensitive.SENSITIVE_FILE, sentiment.MODEL_FILE, aspect.MODEL_FILE, mention.MODEL_FILE)
 KEY = "text_config"
 
 

@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from cx.text import aspect, clauses, polarity, prefilter, sentiment
+from cx.text import aspect, clauses, mention, polarity, prefilter, sentiment
 from cx.text.taxonomy import Taxonomy, default
 
 
@@ -170,24 +170,36 @@ def aspect_items(mentions: list[Mention], doc_sentiment: float, tax: Taxonomy | 
 
 
 def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None = None) -> list[list[Mention]]:
-    """For (text, mentions, document sentiment): in long reviews every mention of a touchpoint takes the
-    learned whole-review polarity of that touchpoint (cx.text.aspect), where the model covers it.
+    """For (text, mentions, document sentiment): in long reviews, first the learned mention model
+    (cx.text.mention) drops keyword hits it reads as passing words, where it covers the touchpoint; then
+    every mention of a touchpoint takes the learned whole-review polarity of that touchpoint (cx.text.aspect),
+    where the model covers it.
 
-    Short comments keep each clause's own polarity: 「菜太咸了」 on its own is a complaint, while in a
-    300-character review that praises the food it is a passing remark (the annotators' neutral). The model
-    learned from reviews of 200+ characters, so it is only asked about long ones. One model call per batch.
+    Short comments keep the keyword mentions and each clause's own polarity: 「菜太咸了」 on its own is a
+    complaint, while in a 300-character review that praises the food it is a passing remark (the annotators'
+    neutral). The models learned from reviews of 200+ characters, so they are only asked about long ones.
+    One call of each model per batch.
     """
-    long = [i for i, (text, ms, _) in enumerate(batch) if ms and len(text) >= aspect.MIN_CHARS]
-    items = {i: aspect_items(batch[i][1], batch[i][2], tax) for i in long}
-    flat = aspect.predict([it for i in long for it in items[i]])
     out = [ms for _, ms, _ in batch]
+    long = [i for i, (text, ms, _) in enumerate(batch) if ms and len(text) >= aspect.MIN_CHARS]
+    if long and mention.current() is not None:
+        hits = [{} for _ in long]
+        for h, i in zip(hits, long):
+            for m in out[i]:
+                h.setdefault(m.touchpoint, []).append(m.clause)
+        for i, drop in zip(long, mention.dropped(hits)):
+            if drop:
+                out[i] = [m for m in out[i] if m.touchpoint not in drop]
+    long = [i for i in long if out[i]]
+    items = {i: aspect_items(out[i], batch[i][2], tax) for i in long}
+    flat = aspect.predict([it for i in long for it in items[i]])
     k = 0
     for i in long:
         decided = {it.touchpoint: flat[k + j] for j, it in enumerate(items[i])}
         k += len(items[i])
         out[i] = [m if decided[m.touchpoint] is None or decided[m.touchpoint] == m.polarity
                   else Mention(m.stage, m.touchpoint, decided[m.touchpoint], m.clause, m.start, m.end, m.keyword)
-                  for m in batch[i][1]]     # a new Mention directly: dataclasses.replace is several times slower
+                  for m in out[i]]     # a new Mention directly: dataclasses.replace is several times slower
     return out
 
 
