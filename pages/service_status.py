@@ -14,7 +14,7 @@ if not ctx.user.sees_service_status:
 
 STATUS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败"}
 CHANNEL = {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
-KIND = {"ticket_created": "新工单", "escalated": "工单升级", "digest": "定时汇报"}
+KIND = {"ticket_created": "新工单", "ticket_updated": "工单更新", "escalated": "工单升级", "digest": "定时汇报"}
 tab_n, tab_who, tab_jobs, tab_audit, tab_tokens = st.tabs(["通知", "接收人", "定时任务", "审计日志", "API 令牌"])
 with tab_n:
     counts = outbox.counts(ctx.con)
