@@ -11,7 +11,9 @@ import yaml
 from cx import auth, incidents
 from cx.filters import Filters
 from cx.loop import rules, tickets
-from tests.test_incidents import chain  # noqa: F401  (the fixture)
+from tests import test_incidents
+
+chain = test_incidents.chain          # the fixture: three stores, S001 with a food-safety burst on days 170–176
 
 
 @pytest.fixture(autouse=True)
