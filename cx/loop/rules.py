@@ -247,8 +247,10 @@ def _event_tickets(cur, rule: IncidentRule, new: list[dict]) -> list[tuple]:
         return []
     live = hosts[hosts["host_status"].isin(vocab.TICKET_OPEN_STATES)]
     host_of = {i: (pd.Timestamp(c), h) for i, h, c in zip(live["incident_id"], live["host_id"], live["host_created"])}
-    pool = pd.concat([incidents._labelled(live.drop(columns=["host_id", "host_status", "host_created"])),
-                      pd.DataFrame(new)], ignore_index=True)
+    pool = pd.DataFrame(new)
+    if len(live):
+        pool = pd.concat([incidents._labelled(live.drop(columns=["host_id", "host_status", "host_created"])), pool],
+                         ignore_index=True)
     events = incidents.grouped(pool, lambda r: incidents._members(cur, r))
     fresh_by_id = {r["incident_id"]: r for r in new}
     rank = {s: i for i, s in enumerate(SEVERITIES)}
