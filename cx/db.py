@@ -49,8 +49,25 @@ def migrations() -> list[tuple[int, str, str]]:
     return out
 
 
+def migration_step(name: str):
+    """The Python step of migration ``name`` (``NNN_name.py`` beside ``NNN_name.sql``), or None. A step may define
+    ``before(con)`` and ``after(con)``, run in the migration's transaction around its script (``after`` also when
+    the script fails): for a data change that must reuse the product's own code instead of a copy of it in SQL —
+    e.g. ``before`` registers a Python function the script calls and ``after`` removes it (017)."""
+    path = MIGRATIONS_DIR / f"{name}.py"
+    if not path.exists():
+        return None
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"cx_migration_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations, each in its own transaction; return the versions applied."""
+    """Apply pending migrations, each in its own transaction (with its Python step, see ``migration_step``);
+    return the versions applied."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP DEFAULT now())"
@@ -60,8 +77,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, script in migrations():
         if version in done:
             continue
+        step = migration_step(name)
         with transaction(con):
-            con.execute(script)
+            if hasattr(step, "before"):
+                step.before(con)
+            try:
+                con.execute(script)
+            finally:
+                if hasattr(step, "after"):
+                    step.after(con)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
         applied.append(version)
     return applied

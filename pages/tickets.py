@@ -34,7 +34,7 @@ def _ticket(_con, loop_version: int, ticket_id: str):
     every ticket write (handling here or through the API, escalation, new alerts) bumps loop_version."""
     t = tickets.get(_con, ticket_id)
     fb = tickets.feedback_of(_con, t["feedback_id"]) if isinstance(t["feedback_id"], str) else None
-    return t, fb, tickets.events(_con, ticket_id)
+    return t, fb, tickets.events(_con, ticket_id), tickets.triggers(_con, ticket_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -67,7 +67,7 @@ def _detail(q: pd.DataFrame) -> None:
         else:
             st.info(f"链接中的工单 {link} 不在当前列表中（可能已解决或关闭：可在上方“状态”中加选）。", icon=":material/info:")
     pick = st.selectbox("工单详情", q["ticket_id"], key="tk_pick", placeholder="请选择", format_func=titles.get)
-    t, fb, ev = _ticket(ctx.con, loop, pick)
+    t, fb, ev, trig = _ticket(ctx.con, loop, pick)
     st.markdown(f"**{t['ticket_no']} · {verbatims.escape(t['title'])}**")
     st.caption(f"状态 {t['status_label']} · 层级 {rules.LEVEL_LABELS[t['owner_level']]} · 严重度 {rules.SEVERITY_LABELS[t['severity']]}"
                f" · SLA {t['sla_hours']} 小时 · 截止 {pd.Timestamp(t['due_at']):%Y-%m-%d %H:%M}"
@@ -78,6 +78,10 @@ def _detail(q: pd.DataFrame) -> None:
                 text = fb.iloc[0]["text"]
                 st.markdown(verbatims.escape(text) if isinstance(text, str) and text else "此条反馈只有评分，没有文字内容")
                 st.caption(f"原始反馈 · {fb.iloc[0]['created_at']:%Y-%m-%d %H:%M} · {fb.iloc[0]['channel'] or ''}")
+    if len(trig) > 1:        # one incident event, several alerts: one ticket, each trigger listed
+        st.markdown(f"**触发项（同一事件 {len(trig)} 项）**")
+        st.dataframe(trig.rename(columns={"triggered_at": "时间", "severity_label": "严重度", "title": "触发内容"})[
+            ["时间", "严重度", "触发内容"]], hide_index=True, width="stretch")
     st.dataframe(ev.assign(event=ev["event"].map(tickets.EVENT_LABELS)).rename(
         columns={"event_at": "时间", "actor": "处理人", "event": "动作", "detail": "说明"}), hide_index=True, width="stretch")
     if not ctx.user.can_write:          # read-only: say so, and let the rest of the page (the SLA tab) render

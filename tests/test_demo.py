@@ -128,8 +128,15 @@ def test_planted_incident_is_detected_and_nothing_else(year):
     for r in rows:
         assert date.fromisoformat(inc["from"]) - timedelta(days=2) <= r[3] <= date.fromisoformat(inc["from"]) + timedelta(days=4)
         assert r[4] <= date.fromisoformat(inc["to"]) + timedelta(days=2) and r[5] == "subsided"
-    # one ticket per incident
-    assert con.execute("SELECT count(*) FROM tickets WHERE rule_id = 'incident'").fetchone()[0] == len(every)
+    # one ticket per incident event: the planted burst's incidents share one ticket (the others are triggers
+    # recorded on it), and every incident is on exactly one ticket
+    opened = {r[0] for r in con.execute("SELECT ticket_id FROM tickets WHERE rule_id = 'incident'").fetchall()}
+    attached = {r[0] for r in con.execute("SELECT json_extract_string(detail, '$.trigger') FROM ticket_events "
+                                          "WHERE event = 'trigger_added'").fetchall()}
+    assert {r[0] for r in con.execute("SELECT ticket_id FROM incidents").fetchall()} == opened | attached
+    assert len(opened) + len(attached) == len(every) and attached
+    assert con.execute("SELECT count(*) FROM tickets WHERE rule_id = 'incident' AND store_id = ?",
+                       [inc["store_id"]]).fetchone()[0] == 1
 
 
 def test_story_improved_store_queue_gets_better(year):

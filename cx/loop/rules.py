@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -96,7 +97,8 @@ def default() -> tuple[list[Rule], list[SpikeRule]]:
 
 @dataclass(frozen=True)
 class IncidentRule:
-    """One ticket per incident (cx/incidents.py); reviews inside an incident open no tickets of their own."""
+    """One ticket per incident event (cx/incidents.py; the incidents one burst raises together share it);
+    reviews inside an incident open no tickets of their own."""
     id: str = "incident"
     label: str = "重大事件"
     owner: str = "region"
@@ -132,10 +134,17 @@ def _dedup_key(rule: Rule, r) -> str:
     return str(r.feedback_id)
 
 
+COLUMNS = ["ticket_id", "rule_id", "feedback_id", "store_id", "touchpoint", "severity", "title", "owner_level",
+           "sla_hours", "created_at", "incident_id", "attach_to"]
+TRIGGER_EVENT = "trigger_added"      # ticket_events.event of a trigger attached to an open ticket (detail: JSON)
+
+
 def candidate_tickets(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime,
                       rules: tuple[list[Rule], list[SpikeRule]] | None = None) -> pd.DataFrame:
     """Tickets the rules call for over feedback created in [since, until) (not yet de-duplicated against
-    the store; the first feedback of each dedup key wins)."""
+    the store; the first feedback of each dedup key wins), columns ``COLUMNS``. An incident of the same event
+    as an incident whose ticket is open (or opens in this run) has ``attach_to`` = that ticket: it is added to
+    it as a trigger instead of opening a ticket of its own (see ``_incident_tickets``)."""
     plain, spikes = rules or default()
     rows = []
     with con.cursor() as cur:
@@ -153,14 +162,13 @@ def candidate_tickets(con: duckdb.DuckDBPyConnection, since: datetime, until: da
                 rows.append((stable_id("ticket", rule.id, key), rule.id, r.feedback_id, r.store_id,
                              r.touchpoint if isinstance(r.touchpoint, str) else None,
                              rule.severity, f"{rule.label}：{snippet}" if snippet else rule.label, rule.owner,
-                             rule.sla_hours, r.created_at))
+                             rule.sla_hours, r.created_at, None, None))
         for spike in spikes:
             rows.extend(_spikes(cur, spike, since, until))
         inc_rule = incident_rule() if rules is None else None
         if inc_rule is not None:
             rows = _incident_tickets(cur, inc_rule, rows, since, until)
-    return pd.DataFrame(rows, columns=["ticket_id", "rule_id", "feedback_id", "store_id", "touchpoint", "severity", "title",
-                                       "owner_level", "sla_hours", "created_at"])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _spikes(cur, spike: SpikeRule, since: datetime, until: datetime) -> list[tuple]:
@@ -181,14 +189,14 @@ def _spikes(cur, spike: SpikeRule, since: datetime, until: datetime) -> list[tup
             out.append((stable_id("ticket", spike.id, r.store_id, r.touchpoint, f"{day:%Y-%m-%d}"), spike.id, None,
                         r.store_id, r.touchpoint, spike.severity,
                         f"{spike.label}：{tax.label(r.touchpoint)} 当日负面 {r.negative}/{r.n}，前{spike.window_days}天 "
-                        f"{base_neg}/{base_n}", spike.owner, spike.sla_hours, when))
+                        f"{base_neg}/{base_n}", spike.owner, spike.sla_hours, when, None, None))
     return out
 
 
 def _incident_tickets(cur, rule: IncidentRule, rows: list[tuple], since: datetime, until: datetime) -> list[tuple]:
-    """Add one ticket per incident first flagged in [since, until) and drop the other candidates an incident
-    covers (same store, inside its span, about its touchpoint — or any sensitive-word alert for a
-    sensitive-class incident)."""
+    """Add the tickets of the incidents first flagged in [since, until) — one per incident event, see
+    ``_event_tickets`` — and drop the other candidates an incident covers (same store, inside its span, about its
+    touchpoint — or any sensitive-word alert for a sensitive-class incident)."""
     from cx import incidents
 
     inc = incidents._labelled(cur.execute(db.sql("incidents/overlapping"), {"since": since, "until": until}).df())
@@ -210,33 +218,133 @@ def _incident_tickets(cur, rule: IncidentRule, rows: list[tuple], since: datetim
                 kept.append(row)
     else:
         kept = list(rows)
-    for r in inc.to_dict("records"):
-        first = pd.Timestamp(r["first_flagged"])
-        if not (pd.Timestamp(since) <= first + pd.Timedelta(hours=23, minutes=59) < pd.Timestamp(until)):
+    new = [r for r in inc.to_dict("records")
+           if pd.Timestamp(since) <= _flagged_at(r) < pd.Timestamp(until)]
+    return kept + (_event_tickets(cur, rule, new) if new else [])
+
+
+def _flagged_at(r) -> datetime:
+    """When an incident's ticket is due to open: the end of its first flagged day."""
+    return (pd.Timestamp(r["first_flagged"]) + pd.Timedelta(hours=23, minutes=59)).to_pydatetime()
+
+
+def _event_tickets(cur, rule: IncidentRule, new: list[dict]) -> list[tuple]:
+    """Ticket rows (``COLUMNS``) for incidents just flagged (``new``: labelled ``incidents/overlapping`` rows):
+    one ticket per incident event. Incidents of one store whose spans and feedback overlap are one event — the
+    grouping rule of the incident views, ``cx.incidents.grouped`` (a food-safety burst raises a touchpoint and a
+    sensitive-class incident). A new incident of an event whose ticket is still open (the ticket of one of its
+    incidents, or the ticket one was attached to) gets ``attach_to`` = that ticket (the earliest one if there
+    are several); the new incidents of an event without an open ticket open one ticket — the earliest flagged
+    (then the most serious), titled with every trigger — and the others attach to it. An incident already on a
+    ticket (its own or attached) is left alone, so a re-run adds nothing; after the event's ticket is resolved
+    or closed, a new incident opens a new ticket."""
+    from cx import incidents
+
+    hosts = cur.execute(db.sql("loop/incident_hosts"), {"stores": sorted({r["store_id"] for r in new})}).df()
+    handled = set(hosts["ticket_id"])
+    new = [r for r in new if r["ticket_id"] not in handled]
+    if not new:
+        return []
+    live = hosts[hosts["host_status"].isin(vocab.TICKET_OPEN_STATES)]
+    host_of = {i: (pd.Timestamp(c), h) for i, h, c in zip(live["incident_id"], live["host_id"], live["host_created"])}
+    pool = pd.DataFrame(new)
+    if len(live):
+        pool = pd.concat([incidents._labelled(live.drop(columns=["host_id", "host_status", "host_created"])), pool],
+                         ignore_index=True)
+    events = incidents.grouped(pool, lambda r: incidents._members(cur, r))
+    fresh_by_id = {r["incident_id"]: r for r in new}
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+
+    def row(r: dict, title: str, attach_to: str | None) -> tuple:
+        return (r["ticket_id"], rule.id, None, r["store_id"], r["key"] if r["kind"] == "touchpoint" else None,
+                r["severity"], f"{rule.label}：{title}", rule.owner, rule.sla_hours, _flagged_at(r), r["incident_id"],
+                attach_to)
+
+    out = []
+    for ev in events.to_dict("records"):
+        fresh = sorted((fresh_by_id[i] for i in ev["incident_ids"] if i in fresh_by_id),
+                       key=lambda r: (_flagged_at(r), -rank.get(r["severity"], 0), r["incident_id"]))
+        if not fresh:
             continue
-        kept.append((r["ticket_id"], rule.id, None, r["store_id"], r["key"] if r["kind"] == "touchpoint" else None,
-                     r["severity"], f"{rule.label}：{incidents.describe(r)}", rule.owner, rule.sla_hours,
-                     (first + pd.Timedelta(hours=23, minutes=59)).to_pydatetime()))
-    return kept
+        open_hosts = sorted(host_of[i] for i in ev["incident_ids"] if i in host_of)
+        if open_hosts:
+            host = open_hosts[0][1]
+        else:
+            lead = fresh.pop(0)          # no open ticket: every member of the event is new here
+            out.append(row(lead, incidents.describe(ev if fresh else lead), None))
+            host = lead["ticket_id"]
+        out += [row(r, incidents.describe(r), host) for r in fresh]
+    return out
+
+
+def _attach(cur, joining: pd.DataFrame) -> tuple[int, dict[str, tuple[str, str, str]]]:
+    """Record each row of ``joining`` (``COLUMNS`` with ``attach_to``) on the ticket ``attach_to``, inside the
+    caller's transaction: a ``trigger_added`` event at the trigger's time (not before the ticket's creation;
+    detail: JSON with trigger — the ticket id it would have had —, rule_id, incident_id, severity, title and
+    raised_from) and the ticket's severity raised to the trigger's when that is more serious. The ticket keeps
+    its SLA, deadline and level. Triggers already recorded and tickets that no longer exist are skipped.
+    Returns (triggers recorded, {ticket_id: (severity before, severity after, last raising trigger's title)})."""
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    ids = list(dict.fromkeys(joining["attach_to"]))
+    done = {r[0] for r in cur.execute(db.sql("loop/triggers_on"), {"ids": ids}).fetchall()}
+    info = {}
+    for tid in ids:
+        t = cur.execute(db.sql("loop/ticket_get"), {"ticket_id": tid}).df()
+        if len(t):
+            info[tid] = {"severity": t["severity"].iloc[0], "created_at": pd.Timestamp(t["created_at"].iloc[0])}
+    n, raised = 0, {}
+    for r in joining.sort_values(["created_at", "ticket_id"]).itertuples(index=False):
+        host = info.get(r.attach_to)
+        if host is None or r.ticket_id in done:
+            continue
+        before = host["severity"]
+        up = rank.get(r.severity, 0) > rank.get(before, 0)
+        detail = json.dumps({"trigger": r.ticket_id, "rule_id": r.rule_id, "incident_id": r.incident_id,
+                             "severity": r.severity, "title": r.title, "raised_from": before if up else None},
+                            ensure_ascii=False)
+        cur.execute(db.sql("loop/event_add"), {"ticket_id": r.attach_to, "at": max(pd.Timestamp(r.created_at),
+                                                                                  host["created_at"]).to_pydatetime(),
+                                               "actor": "规则引擎", "event": TRIGGER_EVENT, "detail": detail})
+        if up:
+            cur.execute(db.sql("loop/ticket_severity"), {"ticket_id": r.attach_to, "severity": r.severity})
+            raised[r.attach_to] = (raised.get(r.attach_to, (before,))[0], r.severity, r.title)
+            host["severity"] = r.severity
+        done.add(r.ticket_id)
+        n += 1
+    return n, raised
 
 
 def run(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime | None = None,
         actor: str = "规则引擎") -> int:
-    """Evaluate all rules over [since, until) and open the tickets not yet open. Returns how many."""
+    """Evaluate all rules over [since, until) and open the tickets not yet open; the further incidents of an
+    event whose ticket is open are recorded on that ticket (``_attach``). Notifications in the same transaction:
+    ``ticket_created`` for each new ticket, ``ticket_updated`` for an existing ticket whose severity an attached
+    trigger raised (nothing for an attached trigger that does not). Returns how many tickets were opened."""
     cand = candidate_tickets(con, since, until or settings.now() + timedelta(days=1))
     if cand.empty:
         return 0
+    opening, joining = cand[cand["attach_to"].isna()], cand[cand["attach_to"].notna()]
     with con.cursor() as cur, db.transaction(cur):
-        cur.register("staged_tickets", cand)
-        created = cur.execute(db.sql("loop/insert_tickets")).df()
-        cur.unregister("staged_tickets")
+        created = pd.DataFrame(columns=["ticket_id", "created_at"])
+        if len(opening):
+            cur.register("staged_tickets", opening.drop(columns=["incident_id", "attach_to"]))
+            created = cur.execute(db.sql("loop/insert_tickets")).df()
+            cur.unregister("staged_tickets")
         if len(created):
             events = created.assign(actor=actor, event="created", detail="规则触发").rename(columns={"created_at": "event_at"})
             cur.register("staged_events", events[["ticket_id", "event_at", "actor", "event", "detail"]])
             cur.execute(db.sql("loop/insert_events"))
             cur.unregister("staged_events")
+        attached, raised = _attach(cur, joining) if len(joining) else (0, {})
+        if len(created) or attached:
             db.bump_loop_version(cur)
-            from cx.notify import outbox    # same transaction: a ticket exists exactly with its notifications
+        from cx.notify import outbox    # same transaction: a ticket exists exactly with its notifications
 
+        if len(created):
             outbox.enqueue_tickets(cur, created["ticket_id"].tolist(), "ticket_created")
+        updated = {tid: v for tid, v in raised.items() if tid not in set(created["ticket_id"])}
+        if updated:
+            outbox.enqueue_tickets(cur, list(updated), "ticket_updated", detail={
+                tid: f"严重度由{SEVERITY_LABELS[a]}上调为{SEVERITY_LABELS[b]}：同一事件追加触发——{title}"
+                for tid, (a, b, title) in updated.items()})
     return len(created)

@@ -1,6 +1,7 @@
 """Ticket state machine, audit trail and SLA escalation (clock injectable for tests and the demo)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -10,7 +11,7 @@ import pandas as pd
 
 from cx import db, settings, vocab
 from cx.filters import Filters
-from cx.loop.rules import LEVELS, LEVEL_LABELS
+from cx.loop.rules import LEVELS, LEVEL_LABELS, SEVERITY_LABELS, TRIGGER_EVENT
 
 Clock = Callable[[], datetime]
 # state codes, their Chinese labels and the transitions: one vocabulary (cx.vocab)
@@ -21,7 +22,7 @@ TRANSITIONS = vocab.TICKET_TRANSITIONS     # action: (allowed from, to, event)
 ACTION_LABELS = {"accept": "受理", "resolve": "解决", "close": "关闭", "reopen": "重新打开", "comment": "备注",
                  "root_cause": "设定根因"}
 EVENT_LABELS = {"created": "创建", "assigned": "受理", "commented": "备注", "root_cause": "设定根因", "resolved": "已解决",
-                "reopened": "重新打开", "escalated": "升级", "closed": "关闭"}
+                "reopened": "重新打开", "escalated": "升级", "closed": "关闭", "trigger_added": "追加触发"}
 
 
 class TicketError(ValueError):
@@ -145,7 +146,37 @@ def _save(cur, t: dict) -> None:
 
 
 def events(con, ticket_id: str) -> pd.DataFrame:
-    return db.df(con, "loop/events_of", {"ticket_id": ticket_id})
+    """The ticket's audit trail (event_at, actor, event code, detail), oldest first. A further trigger of the
+    ticket's event (``trigger_added``, stored as JSON) reads as one Chinese line: what triggered and, when it
+    raised the ticket's severity, from what to what."""
+    ev = db.df(con, "loop/events_of", {"ticket_id": ticket_id})
+    added = ev["event"] == TRIGGER_EVENT
+    if added.any():
+        ev.loc[added, "detail"] = [_trigger_line(d) for d in ev.loc[added, "detail"]]
+    return ev
+
+
+def _trigger_line(detail: str | None) -> str | None:
+    try:
+        d = json.loads(detail or "")
+    except ValueError:
+        return detail
+    line = f"同一事件的另一触发项：{d.get('title')}（严重度{SEVERITY_LABELS.get(d.get('severity'), d.get('severity'))}）"
+    if d.get("raised_from"):
+        line += (f"；工单严重度由{SEVERITY_LABELS.get(d['raised_from'], d['raised_from'])}"
+                 f"上调为{SEVERITY_LABELS.get(d.get('severity'), d.get('severity'))}")
+    return line
+
+
+def triggers(con, ticket_id: str) -> pd.DataFrame:
+    """What a ticket was raised for: the alert that opened it (``attached`` False; the severity it opened with),
+    then each further trigger of the same incident event recorded on it instead of opening a ticket of its own
+    (``cx.loop.rules``; ``attached`` True), in time order. Columns: trigger_id (the ticket id the trigger had or
+    would have had), rule_id, incident_id (None for a non-incident alert), severity, severity_label, title, triggered_at,
+    attached. Empty for an unknown ticket."""
+    df = db.df(con, "loop/triggers_of", {"ticket_id": ticket_id})
+    df.insert(df.columns.get_loc("severity") + 1, "severity_label", df["severity"].map(SEVERITY_LABELS))
+    return df
 
 
 def queue(con, filters: Filters, levels: list[str] | None = None, statuses: list[str] | None = None,

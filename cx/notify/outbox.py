@@ -44,7 +44,8 @@ def _insert(cur, event_key: str, kind: str, subject: str, body: str, channel: st
 def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind: str,
                     now: datetime | None = None, detail: dict[str, str] | None = None,
                     steps: dict[str, list[tuple]] | None = None) -> int:
-    """Queue notifications for tickets just created (kind ``ticket_created``) or escalated (``escalated``),
+    """Queue notifications for tickets just created (kind ``ticket_created``), escalated (``escalated``) or
+    made more serious by a further trigger of their event (``ticket_updated``, once per severity reached),
     addressed by each ticket's current level and store/region. Call inside the writing transaction.
     ``detail`` maps ticket_id → an extra line (e.g. the escalation reason). ``steps`` (escalations) maps
     ticket_id → [(level reached, escalation number, due at that level, reason), …]: one pass that moves a ticket
@@ -70,7 +71,8 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
             pairs = recipients.targets(kind, lv, region, store, configured, users)
             if not pairs:
                 continue
-            head = "新工单" if kind == "ticket_created" else f"工单已升级至{LEVEL_LABELS.get(lv, lv)}"
+            head = ("新工单" if kind == "ticket_created" else "工单严重度上调" if kind == "ticket_updated"
+                    else f"工单已升级至{LEVEL_LABELS.get(lv, lv)}")
             subject = f"【{settings.brand()}】{head}：{title[:60]}"
             lines = [f"工单：{no or tid}", f"门店：{store or '—'} {store_name or ''}".rstrip(), f"区域：{region or '—'}",
                      f"严重度：{SEVERITY_LABELS.get(severity, severity)}", f"状态：{vocab.ticket_state_label(state)}",
@@ -80,7 +82,8 @@ def enqueue_tickets(cur: duckdb.DuckDBPyConnection, ticket_ids: list[str], kind:
                 lines.append(extra)
             if link is not None:
                 lines.append(f"查看工单：{link}")
-            key = f"created:{tid}" if kind == "ticket_created" else f"escalated:{tid}:{int(number)}"
+            key = (f"created:{tid}" if kind == "ticket_created" else f"updated:{tid}:{severity}"
+                   if kind == "ticket_updated" else f"escalated:{tid}:{int(number)}")
             for channel, target in pairs:
                 _insert(cur, key, kind, subject, "\n".join(lines), channel, target, now)
                 n += 1

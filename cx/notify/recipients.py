@@ -17,7 +17,7 @@ recipients.yaml::
         level: store
         store: S0001
         webhook: {kind: dingtalk, url: "https://oapi.dingtalk.com/robot/send?access_token=…", secret: "SEC…"}
-        events: [ticket_created, escalated]   # default: every kind (ticket_created, escalated, digest)
+        events: [ticket_created, escalated]   # default: every kind (ticket_created, ticket_updated, escalated, digest)
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ import yaml
 
 from cx import auth, settings, vocab
 
-KINDS = ("ticket_created", "escalated", "digest")
+KINDS = ("ticket_created", "ticket_updated", "escalated", "digest")
 WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu")
 LEVELS = vocab.LEVELS
 

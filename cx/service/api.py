@@ -386,10 +386,11 @@ def _ticket_in_scope(c, user, ticket_id: str) -> dict:
     return t
 
 
-@api.get("/v1/tickets/{ticket_id}", summary="工单详情与处理记录")
+@api.get("/v1/tickets/{ticket_id}", summary="工单详情、处理记录与触发项（同一事件的多个触发合并在一张工单）")
 def ticket_get(ticket_id: str, user: auth.User = Depends(caller), c=Depends(con)):
     t = _ticket_in_scope(c, user, ticket_id)
-    return {"ticket": _json(t), "events": _json(tickets.events(c, ticket_id))}
+    return {"ticket": _json(t), "events": _json(tickets.events(c, ticket_id)),
+            "triggers": _json(tickets.triggers(c, ticket_id))}
 
 
 class TicketAction(BaseModel):

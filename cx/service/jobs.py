@@ -40,6 +40,9 @@ INBOX_USER = auth.User("inbox", "收件箱", "hq")
 PERIODS = ("last_day", "last_week", "last_month", "last_7_days", "last_30_days")
 
 
+NOT_LOADED = "，此摘要未加载（其他摘要照常运行）"
+
+
 class ScheduleError(ValueError):
     """schedules.yaml is unusable (Chinese message)."""
 
@@ -90,7 +93,12 @@ def crontab_trigger(expr: str, tz=None) -> CronTrigger:
     return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=tz)
 
 
-def parse_schedules(doc: object, where: str = "schedules.yaml") -> list[Schedule]:
+def parse_schedules(doc: object, where: str = "schedules.yaml", problems: dict[str, str] | None = None) -> list[Schedule]:
+    """The digests of a parsed ``schedules.yaml``. A file-level fault or an entry without a usable id, cron,
+    period, format or recipients raises ScheduleError (Chinese; the file does not take effect). A digest whose
+    ``scope`` does not parse (:func:`cx.scope.parse_scope`) is left out and the others load: its Chinese error,
+    naming the digest and the scope, goes to ``problems`` (digest id → message), or to the log when that is None
+    — so a bad scope is caught when the file is loaded, not when the digest fires."""
     if doc is None:
         return []
     if not isinstance(doc, dict) or not isinstance(doc.get("digests", []), list):
@@ -113,17 +121,29 @@ def parse_schedules(doc: object, where: str = "schedules.yaml") -> list[Schedule
         to = d.get("recipients") or []
         if not isinstance(to, list) or not to:
             raise ScheduleError(f"{where}：“{d['id']}”需要 recipients 列表（邮箱、recipients.yaml 中的 id 或账号名）")
-        out.append(Schedule(str(d["id"]), str(d["cron"]), str(d.get("scope", "chain")), d.get("period", "last_week"),
+        scope = "chain" if d.get("scope") is None else str(d["scope"])
+        try:
+            parse_scope(scope)
+        except ValueError as e:
+            msg = f"{where}：摘要“{d['id']}”的 scope“{scope}”无效（{e}）"
+            if problems is None:
+                log.error(msg + NOT_LOADED)
+            else:
+                problems[str(d["id"])] = msg
+            continue
+        out.append(Schedule(str(d["id"]), str(d["cron"]), scope, d.get("period", "last_week"),
                             d.get("format", "pptx"), tuple(map(str, to)), str(d.get("title") or "客户体验周报")))
     return out
 
 
-def load_schedules(path: Path | None = None) -> list[Schedule]:
+def load_schedules(path: Path | None = None, problems: dict[str, str] | None = None) -> list[Schedule]:
+    """The digests of ``schedules.yaml`` (default ``settings.schedules_path()``; none when absent); see
+    :func:`parse_schedules` for ``problems`` and the ScheduleError raised."""
     p = path or settings.schedules_path()
     if not p.exists():
         return []
     try:
-        return parse_schedules(yaml.safe_load(p.read_text(encoding="utf-8")), p.name)
+        return parse_schedules(yaml.safe_load(p.read_text(encoding="utf-8")), p.name, problems)
     except yaml.YAMLError as e:
         raise ScheduleError(f"{p.name} 不是有效的 YAML：{e}") from None
 
@@ -304,7 +324,10 @@ def run_now(con, schedule_id: str, now: datetime | None = None) -> dict:
     ``now`` (default ``settings.now()``); notifications are queued (the service's sender delivers them).
     Raises ScheduleError (Chinese) for an unknown id or an unusable file. Returns {id, summary, file, start, end,
     notifications}."""
-    found = {s.id: s for s in load_schedules()}
+    problems: dict[str, str] = {}
+    found = {s.id: s for s in load_schedules(problems=problems)}
+    if schedule_id in problems:
+        raise ScheduleError(problems[schedule_id])
     if schedule_id not in found:
         have = "、".join(found) or "（无）"
         raise ScheduleError(f"schedules.yaml 中没有 id 为“{schedule_id}”的摘要（现有：{have}）")
@@ -367,12 +390,15 @@ class Schedules:
 
     ``tick()`` runs every minute (and once at start): if the file's content changed since the last load it is
     parsed again; a valid file replaces the digest jobs (added, changed, removed), an invalid one is logged in
-    Chinese and the previous schedules stay. Then every schedule's missed run is caught up once."""
+    Chinese and the previous schedules stay. A digest with a scope that does not parse is not loaded — logged in
+    Chinese and kept in ``problems`` (id → message); a digest loaded before keeps its previous settings — while
+    the others load. Then every schedule's missed run is caught up once."""
 
     def __init__(self, sched: BackgroundScheduler, path: Path | None = None):
         self.sched, self.path = sched, path
         self.current: dict[str, Schedule] = {}
         self.text: str | None = None          # the file content last seen (valid or not)
+        self.problems: dict[str, str] = {}    # digests of the loaded file left out (bad scope): id → message
         self.ticks = 0
 
     def _read(self) -> str:
@@ -389,12 +415,17 @@ class Schedules:
         if text == self.text:
             return False
         first, self.text = self.text is None, text
+        problems: dict[str, str] = {}
         try:
-            new = {s.id: s for s in (parse_schedules(yaml.safe_load(text)) if text.strip() else [])}
+            new = {s.id: s for s in (parse_schedules(yaml.safe_load(text), problems=problems) if text.strip() else [])}
         except (ScheduleError, yaml.YAMLError) as e:
             msg = e if isinstance(e, ScheduleError) else f"schedules.yaml 不是有效的 YAML：{e}"
             log.error("schedules.yaml 有错误，未生效，继续使用原有的 %d 个摘要计划：%s", len(self.current), msg)
             return False
+        for i, msg in problems.items():     # a digest whose new scope is bad keeps its previous settings, if any
+            if i in self.current:
+                new[i] = self.current[i]
+            log.error(msg + ("，此摘要的修改未生效，继续使用原有设置" if i in self.current else NOT_LOADED))
         added = [i for i in new if i not in self.current]
         changed = [i for i in new if i in self.current and new[i] != self.current[i]]
         removed = [i for i in self.current if i not in new]
@@ -403,7 +434,7 @@ class Schedules:
                 self.sched.remove_job(f"digest:{i}")
         for i in added + changed:
             self.sched.add_job(_scheduled_digest, new[i].trigger(), args=(new[i],), id=f"digest:{i}")
-        self.current = new
+        self.current, self.problems = new, problems
         if not first:
             log.info("schedules.yaml 已重新加载：%d 个摘要（新增 %d，修改 %d，删除 %d）", len(new), len(added),
                      len(changed), len(removed))

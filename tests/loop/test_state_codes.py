@@ -18,7 +18,7 @@ def _store_without_014(path, newer: bool):
     con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMP DEFAULT now())")
     for version, name, script in db.migrations():
-        if version == 14 or (version > 14 and not newer):
+        if version == 14 or version > 16 or (version > 14 and not newer):
             continue
         con.execute(script)
         con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])

@@ -1,0 +1,1 @@
+UPDATE tickets SET severity = $severity WHERE ticket_id = $ticket_id
