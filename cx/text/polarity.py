@@ -60,7 +60,13 @@ def _modifiers() -> tuple[re.Pattern, re.Pattern | None, re.Pattern, dict[str, f
 
 def _ends_with_negator(text: str) -> int:
     """Length of the negator that ``text`` ends with (0 when none): a negator written right before a word."""
-    return max((len(n) for n in lexicon()["negators"] if text.endswith(n)), default=0)
+    n = _negator_at_end().search(text)
+    return len(n.group(0)) if n else 0
+
+
+@functools.cache
+def _negator_at_end() -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(lexicon()["negators"], key=len, reverse=True))) + ")$")
 
 
 @functools.cache
@@ -93,9 +99,15 @@ def _reach() -> tuple[re.Pattern, re.Pattern]:
     comp = "|".join(map(re.escape, lx.get("comparative_negators") or ["没有"]))
     mark = "|".join(map(re.escape, lx.get("comparative_markers") or ["那么"]))
     meta = "|".join(map(re.escape, lx.get("meta_negators") or ["不能说"]))
-    emph = "|".join(map(re.escape, sorted(lx.get("emphatic_verbs") or ["过"], key=len, reverse=True)))
-    return (re.compile(f"(?:{comp})(?!有?想到)(?:(?!{emph})[^，。！？,.!?]){{0,10}}(?:{mark})(?:很|太|特别|非常)?$"),
+    return (re.compile(f"(?:{comp})(?!有?想到)([^，。！？,.!?]{{0,10}})(?:{mark})(?:很|太|特别|非常)?$"),
             re.compile(f"(?:{meta}).?$"))
+
+
+@functools.cache
+def _emphatic() -> re.Pattern:
+    """Experience verbs that make 没…这么 emphatic (过, 吃到, 遇到 …), searched in what lies between the negator and
+    the comparison marker."""
+    return _alternation(lexicon().get("emphatic_verbs") or ["过"])
 
 
 @functools.cache
@@ -226,7 +238,8 @@ def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
             v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()   # 不能说不好吃: reverses a fixed phrase
         elif abs(v) != 2.0 and (n := negator.search(w := lookalikes.sub("", before) if lookalikes else before)):
             v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()
-        elif (n := comparative.search(w := clause[max(0, m.start() - 16):m.start()])):
+        elif ((n := comparative.search(w := clause[max(0, m.start() - 16):m.start()]))
+              and not _emphatic().search(n.group(1))):
             v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()   # 没有想象中那么好
         d = degree.search(before)
         if d:
