@@ -58,6 +58,17 @@ def _modifiers() -> tuple[re.Pattern, re.Pattern | None, re.Pattern, dict[str, f
             re.compile("(?:" + "|".join(map(re.escape, sorted(deg, key=len, reverse=True))) + ")$"), deg)
 
 
+def _ends_with_negator(text: str) -> int:
+    """Length of the negator that ``text`` ends with (0 when none): a negator written right before a word."""
+    n = _negator_at_end().search(text)
+    return len(n.group(0)) if n else 0
+
+
+@functools.cache
+def _negator_at_end() -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(lexicon()["negators"], key=len, reverse=True))) + ")$")
+
+
 @functools.cache
 def _negated_phrases() -> frozenset[str]:
     """Fixed phrases that hold a negator (不咸, 没让我失望, 不好吃) and are not ordinary lexicon words (不错)."""
@@ -81,13 +92,22 @@ def _masks() -> re.Pattern | None:
 
 @functools.cache
 def _reach() -> tuple[re.Pattern, re.Pattern]:
-    """Comparative negation (没有…那么 + word) and negators that also reverse fixed phrases (不能说不好吃). With
-    过 in between it is no comparison but an intensifier (「没吃过这么难吃的」: the worst ever), left unflipped."""
+    """Comparative negation (没有…那么 + word, 没以前 + word) and negators that also reverse fixed phrases
+    (不能说不好吃). With an experience verb in between (过, 吃到, 遇到 …) it is no comparison but an intensifier
+    (「没吃过这么难吃的」, 「好久没吃到这么难吃的」: the worst in a long time), left unflipped; 没想到 is surprise."""
     lx = lexicon()
     comp = "|".join(map(re.escape, lx.get("comparative_negators") or ["没有"]))
     mark = "|".join(map(re.escape, lx.get("comparative_markers") or ["那么"]))
     meta = "|".join(map(re.escape, lx.get("meta_negators") or ["不能说"]))
-    return re.compile(f"(?:{comp})[^，。！？,.!?过]{{0,10}}(?:{mark})(?:很|太|特别|非常)?$"), re.compile(f"(?:{meta}).?$")
+    return (re.compile(f"(?:{comp})(?!有?想到)([^，。！？,.!?]{{0,10}})(?:{mark})(?:很|太|特别|非常)?$"),
+            re.compile(f"(?:{meta}).?$"))
+
+
+@functools.cache
+def _emphatic() -> re.Pattern:
+    """Experience verbs that make 没…这么 emphatic (过, 吃到, 遇到 …), searched in what lies between the negator and
+    the comparison marker."""
+    return _alternation(lexicon().get("emphatic_verbs") or ["过"])
 
 
 @functools.cache
@@ -112,6 +132,20 @@ def _english() -> tuple[re.Pattern | None, dict[str, float], re.Pattern, re.Patt
     deg = en.get("degree") or {}
     degree = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(deg, key=len, reverse=True))) + r")\s*$")
     return pattern, signs, neg, degree, {k: float(v) for k, v in deg.items()}
+
+
+@functools.cache
+def _english_degree_only() -> tuple[re.Pattern | None, re.Pattern]:
+    """English words that complain only after a degree word, English or Chinese (too high, so small, 太high):
+    plain 「high quality」 or 「small bowl」 is no complaint."""
+    en = lexicon().get("english") or {}
+    words = en.get("negative_after_degree") or []
+    if not words:
+        return None, re.compile("$^")
+    deg = "|".join(map(re.escape, sorted(en.get("degree") or {}, key=len, reverse=True)))
+    zh = "|".join(map(re.escape, sorted(lexicon()["degree"], key=len, reverse=True)))
+    return (re.compile(r"(?<![a-z'])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z])"),
+            re.compile(r"(?:(?<![a-z])(?:" + deg + ")|" + zh + r")\s*$"))
 
 
 # Cheap pre-checks: most clauses hold no emoji/emoticon, no Latin letter and no negator at all.
@@ -152,6 +186,12 @@ def _english_score(clause: str) -> float:
         if d:
             v *= weights[d.group(0).strip()]
         total += v
+    after_degree, before_degree = _english_degree_only()
+    if after_degree is not None:
+        for m in after_degree.finditer(low):
+            before = low[max(0, m.start() - 12):m.start()]
+            if before_degree.search(before) and not neg.search(before):
+                total -= 1.0
     return total
 
 
@@ -183,6 +223,8 @@ def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
         v = signs[m.group(0)]
         if (v > 0 and len(m.group(0)) == 1 and i + 1 < len(found) and found[i + 1].start() == m.end()
                 and signs[found[i + 1].group(0)] < 0):
+            if m.group(0) == "好":    # 好贵, 好慢: degree, not praise — masked so the character model reads no 好
+                spans.append((m.start(), found[i + 1].end(), -1))
             continue
         before = clause[max(0, m.start() - 4):m.start()]
         # a negation written as one fixed phrase (不咸, 没有让我失望) is a negation too, unless the phrase is an
@@ -190,11 +232,14 @@ def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
         flipped, start = abs(v) == 2.0 and m.group(0) in _negated_phrases(), m.start()
         if not before or not negations:
             pass
+        elif v == -2.0 and m.group(0)[0] in "不没" and (k := _ends_with_negator(before)):
+            v, flipped, start = 1.6, True, m.start() - k      # double negation: 没有不耐烦, 并没有不新鲜
         elif (n := meta.search(w := clause[max(0, m.start() - 6):m.start()])):
             v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()   # 不能说不好吃: reverses a fixed phrase
         elif abs(v) != 2.0 and (n := negator.search(w := lookalikes.sub("", before) if lookalikes else before)):
             v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()
-        elif (n := comparative.search(w := clause[max(0, m.start() - 16):m.start()])):
+        elif ((n := comparative.search(w := clause[max(0, m.start() - 16):m.start()]))
+              and not _emphatic().search(n.group(1))):
             v, flipped, start = -v * 0.8, True, m.start() - len(w) + n.start()   # 没有想象中那么好
         d = degree.search(before)
         if d:
@@ -206,6 +251,8 @@ def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
         if flipped:
             special += v
             spans.append((max(0, start), m.end(), 1 if v > 0 else -1))
+        elif v < 0 and "好" in m.group(0):   # 好小, 价格好高: 好 is degree here, masked like 好贵
+            spans.append((m.start(), m.end(), -1))
     return total + other, special, other, tuple(spans)
 
 
