@@ -34,8 +34,8 @@ def analysis_view(text: str | None) -> str:
     """What the analysis reads of a stored text: folded to Simplified (Cantonese 難食 → 难食) and, for a service
     dialogue, the customer's turns only (cx.text.turns). Mentions' clauses are quoted from this view."""
     t = normalize.fold_for_analysis("" if text is None else str(text))
-    if ":" not in t and "：" not in t and "\n" not in t:
-        return t          # no speaker tag (it needs a colon) and no lines: not a dialogue (cx.text.turns)
+    if ":" not in t and "：" not in t and "\n" not in t and "】" not in t and "]" not in t:
+        return t          # no speaker tag (a colon or 【客服】) and no lines: not a dialogue (cx.text.turns)
     return turns.customer_text(t)
 
 
