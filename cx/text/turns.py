@@ -119,3 +119,23 @@ def customer_text(text: str) -> str:
     if turns is None:
         return text
     return "\n".join(t.text for t in turns if t.speaker == "customer")
+
+
+DEFAULT_LABELS = {"customer": "顾客", "agent": "客服"}
+
+
+def display(text: str | None) -> list[tuple[str, str, str]] | None:
+    """For showing a stored dialogue: (speaker, label, words) per turn in order — the label is the turn's own
+    tag without colon or brackets (「客服小美」, 「买家」), or 顾客/客服 for an untagged turn — or None when the
+    text is not a dialogue. Customer turns are what the analysis reads; agent turns are kept for display."""
+    turns = split(text) if text else None
+    if turns is None:
+        return None
+    out, prev = [], 0
+    for t in turns:
+        tags = list(_TAG.finditer(text, prev, t.start)) if t.start > prev else []
+        tag = tags[-1] if tags else None
+        label = (tag.group("w") or tag.group("b") or tag.group("b2")).strip() if tag else DEFAULT_LABELS[t.speaker]
+        out.append((t.speaker, label, t.text))
+        prev = t.end
+    return out

@@ -120,3 +120,15 @@ def test_helpdesk_dialogues_with_named_tags_no_mention_from_an_agent_turn(tags, 
             n_mentions += 1
         assert all(k in customer for k in a.keywords), doc
     assert n_mentions > 50
+
+
+def test_display_gives_each_turn_its_own_tag_as_label():
+    assert turns.display("客服小美：您好 买家：汤洒了 客服小美：抱歉") == [
+        ("agent", "客服小美", "您好"), ("customer", "买家", "汤洒了"), ("agent", "客服小美", "抱歉")]
+    assert turns.display("面条太软了。店家回复：已反馈后厨") == [("customer", "顾客", "面条太软了。"),
+                                                           ("agent", "店家回复", "已反馈后厨")]
+    assert turns.display("[10:32] 【客服-小王】您好\n[10:33] 用户：少了一杯") == [("agent", "客服-小王", "您好"),
+                                                                        ("customer", "用户", "少了一杯")]
+    assert turns.display("在店里吃完就肚子疼\n您好，很高兴为您服务\n我要退款") == [
+        ("customer", "顾客", "在店里吃完就肚子疼"), ("agent", "客服", "您好，很高兴为您服务"), ("customer", "顾客", "我要退款")]
+    assert turns.display("菜很好吃，服务也不错") is None and turns.display(None) is None
