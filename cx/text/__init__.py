@@ -1,7 +1,9 @@
 """Chinese text pipeline: clauses, touchpoint mentions, sentiment, keywords and sensitive words.
 
-``analyze(texts)`` is the batch entry point used by ingestion, the demo build and ``rebuild-text``;
-large batches are spread over worker processes (each pays jieba's start-up once).
+``analyze(texts)`` is the entry point, used by ingestion, the demo build and ``rebuild-text``: each text is read
+through ``analysis_view`` (Simplified; a service transcript's customer turns only). Large batches are spread over
+worker processes (each pays jieba's start-up once). ``sentiment.score`` and ``tagger.tag`` are building blocks
+that read a text as given: call them on ``analysis_view(text)`` for what ``analyze`` reads.
 """
 from __future__ import annotations
 

@@ -132,3 +132,20 @@ def test_display_gives_each_turn_its_own_tag_as_label():
     assert turns.display("在店里吃完就肚子疼\n您好，很高兴为您服务\n我要退款") == [
         ("customer", "顾客", "在店里吃完就肚子疼"), ("agent", "客服", "您好，很高兴为您服务"), ("customer", "顾客", "我要退款")]
     assert turns.display("菜很好吃，服务也不错") is None and turns.display(None) is None
+
+
+def test_lower_level_functions_on_the_analysis_view_agree_with_analyze():
+    """F3: README — analyze() is the entry point; sentiment.score / tagger.tag read a text as given (a transcript's
+    agent scripts included) and agree with analyze() when given cx.text.analysis_view(text)."""
+    from cx.text import sentiment, tagger
+
+    logs = ["【客服】您好，很高兴为您服务\n【顾客】菜里吃出一根头发\n【客服】非常抱歉，感谢您的耐心",
+            "坐席：请问您对环境、味道、价格满意吗？\n顾客：上菜太慢了",
+            "客服-小王：亲亲您好 用户：難食，唔會再嚟 客服-小王：抱歉"]
+    for log, a in zip(logs, text.analyze(logs, workers=1)):
+        view = text.analysis_view(log)
+        assert sentiment.score([view])[0] == pytest.approx(a.sentiment)
+        assert [(m.touchpoint, m.polarity, m.clause) for m in tagger.tag(view)] == \
+            [(m.touchpoint, m.polarity, m.clause) for m in a.mentions]
+    raw = tagger.tag(logs[1])                                   # as given: the agent's question is read too
+    assert {"price", "decor"} & {m.touchpoint for m in raw}
