@@ -4,7 +4,8 @@ A chat or call log such as 「客服：您好，很高兴为您服务。顾客�
 scripts (「很高兴为您服务」「感谢您的耐心」) are not customer sentiment, and the speaker tag 「客服」 is not a
 complaint about customer service. A speaker tag is a role word (顾客/用户/买家 …, 客服/坐席/卖家/商家回复 …) with an
 optional name or number (客服小美, 客服-小王, 坐席007, 客服(小美), Agent Lee) and a colon, at the start of the text,
-a line or a sentence — or the same in brackets (【客服】, [买家]), colon optional — optionally after a time stamp.
+a line or a sentence — or the same in brackets (【客服】, [买家]), colon optional — optionally after a time stamp;
+or an IM export's header of sender and time without a colon (「客服小美 2026-05-01 10:32:11」).
 A "name" that reads as an ordinary phrase (客服说：, 客服电话：, 在线客服记录：, 商家态度：) is not a tag.
 A text counts as a dialogue when it starts with a tag, has two or more tags or an agent's tag.
 Text before the first tag is the customer's (a review followed by 「商家回复：…」). A log with one line per turn
@@ -26,17 +27,23 @@ AGENT_TAGS = ("客服", "坐席", "座席", "人工客服", "在线客服", "智
               "工作人员", "接线员", "话务员", "机器人", "agent", "helper", "support", "bot", "seller", "merchant", "operator")
 # A speaker tag: a role word, optionally a name or number (客服小美, 客服-小王, 坐席007, 客服(小美), Agent Smith),
 # then a colon, at the start of the text, of a line or of a sentence — or the same in brackets anywhere, the
-# colon optional (【客服】, [顾客]); either optionally after a time stamp ([10:32], 2024-05-01 10:32:05).
+# colon optional (【客服】, [顾客]); either optionally after a time stamp ([10:32], 2024-05-01 10:32:05) — or,
+# as IM exports write it, the sender and a time with no colon (客服小美 2024-05-01 10:32:05).
 _ROLES = sorted(CUSTOMER_TAGS + AGENT_TAGS, key=len, reverse=True)
 # English roles case-insensitive in a scoped flag: a case-insensitive alternation over every role is slower
 _ROLE = "|".join([re.escape(r) for r in _ROLES if not r.isascii()]
                  + ["(?i:" + "|".join(re.escape(r) for r in _ROLES if r.isascii()) + ")"])
-_NAME = r"(?:[\u4e00-\u9fff]{1,4}|[A-Za-z][A-Za-z0-9_]{0,11}|[0-9][A-Za-z0-9_]{0,11}|[\u4e00-\u9fff]{1,3}[0-9]{1,6})"
+_NAME = r"(?:[\u4e00-\u9fff]{1,4}|[A-Za-z][A-Za-z0-9_]{0,11}|[0-9][A-Za-z0-9_]{0,11}(?![:：]\d)|[\u4e00-\u9fff]{1,3}[0-9]{1,6})"
 _NAMED = rf"(?:{_ROLE})(?:[-_·•#.]?{_NAME}|[ \t]{{1,2}}{_NAME}|[(（]{_NAME}[)）])?"
 _STAMP = r"(?:[\[【(（]?\d{1,4}[-/.:：]\d{1,2}(?:[-/.:：]\d{1,2}){0,4}(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[\]】)）]?\s*)?"
 _BRACKETED = rf"[【\[](?P<b>{_NAMED})[】\]]\s*[:：]?"
 # (the time stamp is only tried where a tag may start: an optional stamp tried at every position is slow)
-_TAG = re.compile(rf"(?:^|(?<=[\s。！？!?；;…~～])){_STAMP}(?:(?P<w>{_NAMED})\s*[:：]|{_BRACKETED})"
+# IM exports (千牛, QQ, WeChat) head each message with the sender and the time, no colon: 「客服小美 2026-05-01 10:32:11」
+# alone on its line, then the message on the next line(s). (A number right before a colon is a clock time:
+# 「客人 12:00 到店」 is no tag.)
+_CLOCK = r"[(（\[]?(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ \t]+)?\d{1,2}:\d{2}(?::\d{2})?[)）\]]?"
+_TAG = re.compile(rf"(?:^|(?<=[\s。！？!?；;…~～]))(?:{_STAMP}(?:(?P<w>{_NAMED})\s*[:：]|{_BRACKETED})"
+                  rf"|(?P<l>{_NAMED})[ \t]+{_CLOCK}(?=[ \t]*\n))"
                   rf"|{_BRACKETED.replace('?P<b>', '?P<b2>')}")
 _ROLE_AT = re.compile(rf"(?:{_ROLE})")
 # Words that make a "name" a phrase of an ordinary review or a header: 客服说：, 客服电话：, 在线客服记录：,
@@ -83,7 +90,7 @@ def split(text: str) -> tuple[Turn, ...] | None:
 
 def _role(m: re.Match) -> str | None:
     """"agent" or "customer" for a tag match, or None when its name part reads as an ordinary phrase."""
-    tag = m.group("w") or m.group("b") or m.group("b2")
+    tag = m.group("w") or m.group("b") or m.group("b2") or m.group("l")
     role = _ROLE_AT.match(tag).group(0)
     name = tag[len(role):]
     if name and _NOT_A_NAME.search(name):
@@ -133,9 +140,11 @@ def display(text: str | None) -> list[tuple[str, str, str]] | None:
         return None
     out, prev = [], 0
     for t in turns:
-        tags = list(_TAG.finditer(text, prev, t.start)) if t.start > prev else []
+        # (the whole text is searched from ``prev``: an IM header's look-ahead needs the line break after it)
+        tags = [m for m in _TAG.finditer(text, prev, t.start + 1) if m.end() <= t.start] if t.start > prev else []
         tag = tags[-1] if tags else None
-        label = (tag.group("w") or tag.group("b") or tag.group("b2")).strip() if tag else DEFAULT_LABELS[t.speaker]
+        label = (tag.group("w") or tag.group("b") or tag.group("b2") or tag.group("l")).strip() if tag \
+            else DEFAULT_LABELS[t.speaker]
         out.append((t.speaker, label, t.text))
         prev = t.end
     return out

@@ -36,6 +36,9 @@ def _speakers(t: str) -> list[tuple[str, str]] | None:
     ("[14:02] 客服：您好\n[14:03] 顾客：还没送到", [("agent", "您好"), ("customer", "还没送到")]),
     ("2026-11-28 12:01:09 官方客服：您好\n2026-11-28 12:02:30 用户：饮料洒了",
      [("agent", "您好"), ("customer", "饮料洒了")]),
+    ("客服阿芳 2026-11-28 12:01:09\n您好，在的\n买家tb_8812 2026-11-28 12:02:30\n奶茶洒了一半",       # IM export
+     [("agent", "您好，在的"), ("customer", "奶茶洒了一半")]),
+    ("[12:01] 客服阿芳：您好 [12:02] 买家：奶茶洒了一半", [("agent", "您好"), ("customer", "奶茶洒了一半")]),
     ("Agent Lee: how can I help?\nCustomer: the rice was undercooked",
      [("agent", "how can I help?"), ("customer", "the rice was undercooked")]),
     ("Operator: hello\nCaller: the room smelled", [("agent", "hello"), ("customer", "the room smelled")]),
@@ -54,6 +57,8 @@ def test_named_and_variant_speaker_tags(log, want):
     "很高兴这次抽中了霸王餐\n菜量很足\n很高兴认识了老板",   # a review's paragraphs, no agent's 您
     "抱歉，这次必须差评\n鱼不新鲜\n感谢您们以前的服务",
     "作为老顾客：这次真的失望了",                      # 顾客 inside a word
+    "客人 12:00 到店就没位置了",                        # a clock time after 客人, not a tag
+    "我们一行4位客人 12:00到的，等了很久",
 ])
 def test_ordinary_reviews_are_not_split(review):
     assert turns.split(normalize.fold_for_analysis(review)) is None
@@ -131,6 +136,8 @@ def test_display_gives_each_turn_its_own_tag_as_label():
                                                                         ("customer", "用户", "少了一杯")]
     assert turns.display("在店里吃完就肚子疼\n您好，很高兴为您服务\n我要退款") == [
         ("customer", "顾客", "在店里吃完就肚子疼"), ("agent", "客服", "您好，很高兴为您服务"), ("customer", "顾客", "我要退款")]
+    assert turns.display("客服阿芳 2026-11-28 12:01:09\n您好\n买家 2026-11-28 12:02:30\n少了一杯") == [
+        ("agent", "客服阿芳", "您好"), ("customer", "买家", "少了一杯")]
     assert turns.display("菜很好吃，服务也不错") is None and turns.display(None) is None
 
 
