@@ -122,9 +122,9 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
 
 
 def clear_caches() -> None:
-    """Forget per-process caches of clause spans, lexicon scores, dialogue turns, keyword tokens and the
-    regex screen's characters (benchmarks time each round from the same cold start)."""
-    for f in (clauses.split, turns.split):
+    """Forget per-process caches of clause spans, lexicon scores, dialogue turns, sensitive hits, keyword tokens
+    and the regex screen's characters (benchmarks time each round from the same cold start)."""
+    for f in (clauses.split, turns.split, sensitive._find):
         f.cache_clear()
     polarity.clear_caches()
     segment.clear_caches()

@@ -87,6 +87,13 @@ def find(text: str | None) -> list[Hit]:
     """Sensitive hits in reading order: class, its label and severity, the matched text and its offset."""
     if not text:
         return []
+    return list(_find(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _find(text: str) -> tuple[Hit, ...]:
+    """``find`` of one text, remembered: the batch pipeline looks each text up twice (the sentiment cap via
+    ``severe``, then the stored hits)."""
     pats = _compiled()
     hits, end = [], 0
     if pats.chinese is not None:
@@ -108,7 +115,7 @@ def find(text: str | None) -> list[Hit]:
                 end = m.end()
     if len(hits) > 1 and (pats.other or end):
         hits.sort(key=lambda h: h.start)
-    return hits
+    return tuple(hits)
 
 
 def classes() -> dict[str, dict]:
@@ -125,7 +132,7 @@ _NEGATED_EN = re.compile(r"(?:\b(?:no|not|never|without|nobody|none)|n't|\bno on
 def severe(text: str | None) -> bool:
     """True when ``text`` has a high-severity hit (food safety, threat to go public, injury) that is not
     negated just before it (「没有拉肚子」「不会曝光」"no food poisoning" do not count)."""
-    return any(h.severity == "high" and not _negated(text, h) for h in find(text))
+    return bool(text) and any(h.severity == "high" and not _negated(text, h) for h in _find(text))
 
 
 def _negated(text: str, h: Hit) -> bool:
