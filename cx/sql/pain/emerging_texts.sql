@@ -15,4 +15,4 @@
 )
 SELECT x.feedback_id, x.created_at, x.text, x.now, t.period_total
 FROM (SELECT * FROM cur UNION ALL SELECT * FROM prev) x JOIN totals t USING (now)
-ORDER BY x.created_at
+ORDER BY x.created_at, x.feedback_id
