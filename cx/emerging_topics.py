@@ -9,7 +9,9 @@ clauses contain it, Benjamini–Hochberg across all terms tested at FDR q. Terms
 into clusters (overlap of the texts they occur in), each with example verbatims.
 
 The texts are read from the store and analysed on the fly (the store keeps words of negative clauses, not
-which clauses were untagged): at most ``cap`` newest texts per period, stated in the result.
+which clauses were untagged): every text of a period with at most ``cap`` texts, otherwise a fixed uniform
+random sample of ``cap`` texts spread over the whole period (the same sample on every view; rates are
+estimated on it), stated in the result (``total``, ``capped``).
 HQ turns a cluster into a keyword with ``add_keyword`` (written to data/taxonomy.yaml; stored texts keep their
 old tagging until 重新分析全部文本, which the configuration fingerprint notice asks for).
 """
@@ -25,7 +27,7 @@ import yaml
 from cx import db, metrics
 from cx.filters import Filters
 
-CAP = 2000          # texts per period read for the analysis (newest first): ~2 s on a first page view
+CAP = 2000          # texts per period read for the analysis (a uniform sample beyond that): ~2 s on a first page view
 MIN_NOW = 5         # a term must occur in at least this many texts of the current period to be tested
 MODEL_LOW = 0.15    # an untagged clause the lexicon cannot read is negative when the model is this sure
 
@@ -38,7 +40,8 @@ class EmergingTopics:
     untagged: dict[str, int]                # of which without a touchpoint
     terms: pd.DataFrame                     # term, k_before, k_now, rate_before, rate_now, diff, p_value, significant
     clusters: list[dict] = field(default_factory=list)   # {"label", "terms", "k_now", "k_before", "examples"}
-    capped: bool = False                    # True when a period had more texts than ``cap``
+    capped: bool = False                    # True when a period had more texts than ``cap`` (a sample was read)
+    total: dict[str, int] = field(default_factory=dict)   # all texts per period ("before", "now"), sampled or not
 
     def coverage(self, period: str = "now") -> float | None:
         """Share of negative clauses that name a touchpoint (None without negative clauses)."""
@@ -120,7 +123,9 @@ def analyse(con, filters: Filters, q: float = 0.05, cap: int = CAP, min_now: int
     terms = terms.sort_values(["significant", "k_now"], ascending=[False, False]).reset_index(drop=True)
     clusters = _clusters(terms.loc[terms["significant"].astype(bool)], occ, examples, rows)
     capped = bool(rows["period_total"].max() > cap) if len(rows) else False
-    return EmergingTopics(n_texts, neg, unt, terms, clusters, capped)
+    total = {p: int(rows.loc[rows["now"] == (p == "now"), "period_total"].max()) if n_texts[p] else 0
+             for p in ("before", "now")}
+    return EmergingTopics(n_texts, neg, unt, terms, clusters, capped, total)
 
 
 def _clusters(sig: pd.DataFrame, occ, examples, rows, overlap: float = 0.5, n_examples: int = 3) -> list[dict]:
@@ -166,7 +171,38 @@ def add_keyword(touchpoint: str, word: str, path: Path | None = None) -> None:
     if touchpoint not in tax.by_id:
         raise KeywordError(f"旅程分类中没有触点“{touchpoint}”")
     if word in tax.by_id[touchpoint].keywords:
-        raise KeywordError(f"“{word}”已经是触点“{tax.by_id[touchpoint].label}”的关键词")
+        raise KeywordError(f"“{word}”已经是触点“{tax.label(touchpoint)}”的关键词")
+    _edit_keywords(path, touchpoint, lambda head, tail: f"{head}, {word}]{tail}")
+
+
+def remove_keyword(touchpoint: str, word: str, path: Path | None = None) -> None:
+    """Undo ``add_keyword``: take ``word`` out of the keywords of ``touchpoint`` (only that one line changes,
+    validated, the file left as it was on failure). Raises KeywordError (Chinese message) when the word is
+    not one of its keywords."""
+    from cx.text import taxonomy
+
+    path = Path(path or taxonomy.TAXONOMY_FILE)
+    word = (word or "").strip()
+    tax = taxonomy.load(path)
+    if touchpoint not in tax.by_id:
+        raise KeywordError(f"旅程分类中没有触点“{touchpoint}”")
+    if word not in tax.by_id[touchpoint].keywords:
+        raise KeywordError(f"“{word}”不是触点“{tax.label(touchpoint)}”的关键词")
+
+    def drop(head: str, tail: str) -> str:
+        prefix, items = head.split("[", 1)
+        kept = [w for w in items.split(",") if w.strip() != word]
+        if len(kept) == len(items.split(",")):
+            raise KeywordError(f"“{word}”不在 {path.name} 中触点“{touchpoint}”的 keywords 行里，请手动编辑")
+        return f"{prefix}[{','.join(kept).strip()}]{tail}"
+    _edit_keywords(path, touchpoint, drop)
+
+
+def _edit_keywords(path: Path, touchpoint: str, edit) -> None:
+    """Rewrite the one-line ``keywords: [...]`` of ``touchpoint`` with ``edit(head, tail)`` (head: the line up to
+    the closing bracket, tail: what follows it), validate the whole file, write it atomically."""
+    from cx.text import taxonomy
+
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
     start = next((i for i, ln in enumerate(lines) if re.match(rf"\s*- id: {re.escape(touchpoint)}\s*$", ln)), None)
@@ -177,7 +213,7 @@ def add_keyword(touchpoint: str, word: str, path: Path | None = None) -> None:
             break
         m = re.match(r"(\s*keywords: \[.*)\](\s*(?:#.*)?)$", lines[i])
         if m:
-            lines[i] = f"{m.group(1)}, {word}]{m.group(2)}"
+            lines[i] = edit(m.group(1), m.group(2))
             break
     else:
         raise KeywordError(f"触点“{touchpoint}”的 keywords 不是单行列表，请手动编辑 {path.name}")
@@ -191,3 +227,11 @@ def add_keyword(touchpoint: str, word: str, path: Path | None = None) -> None:
         raise KeywordError(f"无法写入 {path}：{e.strerror or e}（服务账号需要对旅程分类文件及其文件夹有写权限）") from None
     if path == taxonomy.TAXONOMY_FILE:
         taxonomy.default.cache_clear()
+
+
+def keyword_owner(word: str, tax=None) -> str | None:
+    """The touchpoint whose keywords hold ``word`` (None when none does): marks a topic as already added."""
+    from cx.text import taxonomy
+
+    tax = tax or taxonomy.default()
+    return next((t.id for t in tax.touchpoints if word in t.keywords), None)

@@ -150,21 +150,31 @@ def _taxonomy_blind_spots() -> None:
         return emerging_topics.analyse(_con, filters)
 
     st.subheader("新话题（旅程分类之外）")
+    tax = tx.default()
+    _added_notice(tax)
     res = _topics(ctx.con, ctx.version, ctx.filters)
     cov_now, cov_before = res.coverage("now"), res.coverage("before")
     if cov_now is None:
         st.info("本期没有负面语句。")
         return
+    if res.capped:
+        read = (f"每期按固定的均匀随机样本分析（覆盖整个周期，不只是最近几天）：本期 {res.n_texts['now']:,} / "
+                f"{res.total.get('now', 0):,} 条，上期 {res.n_texts['before']:,} / {res.total.get('before', 0):,} 条文本；"
+                "覆盖率、出现率和检验都基于样本。")
+    else:
+        read = f"分析了本期全部 {res.n_texts['now']:,} 条、上期全部 {res.n_texts['before']:,} 条文本。"
     st.caption(f"旅程分类覆盖了本期 {cov_now:.0%} 的负面语句（上期 {'—' if cov_before is None else f'{cov_before:.0%}'}）；"
                f"其余 {res.untagged['now']:,} 句未归入任何触点。下列词语在这些语句中的出现率较上期显著上升"
-               f"（双比例检验，Benjamini–Hochberg 校正，FDR 5%）。"
-               + (f" 每期只分析最新 {emerging_topics.CAP:,} 条文本。" if res.capped else ""))
+               f"（双比例检验，Benjamini–Hochberg 校正，FDR 5%）。" + read)
     if not res.clusters:
         st.success("未归类的负面语句中没有显著上升的新话题。")
         return
-    tax = tx.default()
+    sample = "样本中 " if res.capped else ""
     for i, c in enumerate(res.clusters[:10]):
-        with st.expander(f"**{c['label']}** — 本期 {c['k_now']:,} 条（上期 {c['k_before']:,}）；相关词：{'、'.join(c['terms'][:8])}"):
+        owned = [(t, o) for t in c["terms"] if (o := emerging_topics.keyword_owner(t, tax))]
+        done = f"（“{owned[0][0]}”已加入触点“{tax.label(owned[0][1])}”）" if owned else ""
+        with st.expander(f"**{c['label']}** — 本期{sample}{c['k_now']:,} 条（上期 {c['k_before']:,}）；"
+                         f"相关词：{'、'.join(c['terms'][:8])}{done}"):
             for e in c["examples"]:
                 st.text(f"「{e['clause']}」")
                 st.caption(f"{e['created_at']:%Y-%m-%d} · {e['text'][:120]}")
@@ -172,17 +182,50 @@ def _taxonomy_blind_spots() -> None:
                 continue
             a, b, go = st.columns([2, 2, 1], vertical_alignment="bottom")
             word = a.text_input("关键词", value=c["label"], key=f"topic_word_{i}")
-            tp = b.selectbox("加入触点", [t.id for t in tax.touchpoints], key=f"topic_tp_{i}",
-                             format_func=lambda t: f"{tax.label(t)}（{tax.by_id[t].stage_label}）", placeholder="请选择触点")
-            if go.button("加入旅程分类", key=f"topic_add_{i}", icon=":material/add:"):
+            tp = b.selectbox("加入触点", [t.id for t in tax.touchpoints], index=None, key=f"topic_tp_{i}",
+                             format_func=lambda t: f"{tax.label(t)}（{tax.by_id[t].stage_label}）",
+                             placeholder="请选择触点")
+            if go.button("加入旅程分类", key=f"topic_add_{i}", icon=":material/add:", disabled=tp is None,
+                         help="先选择要加入的触点" if tp is None else None):
                 try:
                     emerging_topics.add_keyword(tp, word)
                 except (emerging_topics.KeywordError, tx.TaxonomyError) as err:
                     st.error(str(err))
                 else:
                     shell.text_config.clear()      # the fingerprint notice asks for 重新分析全部文本
-                    st.success(f"已将“{word}”加入触点“{tax.label(tp)}”的关键词（data/taxonomy.yaml）。")
+                    st.session_state["topic_added"] = (tp, word.strip())
                     st.rerun()
+
+
+def _added_notice(tax) -> None:
+    """After 加入旅程分类: what was written where, with an undo (the keyword taken out again)."""
+    from cx import emerging_topics
+    from cx.text import taxonomy as tx
+
+    if removed := st.session_state.pop("topic_removed", None):
+        tp, word = removed
+        st.info(f"已撤销：“{word}”已从触点“{tax.label(tp) if tp in tax.by_id else tp}”的关键词中移除"
+                "（data/taxonomy.yaml）。", icon=":material/undo:")
+    added = st.session_state.get("topic_added")
+    if not added:
+        return
+    tp, word = added
+    if tp not in tax.by_id:
+        st.session_state.pop("topic_added", None)
+        return
+    box, undo = st.columns([5, 1], vertical_alignment="center")
+    box.success(f"已将“{word}”加入触点“{tax.label(tp)}”（{tax.by_id[tp].stage_label}）的关键词，写入 "
+                f"data/taxonomy.yaml。已有文本要在「重新分析全部文本」后才按新关键词归类。", icon=":material/check:")
+    if undo.button("撤销", key="topic_undo", icon=":material/undo:", help="从该触点的关键词中移除这个词"):
+        try:
+            emerging_topics.remove_keyword(tp, word)
+        except (emerging_topics.KeywordError, tx.TaxonomyError) as err:
+            st.error(str(err))
+        else:
+            shell.text_config.clear()
+            st.session_state.pop("topic_added", None)
+            st.session_state["topic_removed"] = (tp, word)
+            st.rerun()
 
 
 _taxonomy_blind_spots()

@@ -54,6 +54,21 @@ def test_rising_untagged_terms_found_with_examples_and_coverage(store):
 def test_cap_reads_a_sample_and_says_so(store):
     res = et.analyse(store, APRIL, cap=10)
     assert res.n_texts == {"before": 10, "now": 10} and res.capped
+    assert res.total == {"before": 34, "now": 56}
+
+
+def test_the_sample_spreads_over_the_whole_period_and_is_the_same_each_time(store):
+    """A capped period is read as a uniform sample of all its days, not its newest texts (F14)."""
+    from cx import db
+
+    rows = db.filtered_df(store, "pain/emerging_texts", APRIL.with_(start=APRIL.previous().start),
+                          {"current_start": APRIL.params()["start"], "cap": 20})
+    now = rows.loc[rows["now"], "created_at"]
+    assert len(now) == 20
+    assert now.min().day <= 10 and now.max().day >= 15           # early and late April both read (newest 20: 19–28)
+    again = db.filtered_df(store, "pain/emerging_texts", APRIL.with_(start=APRIL.previous().start),
+                           {"current_start": APRIL.params()["start"], "cap": 20})
+    assert rows["feedback_id"].tolist() == again["feedback_id"].tolist()
 
 
 def test_nothing_to_test_in_an_empty_period(store):
@@ -77,3 +92,20 @@ def test_add_keyword_keeps_the_file_and_validates(tmp_path):
     with pytest.raises(et.KeywordError, match="标点"):
         et.add_keyword("menu", "a]: b", path)
     assert path.read_text(encoding="utf-8") == new
+
+
+def test_remove_keyword_undoes_add_keyword_exactly(tmp_path):
+    path = tmp_path / "taxonomy.yaml"
+    original = taxonomy.TAXONOMY_FILE.read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    et.add_keyword("decor", "空调", path)
+    assert et.keyword_owner("空调", taxonomy.load(path)) == "decor"
+    et.remove_keyword("decor", "空调", path)
+    assert path.read_text(encoding="utf-8") == original
+    assert et.keyword_owner("空调", taxonomy.load(path)) is None
+    with pytest.raises(et.KeywordError, match="不是"):
+        et.remove_keyword("decor", "空调", path)
+    first = taxonomy.load(path).by_id["decor"].keywords[0]          # the first item of a list goes cleanly too
+    et.remove_keyword("decor", first, path)
+    assert first not in taxonomy.load(path).by_id["decor"].keywords
+    assert len(taxonomy.load(path).by_id["decor"].keywords) == len(taxonomy.load().by_id["decor"].keywords) - 1

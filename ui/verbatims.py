@@ -9,7 +9,7 @@ import streamlit as st
 
 from cx import brand
 from cx.filters import SOURCE_LABELS
-from cx.text import segment
+from cx.text import segment, turns
 
 # Everything Markdown or Streamlit directives could interpret is escaped: customer text is data, never markup.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$=])")
@@ -65,11 +65,31 @@ def show(df: pd.DataFrame, empty: str = "没有符合条件的原声。") -> Non
             score.append(f"{r.rating:g} 星")
         if pd.notna(r.sentiment):
             score.append(f"情感 {r.sentiment:.2f}")
-        meta = " · ".join([f"{r.created_at:%Y-%m-%d %H:%M}", escape(brand.short(r.store_name) or "未关联门店"),
-                           SOURCE_LABELS.get(r.source, r.source), escape(_or(r.channel, ""))] + score)
+        words = list(r.words) if isinstance(r.words, (list, tuple, np.ndarray)) else []
+        dialogue = turns.display(r.text) if isinstance(r.text, str) else None
+        parts = [f"{r.created_at:%Y-%m-%d %H:%M}", escape(brand.short(r.store_name) or "未关联门店"),
+                 SOURCE_LABELS.get(r.source, r.source), escape(_or(r.channel, ""))] + score
+        if dialogue:
+            n_agent = sum(sp == "agent" for sp, _, _ in dialogue)
+            parts.append(f"对话：分析顾客的 {len(dialogue) - n_agent} 段，客服的 {n_agent} 段仅展示" if n_agent
+                         else "对话：全部为顾客的话")
+        meta = " · ".join(p for p in parts if p)          # an empty channel leaves no 「 · · 」
         with st.container(border=True, key=f"verbatim_{i}"):
-            st.markdown(highlight(r.text, list(r.words) if isinstance(r.words, (list, tuple, np.ndarray)) else []))
+            st.markdown(dialogue_markdown(dialogue, words) if dialogue else highlight(r.text, words))
             st.caption(meta)
+
+
+def dialogue_markdown(dialogue: list[tuple[str, str, str]], words: list[str] | None = None) -> str:
+    """A service transcript as one paragraph per turn with its speaker: the customer's turns (what the analysis
+    read) in full colour with matched words marked, the agent's (kept for display only) in grey."""
+    lines = []
+    for speaker, label, body in dialogue:
+        body = body.replace("\n", " ")
+        if speaker == "customer":
+            lines.append(f":blue-badge[{escape(label)}] {highlight(body, words)}")
+        else:
+            lines.append(f":gray-badge[{escape(label)}] :gray[{escape(body)}]")
+    return "\n\n".join(lines)
 
 
 def _or(value, default: str) -> str:

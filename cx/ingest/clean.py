@@ -56,8 +56,14 @@ def mask_personal(text: str) -> str:
     return _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 
 
-def clean_text(text: str | None) -> str | None:
-    """Normalise one imported text; returns None for empty/whitespace-only input."""
+_LINE_BREAKS = re.compile(r"[ \t\r\n\u3000\u00a0]*\n[ \t\r\n\u3000\u00a0]*")
+
+
+def clean_text(text: str | None, keep_lines: bool = False) -> str | None:
+    """Normalise one imported text; returns None for empty/whitespace-only input. Runs of white space become
+    one space — or, with ``keep_lines`` (service transcripts: one line per turn), one line break where the run
+    holds one, so ``cx.text.turns`` can still tell the turns apart; ``.replace("\n", " ")`` of that result is
+    the one-line form."""
     if text is None:
         return None
     t = strip_markup(str(text))
@@ -66,5 +72,9 @@ def clean_text(text: str | None) -> str | None:
     t = fold_width(t)
     t = to_simplified(t)
     t = mask_personal(t)
-    t = _SPACES.sub(" ", t).strip()
+    if keep_lines and "\n" in t:
+        t = _LINE_BREAKS.sub("\n", t.replace("\r\n", "\n").replace("\r", "\n"))
+        t = "\n".join(_SPACES.sub(" ", ln) for ln in t.split("\n")).strip()
+    else:
+        t = _SPACES.sub(" ", t).strip()
     return t or None

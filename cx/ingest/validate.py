@@ -304,7 +304,8 @@ def _row(cell: dict, i: int, source: str, known: set[str], unknown_store: str, c
         except values.ScoreError as e:
             raise RowError(f"{label(f)}{e}") from None
     text_in = cell.get("text", "")
-    text = clean_text(text_in) if text_in else None
+    # a service transcript keeps its line breaks (one line per turn, cx.text.turns)
+    text = clean_text(text_in, keep_lines=source == "service") if text_in else None
     if text is not None and is_placeholder(text):
         text = None
     rec = {
@@ -341,7 +342,8 @@ def _row(cell: dict, i: int, source: str, known: set[str], unknown_store: str, c
         rec["feedback_id"] = stable_id(source, ref)
     else:
         rec["feedback_id"] = stable_id(source, store, created.isoformat(), rec["customer_key"], rec["nps"],
-                                       rec["csat"], rec["ces"], rec["rating"], rec["text"])
+                                       rec["csat"], rec["ces"], rec["rating"],
+                                       rec["text"] and rec["text"].replace("\n", " "))   # ids as before lines were kept
     return rec
 
 

@@ -1,7 +1,9 @@
 """Chinese text pipeline: clauses, touchpoint mentions, sentiment, keywords and sensitive words.
 
-``analyze(texts)`` is the batch entry point used by ingestion, the demo build and ``rebuild-text``;
-large batches are spread over worker processes (each pays jieba's start-up once).
+``analyze(texts)`` is the entry point, used by ingestion, the demo build and ``rebuild-text``: each text is read
+through ``analysis_view`` (Simplified; a service transcript's customer turns only). Large batches are spread over
+worker processes (each pays jieba's start-up once). ``sentiment.score`` and ``tagger.tag`` are building blocks
+that read a text as given: call them on ``analysis_view(text)`` for what ``analyze`` reads.
 """
 from __future__ import annotations
 
@@ -34,8 +36,8 @@ def analysis_view(text: str | None) -> str:
     """What the analysis reads of a stored text: folded to Simplified (Cantonese 難食 → 难食) and, for a service
     dialogue, the customer's turns only (cx.text.turns). Mentions' clauses are quoted from this view."""
     t = normalize.fold_for_analysis("" if text is None else str(text))
-    if ":" not in t and "：" not in t and "\n" not in t:
-        return t          # no speaker tag (it needs a colon) and no lines: not a dialogue (cx.text.turns)
+    if ":" not in t and "：" not in t and "\n" not in t and "】" not in t and "]" not in t:
+        return t          # no speaker tag (a colon or 【客服】) and no lines: not a dialogue (cx.text.turns)
     return turns.customer_text(t)
 
 
@@ -120,9 +122,9 @@ def _keywords(text: str, mentions: list[tagger.Mention]) -> tuple[list[str], lis
 
 
 def clear_caches() -> None:
-    """Forget per-process caches of clause spans, lexicon scores, dialogue turns, keyword tokens and the
-    regex screen's characters (benchmarks time each round from the same cold start)."""
-    for f in (clauses.split, turns.split):
+    """Forget per-process caches of clause spans, lexicon scores, dialogue turns, sensitive hits, keyword tokens
+    and the regex screen's characters (benchmarks time each round from the same cold start)."""
+    for f in (clauses.split, turns.split, sensitive._find):
         f.cache_clear()
     polarity.clear_caches()
     segment.clear_caches()

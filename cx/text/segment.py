@@ -58,9 +58,26 @@ class _KeywordMemo(dict):
         return k
 
 
+# A number with a measure word (一次, 两个, 半个, 第三次, 30分钟, 几份): a quantity, not a topic.
+NUMERAL_MEASURE = re.compile(r"^第?[0-9０-９一二两三四五六七八九十百千万几半多每]+[个次份位种条块遍回顿碗杯盘张只天分钟小时号元斤桌]+$")
+# Characters of grammar (pronouns, particles, aspect/degree/linking words; Cantonese 系/咗/啲/嘅/唔/喺/佢): a
+# two-character token the dictionary does not know that holds one is a segmentation fragment (jieba's HMM
+# glues neighbours: 点完菜 → 完菜, 贵是贵了点 → 贵是, 等咗成个钟先有位 → 成个 / 钟先, 这是, 还会, 我点).
+# 了 and 给 are left out: 咸了 and 给力 carry the verdict.
+FUNCTION_CHARS = frozenset("的是我你他她它这那还也都就又再先着过完被把让跟和与在从向对么吗呢吧啊呀个有要会"
+                           "系咗啲嘅唔喺佢哋冇")
+
+
 def _is_keyword(token: str, stop: frozenset[str]) -> bool:
-    """A content word: ≥ 2 characters, not a stopword, not a number or punctuation."""
-    return len(token) >= 2 and token.lower() not in stop and WORDLIKE.search(token) is not None
+    """A content word: ≥ 2 characters, not a stopword, not a number or punctuation, not a quantity
+    (一次, 两个), and not a fragment the segmenter made up around a grammar character (see FUNCTION_CHARS)."""
+    if len(token) < 2 or token.lower() in stop or WORDLIKE.search(token) is None:
+        return False
+    if NUMERAL_MEASURE.match(token):
+        return False
+    if len(token) == 2 and (token[0] in FUNCTION_CHARS or token[1] in FUNCTION_CHARS):
+        return tokenizer().FREQ.get(token, 0) > 0         # a dictionary word (还是 is a stopword, 完美 stays)
+    return True
 
 
 _memo: list[_KeywordMemo] = []
@@ -81,6 +98,6 @@ def clear_caches() -> None:
 
 
 def keywords(tokens: list[str]) -> list[str]:
-    """Content words for word clouds and keyword tables: ≥ 2 characters, not stopwords, not numbers."""
+    """Content words for word clouds and keyword tables (see ``_is_keyword``)."""
     stop = stopwords()
     return [t for t in tokens if _is_keyword(t, stop)]
