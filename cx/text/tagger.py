@@ -136,8 +136,27 @@ def resolve(text: str, cands, scores: list[float] | None = None,
             pol = sentiment.label(p, MODEL_LOW, MODEL_HIGH)
         else:
             pol = polarity.sign(s)
+        if pol < 0 and _conceded(text, b, tax):
+            pol = 0
         out.append(Mention(tp.stage, tp.id, pol, clause, a, b, word))
     return out
+
+
+@functools.cache
+def _concession(tax: Taxonomy) -> re.Pattern | None:
+    if not tax.concede:
+        return None
+    words = "|".join(map(re.escape, sorted(set(tax.concede), key=len, reverse=True)))
+    return re.compile(r"[\s，,。.；;、~～…!！]*(?:但是|但|不过|可是|然而)?(?:还是|倒也|也还|也|都|倒|还|完全|勉强|基本上?)?"
+                      rf"(?:{words})")
+
+
+def _conceded(text: str, end: int, tax: Taxonomy) -> bool:
+    """True when the clause ending at ``end`` is followed at once by a concession (taxonomy ``concede``):
+    「稍微有点小贵，但是可以接受」「价格偏高但能接受」 accept the complaint — neutral, not negative.
+    Only asked for negative mentions, so it costs one anchored match on few clauses."""
+    rx = _concession(tax)
+    return rx is not None and rx.match(text, end) is not None
 
 
 @functools.cache
