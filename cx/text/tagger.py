@@ -232,7 +232,8 @@ def aspect_doc_sentiment(docs: dict[int, float], texts: list[str]) -> dict[int, 
     never labelled positive; fed to the aspect model, that cap made every touchpoint the review only names
     (「服务员都认识我们了」) read negative. The food-safety complaint is its own mention; the other touchpoints
     get the sentiment the text has without the cap. Only capped texts (rare) are scored again."""
-    capped = [i for i, p in docs.items() if p <= sentiment.SEVERE_CAP and sensitive.severe(texts[i])]
+    # a score below the cap was not changed by it; exactly the cap is (almost surely) a capped one
+    capped = [i for i, p in docs.items() if p == sentiment.SEVERE_CAP and sensitive.severe(texts[i])]
     if not capped:
         return docs
     z = sentiment.logits([texts[i] for i in capped], *sentiment._model())
