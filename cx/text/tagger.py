@@ -150,7 +150,7 @@ def _concession(tax: Taxonomy) -> re.Pattern | None:
         return None
     words = "|".join(map(re.escape, sorted(set(tax.concede), key=len, reverse=True)))
     return re.compile(r"[\s，,。.；;、~～…!！]*(?:但是|但|不过|可是|然而)?(?:还是|倒也|也还|也|都|倒|还|完全|勉强|基本上?)?"
-                      rf"(?:{words})")
+                      rf"(?:{words})[的了啦吧哈呀]*(?=[\s，,。.；;、~～…!！?？]|$)")   # the whole clause: not 值得一提的是…
 
 
 def _conceded(text: str, end: int, tax: Taxonomy) -> bool:

@@ -65,6 +65,7 @@ def test_a_complaint_conceded_at_once_is_neutral(text, tp):       # F10
 def test_a_complaint_without_concession_stays_negative():
     assert ("price", -1) in pairs("有点贵，服务员也不热情")
     assert ("price", -1) in pairs("价格偏高")
+    assert ("staff_attitude", -1) in pairs("服务差，但是值得一提的是菜很好吃")   # a contrast, not a concession
 
 
 def test_concede_list_is_validated():
