@@ -34,7 +34,7 @@ def test_cantonese_taste_and_queue_after_folding(text, tp, pol):
 
 
 def test_good_ingredients_are_not_cantonese_good_food():
-    assert "taste" not in touchpoints("选用好食材")
+    assert [(m.touchpoint, m.keyword) for m in tag("选用好食材")] == [("taste", "好食材")]
 
 
 @pytest.mark.parametrize("text", ["我和老公都上吐下泻，半夜去了医院急诊挂水", "医生说是急性肠胃炎",
