@@ -31,7 +31,7 @@ def examples(df: pd.DataFrame) -> tuple[list[aspect.Item], np.ndarray, np.ndarra
     """Items from clause-level tagging (no learned step), their AIC label (−2 = not labelled) and row index."""
     truth = aic2018.truth(df)
     texts = df["content"].astype(str).tolist()
-    docs = sentiment.score(texts)
+    docs = tagger.aspect_doc_sentiment(dict(enumerate(sentiment.score(texts))), texts)   # as tagger.learned
     items, labels, rows = [], [], []
     for i, text in enumerate(texts):
         mentions = tagger.resolve(text, tagger.candidates(text))

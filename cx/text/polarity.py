@@ -47,6 +47,15 @@ def _for_touchpoint(tp: Touchpoint) -> tuple[re.Pattern, dict[str, float]]:
 
 
 @functools.cache
+def _tp_masks(tp: Touchpoint) -> re.Pattern | None:
+    """The lexicon's non-sentiment masks minus the touchpoint's own cues: 好久 is no praise (好) in general,
+    but a cue of the waiting touchpoints (「等了好久」)."""
+    cues = set(tp.cues_pos) | set(tp.cues_neg)
+    words = [w for w in lexicon().get("not_sentiment") or [] if w not in cues]
+    return _alternation(words) if words else None
+
+
+@functools.cache
 def _modifiers() -> tuple[re.Pattern, re.Pattern | None, re.Pattern, dict[str, float]]:
     """Negator at the end of the 4 characters before a word (one character may sit between), words that only
     look like one (特别), and degree."""
@@ -201,17 +210,22 @@ def parts(clause: str, tp: Touchpoint | None = None) -> tuple[float, float, floa
     negations).
     Scores signed like ``score``; a negation is (start, end, sign after negation) in ``clause``, from the
     negator to the end of the word it negates (「一点都不慢」), or a fixed phrase that holds a negator (不咸)."""
-    pattern, signs = _for_touchpoint(tp) if tp is not None else _general()
-    return _parts(clause, pattern, signs)
+    if tp is None:
+        return _parts(clause, *_general())
+    return _parts(clause, *_for_touchpoint(tp), _tp_masks(tp))
 
 
-def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float]):
+_GENERAL_MASKS = object()     # _parts' default: the lexicon's own masks
+
+
+def _parts(clause: str, pattern: re.Pattern, signs: dict[str, float], masks=_GENERAL_MASKS):
     other = foreign(clause) if _FOREIGN_HINT.search(clause) else 0.0
     if pattern.search(clause) is None:
         return other, 0.0, other, ()            # no sentiment word at all (masking can only remove words)
     negator, lookalikes, degree, weights = _modifiers()
     comparative, meta = _reach()
-    masks = _masks()
+    if masks is _GENERAL_MASKS:
+        masks = _masks()
     special = 0.0
     negations = _NEGATION_HINT.search(clause) is not None
     if masks is not None:
@@ -269,19 +283,19 @@ def score(clause: str, tp: Touchpoint | None = None) -> float:
     if key not in _TP_LEXICON:
         if len(_TP_LEXICON) > 4096:        # taxonomies re-loaded many times in one process: start afresh
             clear_caches()
-        _TP_LEXICON[key] = (*_for_touchpoint(tp), tp)
+        _TP_LEXICON[key] = (*_for_touchpoint(tp), _tp_masks(tp), tp)
     return _tp_score(clause, key)
 
 
 # Touchpoint lexicons by id(tp), each holding its touchpoint (so the id is never reused): the per-candidate
 # calls of score() then key their cache on an int instead of hashing the Touchpoint's fields every time.
-_TP_LEXICON: dict[int, tuple[re.Pattern, dict[str, float], Touchpoint]] = {}
+_TP_LEXICON: dict[int, tuple[re.Pattern, dict[str, float], re.Pattern | None, Touchpoint]] = {}
 
 
 @functools.lru_cache(maxsize=262_144)
 def _tp_score(clause: str, key: int) -> float:
-    pattern, signs, _ = _TP_LEXICON[key]
-    return _parts(clause, pattern, signs)[0]
+    pattern, signs, masks, _ = _TP_LEXICON[key]
+    return _parts(clause, pattern, signs, masks)[0]
 
 
 def clear_caches() -> None:

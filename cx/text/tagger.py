@@ -11,7 +11,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from cx.text import aspect, clauses, mention, polarity, prefilter, sentiment
+import numpy as np
+
+from cx.text import aspect, clauses, mention, polarity, prefilter, sensitive, sentiment
 from cx.text.taxonomy import Taxonomy, default
 
 
@@ -136,8 +138,27 @@ def resolve(text: str, cands, scores: list[float] | None = None,
             pol = sentiment.label(p, MODEL_LOW, MODEL_HIGH)
         else:
             pol = polarity.sign(s)
+        if pol < 0 and _conceded(text, b, tax):
+            pol = 0
         out.append(Mention(tp.stage, tp.id, pol, clause, a, b, word))
     return out
+
+
+@functools.cache
+def _concession(tax: Taxonomy) -> re.Pattern | None:
+    if not tax.concede:
+        return None
+    words = "|".join(map(re.escape, sorted(set(tax.concede), key=len, reverse=True)))
+    return re.compile(r"[\s，,。.；;、~～…!！]*(?:但是|但|不过|可是|然而)?(?:还是|倒也|也还|也|都|倒|还|完全|勉强|基本上?)?"
+                      rf"(?:{words})[的了啦吧哈呀]*(?=[\s，,。.；;、~～…!！?？]|$)")   # the whole clause: not 值得一提的是…
+
+
+def _conceded(text: str, end: int, tax: Taxonomy) -> bool:
+    """True when the clause ending at ``end`` is followed at once by a concession (taxonomy ``concede``):
+    「稍微有点小贵，但是可以接受」「价格偏高但能接受」 accept the complaint — neutral, not negative.
+    Only asked for negative mentions, so it costs one anchored match on few clauses."""
+    rx = _concession(tax)
+    return rx is not None and rx.match(text, end) is not None
 
 
 @functools.cache
@@ -191,7 +212,8 @@ def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None 
             if drop:
                 out[i] = [m for m in out[i] if m.touchpoint not in drop]
     long = [i for i in long if out[i]]
-    items = {i: aspect_items(out[i], batch[i][2], tax) for i in long}
+    docs = aspect_doc_sentiment({i: batch[i][2] for i in long}, [t for t, _, _ in batch])
+    items = {i: aspect_items(out[i], docs[i], tax) for i in long}
     flat = aspect.predict([it for i in long for it in items[i]])
     k = 0
     for i in long:
@@ -201,6 +223,21 @@ def learned(batch: list[tuple[str, list[Mention], float]], tax: Taxonomy | None 
                   else Mention(m.stage, m.touchpoint, decided[m.touchpoint], m.clause, m.start, m.end, m.keyword)
                   for m in out[i]]     # a new Mention directly: dataclasses.replace is several times slower
     return out
+
+
+def aspect_doc_sentiment(docs: dict[int, float], texts: list[str]) -> dict[int, float]:
+    """Document sentiment as the aspect model should see it: without the safety cap (sentiment.SEVERE_CAP).
+
+    A review that praises the staff and the food and then reports food poisoning is capped at 0.30 so it is
+    never labelled positive; fed to the aspect model, that cap made every touchpoint the review only names
+    (「服务员都认识我们了」) read negative. The food-safety complaint is its own mention; the other touchpoints
+    get the sentiment the text has without the cap. Only capped texts (rare) are scored again."""
+    # a score below the cap was not changed by it; exactly the cap is (almost surely) a capped one
+    capped = [i for i, p in docs.items() if p == sentiment.SEVERE_CAP and sensitive.severe(texts[i])]
+    if not capped:
+        return docs
+    z = sentiment.logits([texts[i] for i in capped], *sentiment._model())
+    return docs | {i: float(1.0 / (1.0 + np.exp(-np.clip(v, -30, 30)))) for i, v in zip(capped, z)}
 
 
 def tag(text: str, tax: Taxonomy | None = None) -> list[Mention]:

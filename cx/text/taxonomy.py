@@ -55,10 +55,12 @@ class Taxonomy:
     ignore: tuple[str, ...] = ()                         # regexes of boilerplate spans (no mentions there)
     moderate: tuple[str, ...] = ()                       # moderate judgements (还行, 一般): a clause with no
                                                          # other sentiment word is neutral for its touchpoint
+    concede: tuple[str, ...] = ()                        # concessions (可以接受, 也值): right after a complaint
+                                                         # (「有点小贵，但是可以接受」) they make it neutral
     by_id: dict[str, Touchpoint] = field(hash=False, compare=False, default_factory=dict)
 
     def __hash__(self) -> int:
-        return _cached_hash(self, (self.stages, self.touchpoints, self.ignore, self.moderate))
+        return _cached_hash(self, (self.stages, self.touchpoints, self.ignore, self.moderate, self.concede))
 
     def label(self, tp_id: str) -> str:
         return self.by_id[tp_id].label if tp_id in self.by_id else tp_id
@@ -122,7 +124,11 @@ def parse(doc: object, where: str = "taxonomy.yaml") -> Taxonomy:
     moderate = doc.get("moderate") or []
     if not isinstance(moderate, list) or not all(isinstance(w, str) and w.strip() for w in moderate):
         raise TaxonomyError(f"{where}：moderate 必须是词语列表（如 还行、一般）")
-    tax = Taxonomy(tuple(stages), tuple(tps), tuple(ignore), tuple(w.strip() for w in moderate))
+    concede = doc.get("concede") or []
+    if not isinstance(concede, list) or not all(isinstance(w, str) and w.strip() for w in concede):
+        raise TaxonomyError(f"{where}：concede 必须是词语列表（如 可以接受、也值）")
+    tax = Taxonomy(tuple(stages), tuple(tps), tuple(ignore), tuple(w.strip() for w in moderate),
+                   tuple(w.strip() for w in concede))
     tax.by_id.update({t.id: t for t in tps})
     return tax
 
