@@ -76,7 +76,7 @@ def _analyze_batch(texts: list[str]) -> list[Analysis]:
     resolved = tagger.learned(list(zip(texts, resolved, probs)))
     out = []
     for i, t in enumerate(texts):
-        mentions = resolved[i]
+        mentions = tagger.with_safety(t, resolved[i])
         kws, neg = _keywords(t, mentions)
         out.append(Analysis(probs[i], sentiment.label(probs[i]), mentions, kws, neg, sensitive.find(t)))
     return out

@@ -132,10 +132,11 @@ _NEGATED_EN = re.compile(r"(?:\b(?:no|not|never|without|nobody|none)|n't|\bno on
 def severe(text: str | None) -> bool:
     """True when ``text`` has a high-severity hit (food safety, threat to go public, injury) that is not
     negated just before it (「没有拉肚子」「不会曝光」"no food poisoning" do not count)."""
-    return bool(text) and any(h.severity == "high" and not _negated(text, h) for h in _find(text))
+    return bool(text) and any(h.severity == "high" and not negated(text, h) for h in _find(text))
 
 
-def _negated(text: str, h: Hit) -> bool:
+def negated(text: str, h: Hit) -> bool:
+    """True when hit ``h`` of ``text`` is negated just before it (「没有拉肚子」, "no food poisoning")."""
     if _LATIN.search(h.word) and not _CJK.search(h.word):
         return _NEGATED_EN.search(text[max(0, h.start - 30):h.start]) is not None
     return _NEGATED.search(text[max(0, h.start - 4):h.start]) is not None

@@ -245,9 +245,47 @@ def tag(text: str, tax: Taxonomy | None = None) -> list[Mention]:
     if not text:
         return []
     mentions = resolve(text, candidates(text, tax), tax=tax)
-    if not mentions or len(text) < aspect.MIN_CHARS:
+    if mentions and len(text) >= aspect.MIN_CHARS:
+        mentions = learned([(text, mentions, sentiment.score([text])[0])], tax)[0]
+    return with_safety(text, mentions, tax)
+
+
+SAFETY_CLASS = "food_safety"     # the sensitive-word class whose hits are a 食品安全 complaint
+
+
+def with_safety(text: str, mentions: list[Mention], tax: Taxonomy | None = None) -> list[Mention]:
+    """``mentions`` with the food-safety touchpoint made negative where a high-severity food-safety sensitive hit
+    that is not negated (``cx.text.sensitive``: 「打了点滴」, "ended up in the ER", 「吃了不干净的」) stands: a
+    food-safety mention of the hit's clause that is not negative becomes −1, and when the text has no negative
+    food-safety mention at all one is added for that clause (keyword: the matched words). The sensitive list
+    reads symptoms, medical care and English phrasings the touchpoint keywords do not, and a text capped as
+    never positive must not leave 痛点分析 without its 食品安全 complaint. Returns ``mentions`` itself when
+    nothing changes; the order stays by clause start."""
+    tax = tax or default()
+    tp = next((t for t in tax.touchpoints if t.id == SAFETY_CLASS), None)
+    if tp is None or not text:
         return mentions
-    return learned([(text, mentions, sentiment.score([text])[0])], tax)[0]
+    hits = [h for h in sensitive.find(text) if h.cls == SAFETY_CLASS and h.severity == "high"
+            and not sensitive.negated(text, h)]
+    if not hits:
+        return mentions
+    spans = clauses.split(text)
+    out, changed = list(mentions), False
+    for h in hits:
+        a, b = next(((a, b) for a, b in spans if a <= h.start < b), (h.start, h.start + len(h.word)))
+        same = [i for i, m in enumerate(out) if m.touchpoint == tp.id and m.start <= h.start < m.end]
+        for i in same:
+            if out[i].polarity >= 0:
+                m = out[i]
+                out[i] = Mention(m.stage, m.touchpoint, -1, m.clause, m.start, m.end, m.keyword)
+                changed = True
+        if not same and not any(m.touchpoint == tp.id and m.polarity < 0 for m in out):
+            out.append(Mention(tp.stage, tp.id, -1, text[a:b].strip(), a, b, h.word))
+            changed = True
+    if not changed:
+        return mentions
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 def summary(mentions: list[Mention]) -> dict[str, int]:

@@ -45,6 +45,10 @@ _CLOCK = r"[(（\[]?(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ \t]+)?\d{1,2}:\d
 _TAG = re.compile(rf"(?:^|(?<=[\s。！？!?；;…~～]))(?:{_STAMP}(?:(?P<w>{_NAMED})\s*[:：]|{_BRACKETED})"
                   rf"|(?P<l>{_NAMED})[ \t]+{_CLOCK}(?=[ \t]*\n))"
                   rf"|{_BRACKETED.replace('?P<b>', '?P<b2>')}")
+# An IM export's header line of any sender: a name (no spaces or sentence punctuation), a date and a time, alone
+# on its line (the role-word headers are in _TAG; this one is used only beside an agent's header).
+_IM_HEAD = re.compile(r"(?m)^[ \t]*[^\s:：，,。！？!?；;]{1,24}[ \t]+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ \t]+"
+                      r"\d{1,2}:\d{2}(?::\d{2})?[ \t]*(?=\n|$)")
 _ROLE_AT = re.compile(rf"(?:{_ROLE})")
 # Words that make a "name" a phrase of an ordinary review or a header: 客服说：, 客服电话：, 在线客服记录：,
 # 商家态度：, 卖家发货：, 客户反馈：.
@@ -71,21 +75,38 @@ def split(text: str) -> tuple[Turn, ...] | None:
     """The turns of a dialogue in order, or None when ``text`` is not a tagged dialogue."""
     if not text:
         return None
-    tags = [(m, role) for m in _TAG.finditer(text) if (role := _role(m)) is not None]
+    tags = [(m.start(), m.end(), role) for m in _TAG.finditer(text) if (role := _role(m)) is not None]
+    tags = _with_im_senders(text, tags)
     if not tags:
         return _untagged_lines(text)
-    if len(tags) < 2 and tags[0][0].start() > 0 and tags[0][1] != "agent":
+    if len(tags) < 2 and tags[0][0] > 0 and tags[0][2] != "agent":
         return None
     turns = []
-    first = tags[0][0].start()
+    first = tags[0][0]
     if first > 0 and text[:first].strip():
         turns.append(Turn("customer", text[:first].strip(), 0, first))
-    for (m, speaker), nxt in zip(tags, tags[1:] + [None]):
-        end = nxt[0].start() if nxt is not None else len(text)
-        body = text[m.end():end]
+    for (_, tag_end, speaker), nxt in zip(tags, tags[1:] + [None]):
+        end = nxt[0] if nxt is not None else len(text)
+        body = text[tag_end:end]
         if body.strip():
-            turns.append(Turn(speaker, body.strip(), m.end(), end))
+            turns.append(Turn(speaker, body.strip(), tag_end, end))
     return tuple(turns)
+
+
+def _with_im_senders(text: str, tags: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``tags`` plus the IM-export headers whose sender is no role word (「张先生 2026-05-01 10:33:02」,
+    「小鱼儿 …」, 「jd_8823xk …」) as the customer's — the party an agent's header does not name — when the text
+    is an IM export: two or more header lines (sender, date and time alone on a line) of which at least one is
+    an agent's. Without an agent's header the senders cannot be told apart and nothing is added."""
+    if "\n" not in text or not any(r == "agent" for _, _, r in tags):
+        return tags
+    heads = list(_IM_HEAD.finditer(text))
+    if len(heads) < 2:
+        return tags
+    taken = [(a, b) for a, b, _ in tags]
+    extra = [(m.start(), m.end(), "customer") for m in heads
+             if not any(a < m.end() and m.start() < b for a, b in taken)]
+    return sorted(tags + extra) if extra else tags
 
 
 def _role(m: re.Match) -> str | None:
