@@ -11,7 +11,6 @@ The artefact (cx/text/models/aspect_polarity.npz) holds numbers only, like the s
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from cx.text import features as fx
+from cx.text import artefacts, features as fx
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "aspect_polarity.npz"
 N_FEATURES = 2 ** 17
@@ -67,17 +66,8 @@ def _model(path: Path = MODEL_FILE) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                 tuple(str(t) for t in z["touchpoints"]))
 
 
-_override: list[Path] = []
-
-
-@contextlib.contextmanager
-def model_file(path: Path):
-    """Use another artefact inside the block (held-out evaluation fits a model on one half of the data)."""
-    _override.append(Path(path))
-    try:
-        yield
-    finally:
-        _override.pop()
+_override = artefacts.Override()
+model_file = _override.use     # model_file(path): read the model from path inside the block
 
 
 SWITCH = "CX_AIC_ASPECT_MODEL"
@@ -91,8 +81,8 @@ def enabled() -> bool:
 
 
 def _current():
-    if _override:
-        return _model(_override[-1])
+    if (path := _override.path()) is not None:
+        return _model(path)
     return _model() if enabled() else None
 
 

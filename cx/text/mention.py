@@ -17,7 +17,6 @@ The artefact (cx/text/models/mention.npz) holds numbers only; weights are stored
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from cx.text import aspect
+from cx.text import artefacts, aspect
 from cx.text import features as fx
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "mention.npz"
@@ -76,23 +75,14 @@ def _load(path: Path) -> Model | None:
                      z["coef"].astype(np.float32), z["intercept"].astype(np.float32))
 
 
-_override: list[Path] = []
-
-
-@contextlib.contextmanager
-def model_file(path: Path):
-    """Use another artefact inside the block (held-out evaluation fits a model on one half of the data)."""
-    _override.append(Path(path))
-    try:
-        yield
-    finally:
-        _override.pop()
+_override = artefacts.Override()
+model_file = _override.use     # model_file(path): read the model from path inside the block
 
 
 def current() -> Model | None:
     """The model in use, or None (switched off with the AIC model switch, or no artefact)."""
-    if _override:
-        return _load(_override[-1])
+    if (path := _override.path()) is not None:
+        return _load(path)
     return _load(MODEL_FILE) if aspect.enabled() else None
 
 
