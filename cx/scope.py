@@ -10,7 +10,7 @@ def split(scope: str | None) -> tuple[str, str | None]:
     """``scope`` → (kind, value): ('chain', None), ('region', '华东') or ('store', 'S0001'); None or '' is the
     chain. Raises ValueError (Chinese message) for anything else."""
     kind, _, value = (scope or "chain").partition(":")
-    if kind == "chain":
+    if kind == "chain" and not value:
         return "chain", None
     if kind in ("region", "store") and value:
         return kind, value

@@ -3,7 +3,7 @@ import streamlit as st
 
 from cx import audit, brand, timegrain
 from cx.report import deck
-from cx.scope import parse_scope
+from cx.scope import parse_scope, split as scope_split
 from ui import grain as grain_picker
 from ui import shell
 
@@ -17,7 +17,7 @@ scopes += [f"region:{r}" for r in opts["regions"]] + [f"store:{s}" for s in opts
 c1, c2 = st.columns([1, 2])
 store_names = dict(zip(opts["stores"]["store_id"], brand.short_series(opts["stores"]["name"])))
 scope = c1.selectbox("范围", scopes, key="rp_scope", placeholder="请选择",
-                     format_func=lambda s: parse_scope(s)[0] + (" " + store_names.get(s[6:], "") if s.startswith("store:") else ""))
+                     format_func=lambda s: parse_scope(s)[0] + (" " + store_names.get(scope_split(s)[1], "") if scope_split(s)[0] == "store" else ""))
 sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", select_all=False, placeholder="请选择")
 fmt = st.radio("格式", ["pptx", "html"], horizontal=True, key="rp_fmt",
                format_func={"pptx": "PowerPoint（.pptx）", "html": "HTML 单页（可交互，离线可看）"}.get)

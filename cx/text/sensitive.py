@@ -122,10 +122,14 @@ def classes() -> dict[str, dict]:
     return yaml.safe_load(SENSITIVE_FILE.read_text(encoding="utf-8"))["classes"]
 
 
-_NEGATED = re.compile(r"(?:没有|没|不|未|无|别)[^，。！？,.!?]{0,2}$")
+# (not time or surprise words: 吃完不久就腹泻, 没想到打了点滴, 没多久就吐了)
+_NEGATED = re.compile(r"(?:没有|没|不|未|无|别)(?!久|想到|一会|多久|几)[^，。！？,.!?]{0,2}$")
 # English: a negator up to three words before the hit ("no food poisoning", "nobody got sick",
 # "didn't end up in the hospital"), within the same clause.
-_NEGATED_EN = re.compile(r"(?:\b(?:no|not|never|without|nobody|none)|n't|\bno one)(?:[\s\-]+[a-z']+){0,3}[\s\-]+$",
+_NEGATED_EN = re.compile(r"(?:\b(?:no|never|without|nobody|none)|\bno one)(?:[\s\-]+[a-z']+){0,3}[\s\-]+$"
+                         # not / n't: at most one word between, and not a verb of expectation or time
+                         # ("didn't expect to get food poisoning", "can't believe", "couldn't stop", "wasn't long")
+                         r"|(?:\bnot|n't)(?:[\s\-]+(?!expect|believ|think|thought|imagin|stop|wait|long)[a-z']+)?[\s\-]+$",
                          re.IGNORECASE)
 
 

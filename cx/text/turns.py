@@ -47,8 +47,9 @@ _TAG = re.compile(rf"(?:^|(?<=[\s。！？!?；;…~～]))(?:{_STAMP}(?:(?P<w>{_
                   rf"|{_BRACKETED.replace('?P<b>', '?P<b2>')}")
 # An IM export's header line of any sender: a name (no spaces or sentence punctuation), a date and a time, alone
 # on its line (the role-word headers are in _TAG; this one is used only beside an agent's header).
-_IM_HEAD = re.compile(r"(?m)^[ \t]*[^\s:：，,。！？!?；;]{1,24}[ \t]+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ \t]+"
+_IM_HEAD = re.compile(r"(?m)^[ \t]*(?P<s>[^\s:：，,。！？!?；;]{1,24})[ \t]+\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ \t]+"
                       r"\d{1,2}:\d{2}(?::\d{2})?[ \t]*(?=\n|$)")
+_NOT_A_SENDER = re.compile(r"时间|日期|送达|下单|预计|订单|支付|付款|发货|签收|取餐|到店|创建|更新")
 _ROLE_AT = re.compile(rf"(?:{_ROLE})")
 # Words that make a "name" a phrase of an ordinary review or a header: 客服说：, 客服电话：, 在线客服记录：,
 # 商家态度：, 卖家发货：, 客户反馈：.
@@ -75,8 +76,14 @@ def split(text: str) -> tuple[Turn, ...] | None:
     """The turns of a dialogue in order, or None when ``text`` is not a tagged dialogue."""
     if not text:
         return None
-    tags = [(m.start(), m.end(), role) for m in _TAG.finditer(text) if (role := _role(m)) is not None]
-    tags = _with_im_senders(text, tags)
+    found = [(m, role) for m in _TAG.finditer(text) if (role := _role(m)) is not None]
+    if len(found) == 1 and found[0][0].group("w") and _named(found[0][0]):
+        # one tag with a name part is a phrase of an ordinary review more often than a dialogue
+        # (「店家环境：很干净」, 「客服小姐姐：超级耐心」): a dialogue needs a second tag
+        found = []
+    tags = [(m.start(), m.end(), role) for m, role in found]
+    if any(role == "agent" and m.group("l") for m, role in found):
+        tags = _with_im_senders(text, tags, [m.group("l") for m, role in found if role == "agent" and m.group("l")])
     if not tags:
         return _untagged_lines(text)
     if len(tags) < 2 and tags[0][0] > 0 and tags[0][2] != "agent":
@@ -93,20 +100,33 @@ def split(text: str) -> tuple[Turn, ...] | None:
     return tuple(turns)
 
 
-def _with_im_senders(text: str, tags: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _with_im_senders(text: str, tags: list[tuple[int, int, str]], agents: list[str]) -> list[tuple[int, int, str]]:
     """``tags`` plus the IM-export headers whose sender is no role word (「张先生 2026-05-01 10:33:02」,
-    「小鱼儿 …」, 「jd_8823xk …」) as the customer's — the party an agent's header does not name — when the text
-    is an IM export: two or more header lines (sender, date and time alone on a line) of which at least one is
-    an agent's. Without an agent's header the senders cannot be told apart and nothing is added."""
-    if "\n" not in text or not any(r == "agent" for _, _, r in tags):
-        return tags
-    heads = list(_IM_HEAD.finditer(text))
-    if len(heads) < 2:
-        return tags
+    「小鱼儿 …」, 「jd_8823xk …」), called only when an agent's own header is an IM header (``agents``: those
+    headers' senders). Such a sender is the customer — the party the agent's header does not name — unless it
+    is one of ``agents`` or its message reads like an agent's script (a colleague 「阿芳」 taking over:
+    「抱歉给您带来不便」). A sender that reads as a field name (下单时间, 预计送达) is no header."""
+    heads = [m for m in _IM_HEAD.finditer(text) if not _NOT_A_SENDER.search(m.group("s"))]
     taken = [(a, b) for a, b, _ in tags]
-    extra = [(m.start(), m.end(), "customer") for m in heads
+    extra = [(m.start(), m.end(), m.group("s")) for m in heads
              if not any(a < m.end() and m.start() < b for a, b in taken)]
-    return sorted(tags + extra) if extra else tags
+    if not extra:
+        return tags
+    merged = sorted(tags + extra)
+    out = []
+    for k, (a, b, who) in enumerate(merged):
+        if who in ("agent", "customer"):
+            out.append((a, b, who))
+            continue
+        body = text[b:merged[k + 1][0] if k + 1 < len(merged) else len(text)]
+        out.append((a, b, "agent" if who in agents or _SCRIPT.search(body.strip()) else "customer"))
+    return out
+
+
+def _named(m: re.Match) -> bool:
+    """Whether a tag match carries a name or number after its role word (客服小美, 坐席007)."""
+    tag = m.group("w") or m.group("b") or m.group("b2") or m.group("l")
+    return len(tag) > len(_ROLE_AT.match(tag).group(0))
 
 
 def _role(m: re.Match) -> str | None:
