@@ -80,3 +80,16 @@ def test_a_fresh_store_runs_017_without_rows(tmp_path):
     assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
     assert 17 in {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     con.close()
+
+
+def test_cut_raws_with_a_numeric_or_backslash_cut_key_are_hashed():
+    step = db.migration_step("017_mask_reject_raw")
+    member = "88231234"                                        # a member number: no phone shape to mask it
+    numeric = _old(_item(customer_key=int(member), segment="长" * 5000))
+    assert not _valid_json(numeric) and f'"customer_key": {member}' in numeric
+    got = step.mask(numeric)
+    assert member not in got and f'"customer_key": "{hash_customer(member)}"' in got
+    cut_at_backslash = '{"source_ref": "A9", "customer_key": "ab\\'        # cut right after a backslash
+    got = step.mask(cut_at_backslash)
+    assert '"ab\\' not in got and got.startswith('{"source_ref": "A9", "customer_key": "c')
+    assert step.mask(got) == got                               # masking twice changes nothing

@@ -9,7 +9,8 @@ import re
 FUNCTION = "cx_mask_reject_raw"
 KEY = "customer_key"                              # the API's customer-key field (cx.commands.FEEDBACK_FIELDS)
 _HASHED = re.compile(r"c[0-9a-f]{15}")            # cx.ingest.validate.hash_customer's output
-_KEY_IN_TEXT = re.compile(r'("customer_key": ")((?:[^"\\]|\\.)*)("|$)')
+# the key as a JSON string (possibly cut short, even right after a backslash) or as a number
+_KEY_IN_TEXT = re.compile(r'("customer_key": ?)(?:(")((?:[^"\\]|\\.)*\\?)("|$)|(-?\d+))')
 
 
 def mask(raw: str | None) -> str | None:
@@ -35,15 +36,15 @@ def mask(raw: str | None) -> str | None:
     keys: list[str] = []
 
     def hashed(m: re.Match) -> str:          # the key's hash, put back after the personal numbers are masked
-        value = m.group(2)
+        value = m.group(3) if m.group(2) else m.group(5)
         try:
-            value = json.loads(f'"{value}"')
+            value = json.loads(f'"{value}"') if m.group(2) else value
         except ValueError:
             pass
         if not value or _HASHED.fullmatch(value):
             return m.group(0)
         keys.append(hash_customer(value) or "")
-        return f"{m.group(1)}\x00{len(keys) - 1}\x00{m.group(3)}"
+        return f'{m.group(1)}"\x00{len(keys) - 1}\x00{m.group(4) if m.group(2) else chr(34)}'
 
     text = mask_personal(_KEY_IN_TEXT.sub(hashed, fold_width(raw)))
     return re.sub(r"\x00(\d+)\x00", lambda m: keys[int(m.group(1))], text)
