@@ -261,6 +261,7 @@ if ctx.user.can_edit_config:
                              fingerprint=shell.text_config())
             st.cache_data.clear()
             st.session_state["text_rebuilt"] = n
+            st.session_state.pop("topic_added", None)   # the 新话题 keyword is in use now: its undo is no longer offered
             st.rerun()           # redraw from the top: the stale-configuration notice goes away
 
 st.subheader("导入记录")

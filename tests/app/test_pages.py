@@ -187,8 +187,10 @@ def test_stale_text_configuration_is_flagged_and_rebuilt_from_the_import_page(ap
     region = start(auth.User("t-region", "测试区域", "region", region="华东"))
     assert not any("旧配置" in w.value for w in region.warning)        # nothing a region manager can do about it
     at.switch_page("pages/import_data.py").run()
+    at.session_state["topic_added"] = ("taste", "锅气")          # a 新话题 keyword added before the rebuild
     [button] = [b for b in at.button if b.label == "重新分析全部文本"]
     button.click().run()
     assert not at.exception, at.exception
     assert not any("旧配置" in w.value for w in at.warning)
+    assert "topic_added" not in at.session_state                 # analysed with it: no late undo offered
     assert any(f"已用当前配置重新分析 {texts:,} 条文本" in s.value for s in at.success), [s.value for s in at.success]
