@@ -123,15 +123,20 @@ def _with_im_senders(text: str, tags: list[tuple[int, int, str]], agents: list[s
     return out
 
 
+def _tag_text(m: re.Match) -> str:
+    """The tag of a ``_TAG`` match: role word and name, without time stamp, colon or brackets."""
+    return m.group("w") or m.group("b") or m.group("b2") or m.group("l")
+
+
 def _named(m: re.Match) -> bool:
     """Whether a tag match carries a name or number after its role word (客服小美, 坐席007)."""
-    tag = m.group("w") or m.group("b") or m.group("b2") or m.group("l")
+    tag = _tag_text(m)
     return len(tag) > len(_ROLE_AT.match(tag).group(0))
 
 
 def _role(m: re.Match) -> str | None:
     """"agent" or "customer" for a tag match, or None when its name part reads as an ordinary phrase."""
-    tag = m.group("w") or m.group("b") or m.group("b2") or m.group("l")
+    tag = _tag_text(m)
     role = _ROLE_AT.match(tag).group(0)
     name = tag[len(role):]
     if name and _NOT_A_NAME.search(name):
@@ -184,8 +189,7 @@ def display(text: str | None) -> list[tuple[str, str, str]] | None:
         # (the whole text is searched from ``prev``: an IM header's look-ahead needs the line break after it)
         tags = [m for m in _TAG.finditer(text, prev, t.start + 1) if m.end() <= t.start] if t.start > prev else []
         tag = tags[-1] if tags else None
-        label = (tag.group("w") or tag.group("b") or tag.group("b2") or tag.group("l")).strip() if tag \
-            else DEFAULT_LABELS[t.speaker]
+        label = _tag_text(tag).strip() if tag else DEFAULT_LABELS[t.speaker]
         out.append((t.speaker, label, t.text))
         prev = t.end
     return out
