@@ -17,6 +17,7 @@ from cx.ids import stable_id
 RULES_FILE = settings.config_file("alert_rules.yaml")
 LEVELS, LEVEL_LABELS = vocab.LEVELS, vocab.LEVEL_LABELS
 SEVERITIES, SEVERITY_LABELS = vocab.SEVERITIES, vocab.SEVERITY_LABELS
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}      # low → high
 CONDITIONS = ("source", "nps_max", "csat_max", "rating_max", "has_text", "sensitive_severity")
 DEDUP = ("feedback", "store_day", "store_customer_week")
 
@@ -253,7 +254,6 @@ def _event_tickets(cur, rule: IncidentRule, new: list[dict]) -> list[tuple]:
                          ignore_index=True)
     events = incidents.grouped(pool, lambda r: incidents._members(cur, r))
     fresh_by_id = {r["incident_id"]: r for r in new}
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
 
     def row(r: dict, title: str, attach_to: str | None) -> tuple:
         return (r["ticket_id"], rule.id, None, r["store_id"], r["key"] if r["kind"] == "touchpoint" else None,
@@ -263,7 +263,7 @@ def _event_tickets(cur, rule: IncidentRule, new: list[dict]) -> list[tuple]:
     out = []
     for ev in events.to_dict("records"):
         fresh = sorted((fresh_by_id[i] for i in ev["incident_ids"] if i in fresh_by_id),
-                       key=lambda r: (_flagged_at(r), -rank.get(r["severity"], 0), r["incident_id"]))
+                       key=lambda r: (_flagged_at(r), -_SEVERITY_RANK.get(r["severity"], 0), r["incident_id"]))
         if not fresh:
             continue
         open_hosts = sorted(host_of[i] for i in ev["incident_ids"] if i in host_of)
@@ -284,7 +284,6 @@ def _attach(cur, joining: pd.DataFrame) -> tuple[int, dict[str, tuple[str, str, 
     raised_from) and the ticket's severity raised to the trigger's when that is more serious. The ticket keeps
     its SLA, deadline and level. Triggers already recorded and tickets that no longer exist are skipped.
     Returns (triggers recorded, {ticket_id: (severity before, severity after, last raising trigger's title)})."""
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
     ids = list(dict.fromkeys(joining["attach_to"]))
     done = {r[0] for r in cur.execute(db.sql("loop/triggers_on"), {"ids": ids}).fetchall()}
     info = {}
@@ -298,7 +297,7 @@ def _attach(cur, joining: pd.DataFrame) -> tuple[int, dict[str, tuple[str, str, 
         if host is None or r.ticket_id in done:
             continue
         before = host["severity"]
-        up = rank.get(r.severity, 0) > rank.get(before, 0)
+        up = _SEVERITY_RANK.get(r.severity, 0) > _SEVERITY_RANK.get(before, 0)
         detail = json.dumps({"trigger": r.ticket_id, "rule_id": r.rule_id, "incident_id": r.incident_id,
                              "severity": r.severity, "title": r.title, "raised_from": before if up else None},
                             ensure_ascii=False)

@@ -69,3 +69,8 @@ def l2_rows(x: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.csr_matrix(x.multiply(1.0 / norms[:, None]), dtype=np.float32)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function of logits ``z`` (clipped to ±30 so exp never overflows), in ``z``'s dtype."""
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))

@@ -53,7 +53,7 @@ def design(hits: list[list[str]]) -> sp.csr_matrix:
 
 def probabilities(coef: np.ndarray, intercept: float, x: sp.csr_matrix) -> np.ndarray:
     z = x @ coef + intercept
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    return fx.sigmoid(z)
 
 
 def save(model: Model, out: Path) -> None:

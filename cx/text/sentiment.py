@@ -129,15 +129,20 @@ def score(texts: list[str]) -> list[float]:
     return score_folded([normalize.fold_for_analysis("" if t is None else str(t)) for t in texts])
 
 
+def uncapped_folded(clean: list[str]) -> np.ndarray:
+    """P(positive) of folded texts before the safety cap (``SEVERE_CAP``), float64; blank texts 0.5."""
+    p = fx.sigmoid(logits(clean, *_model()).astype(np.float64))
+    p[[i for i, t in enumerate(clean) if not t.strip()]] = 0.5
+    return p
+
+
 def score_folded(clean: list[str]) -> list[float]:
     """``score`` for texts already folded by cx.text.normalize.fold_for_analysis (the batch pipeline)."""
     if not clean:
         return []
     from cx.text import sensitive
 
-    z = logits(clean, *_model())
-    p = 1.0 / (1.0 + np.exp(-np.clip(z.astype(np.float64), -30, 30)))
-    p[[i for i, t in enumerate(clean) if not t.strip()]] = 0.5
+    p = uncapped_folded(clean)
     severe = [i for i, t in enumerate(clean) if sensitive.severe(t)]
     p[severe] = np.minimum(p[severe], SEVERE_CAP)
     return p.astype(float).tolist()
@@ -150,8 +155,7 @@ def clause_scores(clauses: list[str]) -> list[float]:
         return []
     idf, coef, b, _, _ = _model()
     z = (features(clauses, idf) @ coef + b) * cjk_share(clauses)
-    p = 1.0 / (1.0 + np.exp(-np.clip(z.astype(np.float64), -30, 30)))
-    return p.tolist()
+    return fx.sigmoid(z.astype(np.float64)).tolist()
 
 
 def label(p: float, low: float = 0.4, high: float = 0.6) -> int:

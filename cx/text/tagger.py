@@ -11,8 +11,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from cx.text import aspect, clauses, mention, polarity, prefilter, sensitive, sentiment
 from cx.text.taxonomy import Taxonomy, default
 
@@ -236,8 +234,7 @@ def aspect_doc_sentiment(docs: dict[int, float], texts: list[str]) -> dict[int, 
     capped = [i for i, p in docs.items() if p == sentiment.SEVERE_CAP and sensitive.severe(texts[i])]
     if not capped:
         return docs
-    z = sentiment.logits([texts[i] for i in capped], *sentiment._model())
-    return docs | {i: float(1.0 / (1.0 + np.exp(-np.clip(v, -30, 30)))) for i, v in zip(capped, z)}
+    return docs | dict(zip(capped, sentiment.uncapped_folded([texts[i] for i in capped]).tolist()))
 
 
 def tag(text: str, tax: Taxonomy | None = None) -> list[Mention]:
@@ -262,7 +259,7 @@ def with_safety(text: str, mentions: list[Mention], tax: Taxonomy | None = None)
     never positive must not leave 痛点分析 without its 食品安全 complaint. Returns ``mentions`` itself when
     nothing changes; the order stays by clause start."""
     tax = tax or default()
-    tp = next((t for t in tax.touchpoints if t.id == SAFETY_CLASS), None)
+    tp = tax.by_id.get(SAFETY_CLASS)
     if tp is None or not text:
         return mentions
     hits = [h for h in sensitive.find(text) if h.cls == SAFETY_CLASS and h.severity == "high"
