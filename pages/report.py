@@ -15,9 +15,16 @@ opts = ctx.options
 scopes = ["chain"] if ctx.filters.scope_stores is None else []
 scopes += [f"region:{r}" for r in opts["regions"]] + [f"store:{s}" for s in opts["stores"]["store_id"]]
 c1, c2 = st.columns([1, 2])
+
+
+def _scope_label(scope: str) -> str:
+    kind, value = scope_split(scope)
+    return parse_scope(scope)[0] + (" " + store_names.get(value, "") if kind == "store" else "")
+
+
 store_names = dict(zip(opts["stores"]["store_id"], brand.short_series(opts["stores"]["name"])))
 scope = c1.selectbox("范围", scopes, key="rp_scope", placeholder="请选择",
-                     format_func=lambda s: parse_scope(s)[0] + (" " + store_names.get(scope_split(s)[1], "") if scope_split(s)[0] == "store" else ""))
+                     format_func=_scope_label)
 sections = c2.multiselect("章节", list(deck.SECTIONS), default=list(deck.SECTIONS), key="rp_sections", select_all=False, placeholder="请选择")
 fmt = st.radio("格式", ["pptx", "html"], horizontal=True, key="rp_fmt",
                format_func={"pptx": "PowerPoint（.pptx）", "html": "HTML 单页（可交互，离线可看）"}.get)
